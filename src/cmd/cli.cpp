@@ -1,0 +1,51 @@
+#include "cmd/cli.hpp"
+
+#include "cmd/command.hpp"
+
+#include "util/logging.hpp"
+
+#include <iostream>
+
+namespace imchat::cmd {
+
+void add_common_options(cli_spec& spec) {
+  spec.options.add_options()
+      ("help,h", "show this help and exit")
+      ("log-level", po::value<std::string>()->default_value("info")->value_name("LEVEL"),
+       "trace, debug, info, warn, error, critical or off");
+}
+
+int usage_error(const cli_spec& spec, std::string_view message) {
+  std::cerr << "imchat " << spec.name << ": " << message << "\n"
+            << "usage: imchat " << spec.name << " " << spec.synopsis << "\n"
+            << "Try 'imchat " << spec.name << " --help' for more information.\n";
+  return exit_usage;
+}
+
+std::optional<int> parse_command_line(cli_spec& spec, std::span<const std::string> args,
+                                      po::variables_map& vm) {
+  try {
+    std::vector<std::string> argv(args.begin(), args.end());
+    po::store(po::command_line_parser(argv)
+                  .options(spec.options)
+                  .positional(spec.positionals)
+                  .style(po::command_line_style::unix_style ^ po::command_line_style::allow_guessing)
+                  .run(),
+              vm);
+    if (vm.count("help")) {
+      std::cout << "usage: imchat " << spec.name << " " << spec.synopsis << "\n\n"
+                << spec.summary << "\n\n"
+                << spec.options << "\n";
+      return exit_ok;
+    }
+    po::notify(vm);
+  } catch (const po::error& e) {
+    return usage_error(spec, e.what());
+  }
+  const auto level = parse_log_level(vm["log-level"].as<std::string>());
+  if (!level) return usage_error(spec, "unknown --log-level '" + vm["log-level"].as<std::string>() + "'");
+  setup_logging(*level);
+  return std::nullopt;
+}
+
+}  // namespace imchat::cmd

@@ -1,0 +1,41 @@
+#pragma once
+// What every subcommand's command line shares: option parsing with one error style,
+// --help and --log-level, and the usage line printed on a usage error.
+
+#include <boost/program_options.hpp>
+
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+
+namespace imchat::cmd {
+
+namespace po = boost::program_options;
+
+// Describes one subcommand's command line, for parsing and for its --help.
+struct cli_spec {
+  cli_spec(std::string_view name_, std::string_view synopsis_, std::string_view summary_)
+      : name(name_), synopsis(synopsis_), summary(summary_) {}
+
+  std::string_view name;      // e.g. "server"
+  std::string_view synopsis;  // e.g. "[OPTIONS] [PORT]"
+  std::string_view summary;   // a paragraph for --help
+  po::options_description options{"Options"};
+  po::positional_options_description positionals;
+};
+
+// Adds the options every subcommand has: --help, --log-level.
+void add_common_options(cli_spec& spec);
+
+// Parses `args` against `spec`. On --help prints the help to stdout and returns exit 0;
+// on a usage error prints "imchat NAME: ERROR" and the usage line to stderr and returns
+// exit 2. Returns std::nullopt when the caller should go on (logging is then set up).
+std::optional<int> parse_command_line(cli_spec& spec, std::span<const std::string> args,
+                                      po::variables_map& vm);
+
+// Prints "imchat NAME: MESSAGE" plus the usage line to stderr and returns exit 2, for usage
+// errors found after parsing (a bad port, say).
+int usage_error(const cli_spec& spec, std::string_view message);
+
+}  // namespace imchat::cmd

@@ -1,0 +1,52 @@
+#include "wire/control_frames.hpp"
+
+#include "wire/body_reader.hpp"
+#include "wire/body_writer.hpp"
+#include "wire/error.hpp"
+
+#include <algorithm>
+
+namespace imchat::wire {
+
+void encode(bytes& out, const error_frame& f) {
+  body_writer w(out, frame_type::error);
+  w.put_u16(f.code).put_str(f.message.substr(0, 4096)).finish();
+}
+
+void encode(bytes& out, const attach_request& f) {
+  body_writer w(out, frame_type::attach);
+  w.put_u8(static_cast<std::uint8_t>(f.direction)).put_str(f.object).finish();
+}
+
+std::error_code decode(std::span<const std::byte> body, error_frame& f) {
+  body_reader in(body);
+  f.code = in.u16();
+  f.message = in.str();
+  return in.finish();
+}
+
+std::error_code decode(std::span<const std::byte> body, attach_request& f) {
+  body_reader in(body);
+  const auto direction = in.u8();
+  if (direction != static_cast<std::uint8_t>(attach_direction::publish) &&
+      direction != static_cast<std::uint8_t>(attach_direction::subscribe))
+    in.fail(error::bad_field_value);
+  f.direction = static_cast<attach_direction>(direction);
+  f.object = in.str();
+  return in.finish();
+}
+
+error_frame make_error_frame(std::error_code code, std::string_view detail) {
+  const auto number = code.category() == wire_category() ? static_cast<std::uint16_t>(code.value())
+                                                          : std::uint16_t{0};
+  return {number, detail.empty() ? code.message() : std::string(detail)};
+}
+
+std::string describe(const error_frame& f) {
+  auto name = error_name(f.code);
+  std::string text = name.empty() ? "error " + std::to_string(f.code) : std::string(name);
+  if (!f.message.empty()) text += ": " + f.message;
+  return text;
+}
+
+}  // namespace imchat::wire

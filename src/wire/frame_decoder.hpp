@@ -1,0 +1,62 @@
+#pragma once
+// The incremental frame decoder: bytes in, frames out, no sockets. Fed any split of the
+// input (one byte at a time, a frame and a half, ...) it produces the same frames.
+//
+//   std::error_code ec;
+//   while (!input.empty()) {
+//     input = input.subspan(decoder.put(input, ec));
+//     if (ec == wire::error::need_more) break;   // all input used; wait for more
+//     if (ec) { /* protocol error: report and close */ }
+//     handle(decoder.take());                    // one complete frame
+//   }
+//
+// The header is checked (length against the limit, type against the protocol) before a
+// single byte of the body is allocated.
+
+#include "wire/frame.hpp"
+
+#include <array>
+#include <cstdint>
+#include <span>
+#include <system_error>
+
+namespace imchat::wire {
+
+struct decoder_limits {
+  std::uint32_t max_body_size = default_max_body_size;
+};
+
+class frame_decoder {
+ public:
+  explicit frame_decoder(decoder_limits limits = {}) noexcept : limits_(limits) {}
+
+  // Consumes bytes of `input` up to the end of the current frame and returns how many.
+  // Afterwards `ec` is: success — a frame is complete, call take(); error::need_more —
+  // every byte was consumed and the frame is still incomplete; anything else — the input
+  // is not valid protocol, and the decoder stays failed (every later call returns it).
+  std::size_t put(std::span<const std::byte> input, std::error_code& ec);
+
+  // Moves out the frame completed by the last put(), and readies the decoder for the next.
+  frame take() noexcept;
+
+  // True between frames: no partial header or body is buffered. A connection that closes
+  // while this is false closed mid-frame.
+  bool idle() const noexcept { return state_ == state::header && header_filled_ == 0; }
+
+  const decoder_limits& limits() const noexcept { return limits_; }
+
+ private:
+  enum class state { header, body, complete, failed };
+
+  std::error_code check_header() noexcept;
+
+  decoder_limits limits_;
+  state state_ = state::header;
+  std::error_code failure_;
+  std::array<std::byte, frame_header_size> header_{};
+  std::size_t header_filled_ = 0;
+  std::uint32_t body_size_ = 0;
+  frame frame_;
+};
+
+}  // namespace imchat::wire

@@ -1,17 +1,99 @@
+// imchat server: the directory service (the tutorial's zmq_server). Rooms register their
+// global queue and exchange here; prompts and displays look them up.
+
 #include "cmd/cli.hpp"
 #include "cmd/command.hpp"
+#include "directory/directory_server.hpp"
+#include "net/interface_spec.hpp"
 
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <spdlog/spdlog.h>
+
+#include <csignal>
 #include <iostream>
 
 namespace imchat::cmd {
 
+namespace {
+
+// Turns --listen and PORT into the endpoints to bind, or a usage error message.
+std::optional<std::string> listen_endpoints(const po::variables_map& vm, std::uint16_t port,
+                                            std::vector<boost::asio::ip::tcp::endpoint>& out) {
+  if (!vm.count("listen")) {
+    out = directory::listen_everywhere(port);
+    return std::nullopt;
+  }
+  net::interface_spec spec;
+  net::resolved_interface resolved;
+  std::string why;
+  if (net::parse_interface_spec(vm["listen"].as<std::string>(), spec, why)) return why;
+  if (spec.port != 0) {
+    if (vm.count("port")) return "give the port either in --listen or as PORT, not both";
+    port = spec.port;
+  }
+  if (net::resolve_interface_spec(spec, resolved, why)) return why;
+  for (auto endpoint : resolved.bind_endpoints) {
+    endpoint.port(port);
+    out.push_back(endpoint);
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
 int server_main(std::span<const std::string> args) {
-  cli_spec spec("server", "[OPTIONS] [PORT]", "Directory service.");
+  cli_spec spec("server", "[OPTIONS] [PORT]",
+                "Run the directory service: it maps the names of global exchanges and queues\n"
+                "to the endpoints where they can be reached. Listens on every interface,\n"
+                "port 5682 unless PORT is given.");
+  spec.options.add_options()
+      ("port", po::value<unsigned>()->value_name("PORT"), "port to listen on (default 5682)")
+      ("listen", po::value<std::string>()->value_name("ADDR"),
+       "listen only on ADDR: an address, a host name or an interface name (lo, eth0)")
+      ("max-frame-size", po::value<std::uint32_t>()->default_value(wire::default_max_body_size)
+           ->value_name("BYTES"), "largest frame body accepted from a client")
+      ("max-connections", po::value<std::size_t>()->default_value(4096)->value_name("N"),
+       "most clients served at once")
+      ("handshake-timeout", po::value<double>()->default_value(5.0)->value_name("SECONDS"),
+       "how long a new client may take to greet");
+  spec.positionals.add("port", 1);
   add_common_options(spec);
   po::variables_map vm;
   if (auto status = parse_command_line(spec, args, vm)) return *status;
-  std::cerr << "imchat server: not implemented yet\n";
-  return exit_failure;
+
+  std::uint16_t port = directory::default_port;
+  if (vm.count("port")) {
+    const unsigned value = vm["port"].as<unsigned>();
+    if (value == 0 || value > 65535) return usage_error(spec, "PORT must be 1-65535");
+    port = static_cast<std::uint16_t>(value);
+  }
+  const double handshake = vm["handshake-timeout"].as<double>();
+  if (!(handshake > 0)) return usage_error(spec, "--handshake-timeout must be positive");
+  if (vm["max-frame-size"].as<std::uint32_t>() < 1024)
+    return usage_error(spec, "--max-frame-size must be at least 1024");
+
+  directory::server_options options;
+  if (auto bad = listen_endpoints(vm, port, options.listen)) return usage_error(spec, *bad);
+  options.limits.max_body_size = vm["max-frame-size"].as<std::uint32_t>();
+  options.max_connections = vm["max-connections"].as<std::size_t>();
+  options.handshake_timeout = std::chrono::milliseconds(static_cast<long>(handshake * 1000));
+
+  boost::asio::io_context io;
+  directory::directory_server server(io, options);
+  for (const auto& endpoint : server.local_endpoints())
+    spdlog::info("directory listening on {}", net::format_endpoint(endpoint.address(), endpoint.port()));
+
+  boost::asio::signal_set signals(io, SIGINT, SIGTERM);
+  signals.async_wait([&](boost::system::error_code ec, int signal) {
+    if (ec) return;
+    spdlog::info("directory stopping (signal {})", signal);
+    server.stop();
+    io.stop();
+  });
+  std::signal(SIGPIPE, SIG_IGN);
+  io.run();
+  return exit_ok;
 }
 
 }  // namespace imchat::cmd

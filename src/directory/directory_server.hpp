@@ -1,0 +1,67 @@
+#pragma once
+// The directory service (the tutorial's zmq_server): accepts locators' connections and
+// answers their REGISTER, UNREGISTER, LOOKUP and LIST requests from one registry. Runs on
+// one io_context; a bad client is disconnected with a logged reason, nobody else notices.
+
+#include "directory/registry.hpp"
+#include "wire/frame_decoder.hpp"
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+
+#include <chrono>
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <vector>
+
+namespace imchat::directory {
+
+inline constexpr std::uint16_t default_port = 5682;
+
+struct server_options {
+  // Where to listen; the default is every interface (IPv6 dual-stack, or IPv4 only where
+  // the host has no IPv6).
+  std::vector<boost::asio::ip::tcp::endpoint> listen;
+  wire::decoder_limits limits{};
+  std::chrono::milliseconds handshake_timeout{5000};
+  std::size_t max_connections = 4096;
+  registry_limits names{};
+};
+
+// Every interface on `port`: [::] dual-stack if the host has IPv6, else 0.0.0.0.
+std::vector<boost::asio::ip::tcp::endpoint> listen_everywhere(std::uint16_t port);
+
+class directory_session;
+
+class directory_server {
+ public:
+  // Binds and listens at once; throws std::system_error naming the address on failure.
+  directory_server(boost::asio::io_context& io, server_options options);
+  ~directory_server();
+  directory_server(const directory_server&) = delete;
+  directory_server& operator=(const directory_server&) = delete;
+
+  // Where it listens (with the OS-chosen port when asked for port 0).
+  std::vector<boost::asio::ip::tcp::endpoint> local_endpoints() const;
+
+  // Closes the listeners and every connection; their names are freed.
+  void stop();
+
+  std::size_t connection_count() const noexcept { return sessions_.size(); }
+  const registry& names() const noexcept { return registry_; }
+
+ private:
+  friend class directory_session;
+  void accept(boost::asio::ip::tcp::acceptor& acceptor);
+  void on_session_closed(owner_id owner);
+
+  boost::asio::io_context& io_;
+  server_options options_;
+  std::vector<std::unique_ptr<boost::asio::ip::tcp::acceptor>> acceptors_;
+  registry registry_;
+  owner_id next_owner_ = 1;
+  std::map<owner_id, std::shared_ptr<directory_session>> sessions_;
+};
+
+}  // namespace imchat::directory

@@ -1,0 +1,149 @@
+#include "directory/directory_session.hpp"
+
+#include "directory/directory_server.hpp"
+#include "wire/directory_frames.hpp"
+#include "wire/error.hpp"
+
+#include <spdlog/spdlog.h>
+
+namespace imchat::directory {
+
+directory_session::directory_session(directory_server& server, owner_id owner,
+                                     std::shared_ptr<net::framed_connection> connection)
+    : server_(server), owner_(owner), connection_(std::move(connection)) {}
+
+void directory_session::start() {
+  // The session is kept alive by the server's table; the callbacks hold it weakly so that
+  // the server's stop() really ends it.
+  std::weak_ptr<directory_session> weak = shared_from_this();
+  connection_->on_frame = [weak](wire::frame&& frame) {
+    if (auto self = weak.lock()) self->on_frame(std::move(frame));
+  };
+  connection_->on_closed = [weak, &server = server_, owner = owner_,
+                            peer = connection_->peer()](std::error_code reason,
+                                                        const std::string& detail) {
+    if (reason)
+      spdlog::info("{}: disconnected: {}{}", peer, reason.message(),
+                   detail.empty() ? "" : " (" + detail + ")");
+    else
+      spdlog::debug("{}: disconnected", peer);
+    if (weak.lock()) server.on_session_closed(owner);
+  };
+  connection_->start();
+}
+
+void directory_session::close() { connection_->close(); }
+
+namespace {
+
+template <class Request>
+bool decode_or_close(net::framed_connection& connection, const wire::frame& frame, Request& request) {
+  if (const auto ec = wire::decode(frame.body, request)) {
+    spdlog::warn("{}: malformed {} frame: {}", connection.peer(), wire::frame_type_name(frame.type),
+                 ec.message());
+    connection.close_with_error(ec, "malformed " + std::string(wire::frame_type_name(frame.type)) +
+                                        " frame: " + ec.message());
+    return false;
+  }
+  return true;
+}
+
+void send_fail(net::framed_connection& connection, std::uint32_t request, std::error_code ec,
+               std::string message) {
+  if (message.empty()) message = ec.message();
+  connection.send_with([&](wire::bytes& out) {
+    wire::encode(out, wire::fail_reply{request, static_cast<std::uint16_t>(ec.value()), message});
+  });
+}
+
+// Splits a listing into RECORDS frames that each fit the peer's frame limit.
+void send_records(net::framed_connection& connection, std::uint32_t request,
+                  std::vector<wire::record> records, std::size_t max_body) {
+  const std::size_t fixed = 4 + 1 + 2;
+  wire::records_reply reply{request, false, {}};
+  std::size_t size = fixed;
+  connection.send_with([&](wire::bytes& out) {
+    for (auto& record : records) {
+      const std::size_t record_size = wire::encoded_size(record);
+      if (!reply.records.empty() &&
+          (size + record_size > max_body || reply.records.size() == 0xFFFF)) {
+        wire::encode(out, reply);
+        reply.records.clear();
+        size = fixed;
+      }
+      size += record_size;
+      reply.records.push_back(std::move(record));
+    }
+    reply.last = true;
+    wire::encode(out, reply);
+  });
+}
+
+}  // namespace
+
+void directory_session::on_frame(wire::frame&& frame) {
+  auto& connection = *connection_;
+  auto& registry = server_.registry_;
+  switch (frame.type) {
+    case wire::frame_type::register_name: {
+      wire::register_request request;
+      if (!decode_or_close(connection, frame, request)) return;
+      std::string detail;
+      const auto ec = registry.add(
+          owner_, wire::record{request.kind, request.name, request.endpoints, connection.peer()}, detail);
+      if (ec) {
+        spdlog::info("{}: register '{}' refused: {}", connection.peer(), request.name,
+                     detail.empty() ? ec.message() : detail);
+        send_fail(connection, request.request, ec, detail);
+        return;
+      }
+      spdlog::info("{}: registered {} '{}'", connection.peer(), wire::object_kind_name(request.kind),
+                   request.name);
+      connection.send_with([&](wire::bytes& out) { wire::encode(out, wire::ok_reply{request.request}); });
+      return;
+    }
+    case wire::frame_type::unregister_name: {
+      wire::unregister_request request;
+      if (!decode_or_close(connection, frame, request)) return;
+      if (const auto ec = registry.remove(owner_, request.name)) {
+        send_fail(connection, request.request, ec,
+                  "this connection holds no name '" + request.name + "'");
+        return;
+      }
+      spdlog::info("{}: unregistered '{}'", connection.peer(), request.name);
+      connection.send_with([&](wire::bytes& out) { wire::encode(out, wire::ok_reply{request.request}); });
+      return;
+    }
+    case wire::frame_type::lookup: {
+      wire::lookup_request request;
+      if (!decode_or_close(connection, frame, request)) return;
+      auto found = registry.find(request.name);
+      if (!found) {
+        send_fail(connection, request.request, wire::error::not_found,
+                  "no global object named '" + request.name + "'");
+        return;
+      }
+      connection.send_with([&](wire::bytes& out) {
+        wire::encode(out, wire::record_reply{request.request, std::move(*found)});
+      });
+      return;
+    }
+    case wire::frame_type::list: {
+      wire::list_request request;
+      if (!decode_or_close(connection, frame, request)) return;
+      send_records(connection, request.request, registry.list(request.prefix),
+                   server_.options_.limits.max_body_size);
+      return;
+    }
+    case wire::frame_type::heartbeat:
+      return;
+    default:
+      spdlog::warn("{}: unexpected {} frame from a directory client", connection.peer(),
+                   wire::frame_type_name(frame.type));
+      connection.close_with_error(wire::error::unexpected_frame,
+                                  "the directory does not accept " +
+                                      std::string(wire::frame_type_name(frame.type)) + " frames");
+  }
+}
+
+}  // namespace imchat::directory

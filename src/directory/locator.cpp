@@ -1,0 +1,455 @@
+#include "directory/locator.hpp"
+
+#include "directory/directory_server.hpp"
+#include "net/framed_connection.hpp"
+#include "net/reconnect_backoff.hpp"
+#include "wire/body_reader.hpp"
+#include "wire/error.hpp"
+
+#include <boost/asio/connect.hpp>
+#include <boost/asio/executor_work_guard.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <spdlog/spdlog.h>
+
+#include <charconv>
+#include <atomic>
+#include <condition_variable>
+#include <future>
+#include <map>
+#include <mutex>
+#include <thread>
+
+namespace imchat {
+
+namespace asio = boost::asio;
+using asio::ip::tcp;
+
+bool parse_directory_address(std::string_view text, std::string& host, std::uint16_t& port,
+                             std::string& why) {
+  port = directory::default_port;
+  std::string_view port_text;
+  if (text.starts_with('[')) {
+    const auto close = text.find(']');
+    if (close == std::string_view::npos) {
+      why = "directory address '" + std::string(text) + "': missing ']'";
+      return false;
+    }
+    host = std::string(text.substr(1, close - 1));
+    const auto rest = text.substr(close + 1);
+    if (!rest.empty()) {
+      if (!rest.starts_with(':')) {
+        why = "directory address '" + std::string(text) + "': expected ':PORT' after ']'";
+        return false;
+      }
+      port_text = rest.substr(1);
+    } else {
+      port_text = {};
+    }
+  } else {
+    const auto colon = text.rfind(':');
+    // Exactly one colon separates a port; more than one is a bare IPv6 address.
+    if (colon != std::string_view::npos && text.find(':') == colon) {
+      host = std::string(text.substr(0, colon));
+      port_text = text.substr(colon + 1);
+      if (port_text.empty()) {
+        why = "directory address '" + std::string(text) + "': missing port after ':'";
+        return false;
+      }
+    } else {
+      host = std::string(text);
+    }
+  }
+  if (host.empty()) {
+    why = "directory address '" + std::string(text) + "': missing host";
+    return false;
+  }
+  if (!port_text.empty()) {
+    unsigned value = 0;
+    const auto [end, ec] = std::from_chars(port_text.data(), port_text.data() + port_text.size(), value);
+    if (ec != std::errc{} || end != port_text.data() + port_text.size() || value == 0 || value > 65535) {
+      why = "directory address '" + std::string(text) + "': port must be 1-65535";
+      return false;
+    }
+    port = static_cast<std::uint16_t>(value);
+  }
+  return true;
+}
+
+namespace {
+
+// What a finished request hands back to whoever waits for it.
+struct reply {
+  std::error_code error;
+  std::string detail;  // the directory's message, or why it could not be asked
+  std::optional<wire::record> record;
+  std::vector<wire::record> records;
+};
+
+using completion = std::function<void(reply&&)>;
+using request_encoder = std::function<void(std::uint32_t id, wire::bytes& out)>;
+
+struct pending_request {
+  request_encoder encode;
+  completion done;
+  reply partial;  // RECORDS accumulate here until the last one
+  // Set by a caller that stopped waiting: the request is dropped instead of resent.
+  std::shared_ptr<std::atomic<bool>> abandoned;
+};
+
+}  // namespace
+
+class locator::impl : public std::enable_shared_from_this<impl> {
+ public:
+  impl(std::string directory, std::string host, std::uint16_t port, locator_options options)
+      : directory_(std::move(directory)),
+        host_(std::move(host)),
+        port_(port),
+        options_(std::move(options)),
+        work_(asio::make_work_guard(io_)),
+        resolver_(io_),
+        retry_timer_(io_),
+        backoff_(options_.reconnect_min, options_.reconnect_max) {}
+
+  void start() {
+    asio::post(io_, [self = shared_from_this()] { self->connect(); });
+    thread_ = std::thread([this] { io_.run(); });
+  }
+
+  void stop() {
+    asio::post(io_, [this] {
+      stopping_ = true;
+      retry_timer_.cancel();
+      resolver_.cancel();
+      if (connection_) connection_->close();
+      for (auto& [id, request] : pending_)
+        request.done({std::make_error_code(std::errc::operation_canceled), "locator closed", {}, {}});
+      pending_.clear();
+    });
+    work_.reset();
+    if (thread_.joinable()) thread_.join();
+  }
+
+  const std::string& directory() const noexcept { return directory_; }
+  std::chrono::milliseconds default_timeout() const noexcept { return options_.timeout; }
+
+  // Queues a request; it is sent now if connected, else as soon as the connection is up.
+  void submit(request_encoder encode, completion done,
+              std::shared_ptr<std::atomic<bool>> abandoned = nullptr) {
+    asio::post(io_, [self = shared_from_this(), encode = std::move(encode), done = std::move(done),
+                     abandoned = std::move(abandoned)]() mutable {
+      if (self->stopping_) {
+        done({std::make_error_code(std::errc::operation_canceled), "locator closed", {}, {}});
+        return;
+      }
+      const auto id = self->next_id_++;
+      auto& request = self->pending_[id] =
+          pending_request{std::move(encode), std::move(done), {}, std::move(abandoned)};
+      if (self->ready()) self->connection_->send_with([&](wire::bytes& out) { request.encode(id, out); });
+    });
+  }
+
+  // Runs a request and waits for its reply; throws on timeout and on a FAIL.
+  reply call(request_encoder encode, std::chrono::milliseconds timeout, bool not_found_is_error) {
+    auto promise = std::make_shared<std::promise<reply>>();
+    auto future = promise->get_future();
+    auto abandoned = std::make_shared<std::atomic<bool>>(false);
+    submit(std::move(encode), [promise](reply&& r) { promise->set_value(std::move(r)); }, abandoned);
+    if (future.wait_for(timeout) != std::future_status::ready) {
+      abandoned->store(true);
+      const auto why = connected() ? "the directory at " + directory_ + " did not answer in time"
+                                   : "cannot reach the directory at " + directory_ + last_error_text();
+      throw std::system_error(std::make_error_code(std::errc::timed_out), why);
+    }
+    auto result = future.get();
+    if (result.error && (not_found_is_error || result.error != wire::error::not_found))
+      throw std::system_error(result.error, result.detail.empty() ? result.error.message() : result.detail);
+    return result;
+  }
+
+  void remember_registration(wire::register_request request) {
+    asio::post(io_, [self = shared_from_this(), request = std::move(request)] {
+      self->held_[request.name] = request;
+    });
+  }
+  void forget_registration(std::string name) {
+    asio::post(io_, [self = shared_from_this(), name = std::move(name)] { self->held_.erase(name); });
+  }
+
+  bool connected() const {
+    std::lock_guard lock(state_mutex_);
+    return connected_;
+  }
+  bool wait_connected(std::chrono::milliseconds timeout) const {
+    std::unique_lock lock(state_mutex_);
+    return state_changed_.wait_for(lock, timeout, [this] { return connected_; });
+  }
+
+ private:
+  bool ready() const { return connection_ && connection_->ready() && !connection_->closed(); }
+
+  std::string last_error_text() const {
+    std::lock_guard lock(state_mutex_);
+    return last_error_.empty() ? "" : ": " + last_error_;
+  }
+
+  void set_connected(bool up, std::string error = {}) {
+    {
+      std::lock_guard lock(state_mutex_);
+      connected_ = up;
+      if (!error.empty()) last_error_ = std::move(error);
+    }
+    state_changed_.notify_all();
+  }
+
+  void connect() {
+    if (stopping_) return;
+    resolver_.async_resolve(host_, std::to_string(port_),
+                            [self = shared_from_this()](boost::system::error_code ec,
+                                                        tcp::resolver::results_type results) {
+                              if (self->stopping_) return;
+                              if (ec) return self->retry("cannot resolve " + self->host_ + ": " + ec.message());
+                              self->connect_to(results);
+                            });
+  }
+
+  void connect_to(const tcp::resolver::results_type& results) {
+    auto socket = std::make_shared<tcp::socket>(io_);
+    asio::async_connect(*socket, results,
+                        [self = shared_from_this(), socket](boost::system::error_code ec, const tcp::endpoint&) {
+                          if (self->stopping_) return;
+                          if (ec) return self->retry(ec.message());
+                          self->on_connected(std::move(*socket));
+                        });
+  }
+
+  void on_connected(tcp::socket socket) {
+    connection_ = net::framed_connection::create(
+        std::move(socket), {.self = wire::role::directory_client,
+                            .expected_peer = wire::role::directory_server,
+                            .limits = options_.limits,
+                            .handshake_timeout = std::chrono::milliseconds(5000)});
+    std::weak_ptr<impl> weak = shared_from_this();
+    connection_->on_ready = [weak] {
+      if (auto self = weak.lock()) self->on_ready();
+    };
+    connection_->on_frame = [weak](wire::frame&& frame) {
+      if (auto self = weak.lock()) self->on_frame(std::move(frame));
+    };
+    connection_->on_closed = [weak](std::error_code ec, const std::string& detail) {
+      if (auto self = weak.lock()) self->on_closed(ec, detail);
+    };
+    connection_->start();
+  }
+
+  void on_ready() {
+    spdlog::debug("connected to the directory at {}", directory_);
+    backoff_.reset();
+    // Names first, so that a lookup sent in the same batch already sees them.
+    for (const auto& [name, request] : held_) reregister(request);
+    std::erase_if(pending_, [](const auto& entry) {
+      return entry.second.abandoned && entry.second.abandoned->load();
+    });
+    for (auto& [id, request] : pending_)
+      connection_->send_with([&, request_id = id](wire::bytes& out) { request.encode(request_id, out); });
+    set_connected(true);
+  }
+
+  void reregister(wire::register_request request) {
+    const auto id = next_id_++;
+    auto name = request.name;
+    pending_[id] = pending_request{
+        [request](std::uint32_t request_id, wire::bytes& out) {
+          auto copy = request;
+          copy.request = request_id;
+          wire::encode(out, copy);
+        },
+        [self = shared_from_this(), name](reply&& r) {
+          if (!r.error || r.error == std::errc::operation_canceled) return;
+          spdlog::error("lost the name '{}' after reconnecting to the directory: {}", name, r.detail);
+          self->held_.erase(name);
+          if (self->options_.on_registration_lost) self->options_.on_registration_lost(name, r.detail);
+        },
+        {},
+        nullptr};
+  }
+
+  void on_closed(std::error_code ec, const std::string& detail) {
+    connection_.reset();
+    if (stopping_) return;
+    std::string why = ec ? ec.message() : "closed";
+    if (!detail.empty()) why += " (" + detail + ")";
+    retry("connection lost: " + why);
+  }
+
+  void retry(std::string why) {
+    const bool was_connected = connected();
+    set_connected(false, why);
+    const auto delay = backoff_.next();
+    if (was_connected)
+      spdlog::warn("directory at {}: {}; reconnecting", directory_, why);
+    else
+      spdlog::debug("directory at {}: {}; retrying in {} ms", directory_, why, delay.count());
+    retry_timer_.expires_after(delay);
+    retry_timer_.async_wait([self = shared_from_this()](boost::system::error_code ec) {
+      if (!ec) self->connect();
+    });
+  }
+
+  void on_frame(wire::frame&& frame) {
+    if (frame.body.size() < 4) return protocol_error(frame, wire::error::truncated_body);
+    const auto id = wire::body_reader(frame.body).u32();
+    auto found = pending_.find(id);
+    if (found == pending_.end()) return;  // a request whose caller gave up
+    auto& request = found->second;
+    std::error_code ec;
+    switch (frame.type) {
+      case wire::frame_type::ok: {
+        wire::ok_reply ok;
+        ec = wire::decode(frame.body, ok);
+        break;
+      }
+      case wire::frame_type::fail: {
+        wire::fail_reply fail;
+        ec = wire::decode(frame.body, fail);
+        request.partial.error = wire::error_from_wire(fail.code);
+        request.partial.detail = fail.message;
+        break;
+      }
+      case wire::frame_type::record: {
+        wire::record_reply record;
+        ec = wire::decode(frame.body, record);
+        request.partial.record = std::move(record.record);
+        break;
+      }
+      case wire::frame_type::records: {
+        wire::records_reply records;
+        ec = wire::decode(frame.body, records);
+        if (ec) break;
+        std::move(records.records.begin(), records.records.end(), std::back_inserter(request.partial.records));
+        if (!records.last) return;
+        break;
+      }
+      default:
+        ec = wire::error::unexpected_frame;
+    }
+    if (ec) return protocol_error(frame, ec);
+    auto done = std::move(request.done);
+    auto result = std::move(request.partial);
+    pending_.erase(found);
+    done(std::move(result));
+  }
+
+  void protocol_error(const wire::frame& frame, std::error_code ec) {
+    spdlog::error("directory at {} sent a bad {} frame: {}", directory_, wire::frame_type_name(frame.type),
+                  ec.message());
+    connection_->close_with_error(ec);
+  }
+
+  const std::string directory_;
+  const std::string host_;
+  const std::uint16_t port_;
+  const locator_options options_;
+  asio::io_context io_;
+  asio::executor_work_guard<asio::io_context::executor_type> work_;
+  tcp::resolver resolver_;
+  asio::steady_timer retry_timer_;
+  net::reconnect_backoff backoff_;
+  std::thread thread_;
+
+  // Owned by the locator's thread.
+  std::shared_ptr<net::framed_connection> connection_;
+  std::map<std::uint32_t, pending_request> pending_;
+  std::map<std::string, wire::register_request> held_;
+  std::uint32_t next_id_ = 1;
+  bool stopping_ = false;
+
+  // Shared with the callers' threads.
+  mutable std::mutex state_mutex_;
+  mutable std::condition_variable state_changed_;
+  bool connected_ = false;
+  std::string last_error_;
+};
+
+locator::locator(std::string_view directory, locator_options options) {
+  std::string host, why;
+  std::uint16_t port = 0;
+  if (!parse_directory_address(directory, host, port, why))
+    throw std::system_error(std::make_error_code(std::errc::invalid_argument), why);
+  impl_ = std::make_shared<impl>(std::string(directory), std::move(host), port, std::move(options));
+  impl_->start();
+}
+
+locator::~locator() { impl_->stop(); }
+
+const std::string& locator::directory() const noexcept { return impl_->directory(); }
+
+void locator::register_object(wire::object_kind kind, std::string_view name,
+                              std::vector<std::string> endpoints) {
+  register_object(kind, name, std::move(endpoints), impl_->default_timeout());
+}
+
+void locator::register_object(wire::object_kind kind, std::string_view name,
+                              std::vector<std::string> endpoints, std::chrono::milliseconds timeout) {
+  wire::register_request request{0, kind, std::string(name), std::move(endpoints)};
+  impl_->call(
+      [request](std::uint32_t id, wire::bytes& out) {
+        auto copy = request;
+        copy.request = id;
+        wire::encode(out, copy);
+      },
+      timeout, true);
+  impl_->remember_registration(std::move(request));
+}
+
+void locator::unregister_object(std::string_view name) {
+  impl_->forget_registration(std::string(name));
+  impl_->call(
+      [name = std::string(name)](std::uint32_t id, wire::bytes& out) {
+        wire::encode(out, wire::unregister_request{id, name});
+      },
+      impl_->default_timeout(), true);
+}
+
+std::optional<wire::record> locator::lookup(std::string_view name) {
+  return lookup(name, impl_->default_timeout());
+}
+
+std::optional<wire::record> locator::lookup(std::string_view name, std::chrono::milliseconds timeout) {
+  return impl_
+      ->call([name = std::string(name)](std::uint32_t id,
+                                        wire::bytes& out) { wire::encode(out, wire::lookup_request{id, name}); },
+             timeout, false)
+      .record;
+}
+
+std::vector<wire::record> locator::list(std::string_view prefix) {
+  return list(prefix, impl_->default_timeout());
+}
+
+std::vector<wire::record> locator::list(std::string_view prefix, std::chrono::milliseconds timeout) {
+  return impl_
+      ->call([prefix = std::string(prefix)](std::uint32_t id,
+                                            wire::bytes& out) { wire::encode(out, wire::list_request{id, prefix}); },
+             timeout, true)
+      .records;
+}
+
+void locator::async_lookup(std::string name, lookup_handler handler) {
+  impl_->submit(
+      [name](std::uint32_t id, wire::bytes& out) { wire::encode(out, wire::lookup_request{id, name}); },
+      [handler = std::move(handler)](reply&& r) {
+        if (r.error == wire::error::not_found) return handler({}, std::nullopt);
+        handler(r.error, std::move(r.record));
+      });
+}
+
+bool locator::connected() const { return impl_->connected(); }
+
+bool locator::wait_connected(std::chrono::milliseconds timeout) const {
+  return impl_->wait_connected(timeout);
+}
+
+}  // namespace imchat

@@ -1,0 +1,87 @@
+#pragma once
+// The locator: the directory's client, as in the tutorial (`locator_t locator (host)`).
+// It keeps one connection to the directory on a thread of its own, reconnects by itself
+// with backoff, and re-registers its names after a reconnect. Every member function may
+// be called from any thread; the blocking ones wait at most their timeout.
+//
+// Errors are thrown as std::system_error: wire::error::name_in_use (the message names
+// the holder), invalid_name, limit_exceeded, and std::errc::timed_out when the directory
+// does not answer in time (the message says whether it could be reached at all).
+
+#include "wire/directory_frames.hpp"
+#include "wire/frame_decoder.hpp"
+
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <system_error>
+#include <vector>
+
+namespace imchat {
+
+struct locator_options {
+  std::chrono::milliseconds timeout{5000};  // for blocking calls without an explicit one
+  std::chrono::milliseconds reconnect_min{100};
+  std::chrono::milliseconds reconnect_max{3000};
+  wire::decoder_limits limits{};
+  // Called on the locator's thread when a name could not be registered again after a
+  // reconnect (someone else took it meanwhile).
+  std::function<void(const std::string& name, const std::string& why)> on_registration_lost;
+};
+
+// "HOST", "HOST:PORT" or "[V6ADDR]:PORT"; the port defaults to 5682. Returns false and
+// sets `why` for a bad address.
+bool parse_directory_address(std::string_view text, std::string& host, std::uint16_t& port,
+                             std::string& why);
+
+class locator {
+ public:
+  using lookup_handler = std::function<void(std::error_code, std::optional<wire::record>)>;
+
+  // Starts connecting to the directory at `directory` at once, in the background.
+  // Throws std::system_error (std::errc::invalid_argument) for a malformed address.
+  explicit locator(std::string_view directory, locator_options options = {});
+  // Closes the connection: the directory frees every name this locator registered.
+  ~locator();
+  locator(const locator&) = delete;
+  locator& operator=(const locator&) = delete;
+
+  // The directory's address, as given.
+  const std::string& directory() const noexcept;
+
+  // Claims `name` for as long as this locator lives.
+  void register_object(wire::object_kind kind, std::string_view name,
+                       std::vector<std::string> endpoints);
+  void register_object(wire::object_kind kind, std::string_view name,
+                       std::vector<std::string> endpoints, std::chrono::milliseconds timeout);
+  // Frees a name this locator registered.
+  void unregister_object(std::string_view name);
+
+  // The record for `name`, or nullopt when no one has registered it.
+  std::optional<wire::record> lookup(std::string_view name);
+  std::optional<wire::record> lookup(std::string_view name, std::chrono::milliseconds timeout);
+
+  // Every record whose name starts with `prefix`, sorted by name.
+  std::vector<wire::record> list(std::string_view prefix = {});
+  std::vector<wire::record> list(std::string_view prefix, std::chrono::milliseconds timeout);
+
+  // Asynchronous lookup for the kernel's I/O threads; `handler` runs on the locator's
+  // thread (post it back to where it belongs). It waits for the directory as long as it
+  // takes, so that reconnecting bindings ride out a directory restart.
+  void async_lookup(std::string name, lookup_handler handler);
+
+  // Whether the connection to the directory is up now; and waiting for it.
+  bool connected() const;
+  bool wait_connected(std::chrono::milliseconds timeout) const;
+
+  class impl;
+
+ private:
+  std::shared_ptr<impl> impl_;
+};
+
+}  // namespace imchat

@@ -1,0 +1,255 @@
+#include "kernel/api_thread.hpp"
+
+#include "directory/locator.hpp"
+#include "directory/registry.hpp"
+#include "kernel/object_listener.hpp"
+#include "kernel/remote_binding.hpp"
+#include "net/interface_spec.hpp"
+#include "wire/error.hpp"
+
+#include <boost/asio/post.hpp>
+#include <spdlog/spdlog.h>
+
+#include <future>
+
+namespace imchat {
+
+namespace {
+
+// Runs `work` on an I/O thread and waits for it: application threads never touch sockets.
+template <class Work>
+auto run_on(io_thread& thread, Work&& work) {
+  std::packaged_task<decltype(work())()> task(std::forward<Work>(work));
+  auto result = task.get_future();
+  boost::asio::post(thread.context(), [&task] { task(); });
+  return result.get();
+}
+
+[[noreturn]] void invalid(const std::string& why) {
+  throw std::system_error(std::make_error_code(std::errc::invalid_argument), why);
+}
+
+}  // namespace
+
+std::unique_ptr<api_thread> api_thread::create(dispatcher& d, locator* directory, kernel_options options) {
+  return std::make_unique<api_thread>(d, directory, options);
+}
+
+api_thread::api_thread(dispatcher& d, locator* directory, kernel_options options)
+    : dispatcher_(d), directory_(directory), options_(options), signal_(std::make_shared<receive_signal>()) {
+  dispatcher_.claim_thread("application thread");
+  signal_->owner = std::this_thread::get_id();
+}
+
+api_thread::~api_thread() {
+  for (auto& binding : bindings_) binding->stop();
+  for (auto& global : globals_) {
+    try {
+      directory_->unregister_object(global.name);
+    } catch (const std::exception& e) {
+      spdlog::warn("could not leave the directory cleanly for '{}': {}", global.name, e.what());
+    }
+    run_on(*global.listening_thread, [&] { global.listener->close(); });
+  }
+  for (const auto& name : shared_names_) dispatcher_.remove_shared(name);
+  dispatcher_.release_thread();
+}
+
+locator& api_thread::require_directory(std::string_view why) const {
+  if (!directory_) invalid(std::string(why) + " needs a locator: create the api_thread with one");
+  return *directory_;
+}
+
+void api_thread::check_name(std::string_view name, scope visibility) const {
+  if (!directory::is_valid_name(name, 1024))
+    throw std::system_error(wire::error::invalid_name,
+                            "invalid object name: 1-1024 bytes of UTF-8 without control characters");
+  if (visibility == scope::local && local_objects_.contains(name))
+    throw std::system_error(wire::error::name_in_use,
+                            "this thread already has a local object named '" + std::string(name) + "'");
+}
+
+exchange_id api_thread::create_exchange(std::string_view name, scope visibility) {
+  if (visibility == scope::global) invalid("global exchange '" + std::string(name) + "' needs an interface spec");
+  check_name(name, visibility);
+  auto created = std::make_shared<exchange>(std::string(name), visibility);
+  if (visibility == scope::process) {
+    dispatcher_.add_shared(std::string(name), created);
+    shared_names_.emplace_back(name);
+  } else {
+    local_objects_.emplace(std::string(name), created);
+  }
+  exchanges_.push_back(std::move(created));
+  return {exchanges_.size() - 1};
+}
+
+exchange_id api_thread::create_exchange(std::string_view name, scope visibility, std::string_view interface,
+                                        io_thread& listener, const std::vector<io_thread*>& workers) {
+  if (visibility != scope::global) return create_exchange(name, visibility);
+  check_name(name, visibility);
+  auto created = std::make_shared<exchange>(std::string(name), visibility);
+  open_global(name, created, interface, listener, workers);
+  exchanges_.push_back(std::move(created));
+  return {exchanges_.size() - 1};
+}
+
+void api_thread::create_queue(std::string_view name, scope visibility) {
+  if (visibility == scope::global) invalid("global queue '" + std::string(name) + "' needs an interface spec");
+  check_name(name, visibility);
+  auto created = std::make_shared<queue>(std::string(name), visibility, signal_, options_.queue);
+  if (visibility == scope::process) {
+    dispatcher_.add_shared(std::string(name), created);
+    shared_names_.emplace_back(name);
+  } else {
+    local_objects_.emplace(std::string(name), created);
+  }
+  queues_.push_back(std::move(created));
+}
+
+void api_thread::create_queue(std::string_view name, scope visibility, std::string_view interface,
+                              io_thread& listener, const std::vector<io_thread*>& workers) {
+  if (visibility != scope::global) return create_queue(name, visibility);
+  check_name(name, visibility);
+  auto created = std::make_shared<queue>(std::string(name), visibility, signal_, options_.queue);
+  open_global(name, created, interface, listener, workers);
+  queues_.push_back(std::move(created));
+}
+
+std::vector<std::string> api_thread::open_global(std::string_view name, const object& target,
+                                                 std::string_view interface, io_thread& listener,
+                                                 const std::vector<io_thread*>& workers) {
+  auto& directory = require_directory("global object '" + std::string(name) + "'");
+  net::interface_spec spec;
+  net::resolved_interface resolved;
+  std::string why;
+  if (net::parse_interface_spec(interface, spec, why) || net::resolve_interface_spec(spec, resolved, why))
+    invalid(why);
+
+  std::vector<boost::asio::io_context*> contexts;
+  for (auto* worker : workers) contexts.push_back(&worker->context());
+  auto opened = std::make_shared<object_listener>(
+      listener.context(), contexts, std::string(name), target,
+      listener_options{.limits = {options_.max_message_size},
+                       .max_subscriber_backlog = options_.max_subscriber_backlog});
+  std::vector<boost::asio::ip::tcp::endpoint> bind_to = resolved.bind_endpoints;
+  for (auto& endpoint : bind_to) endpoint.port(spec.port);
+  const auto port = run_on(listener, [&] { return opened->listen(bind_to, spec.text); });
+
+  std::vector<std::string> endpoints;
+  for (const auto& address : resolved.advertised_addresses) endpoints.push_back(net::format_endpoint(address, port));
+
+  const std::string owned_name(name);
+  dispatcher_.add_shared(owned_name, target);
+  const auto kind = std::holds_alternative<std::shared_ptr<queue>>(target) ? wire::object_kind::queue
+                                                                           : wire::object_kind::exchange;
+  try {
+    directory.register_object(kind, name, endpoints);
+  } catch (...) {
+    dispatcher_.remove_shared(owned_name);
+    run_on(listener, [&] { opened->close(); });
+    throw;
+  }
+  shared_names_.push_back(owned_name);
+  globals_.push_back({owned_name, std::move(opened), &listener, endpoints});
+  return endpoints;
+}
+
+std::optional<api_thread::object> api_thread::find_in_process(std::string_view name) const {
+  if (const auto local = local_objects_.find(name); local != local_objects_.end()) return local->second;
+  if (auto shared = dispatcher_.find_shared(name)) return *shared;
+  return std::nullopt;
+}
+
+void api_thread::bind(std::string_view exchange_name, std::string_view queue_name, io_thread* exchange_thread,
+                      io_thread* queue_thread) {
+  const auto found_exchange = find_in_process(exchange_name);
+  const auto found_queue = find_in_process(queue_name);
+  if (found_exchange && !std::holds_alternative<std::shared_ptr<exchange>>(*found_exchange))
+    invalid("bind: '" + std::string(exchange_name) + "' is a queue, not an exchange");
+  if (found_queue && !std::holds_alternative<std::shared_ptr<queue>>(*found_queue))
+    invalid("bind: '" + std::string(queue_name) + "' is an exchange, not a queue");
+
+  if (found_exchange && found_queue) {
+    std::get<std::shared_ptr<exchange>>(*found_exchange)->bind(std::get<std::shared_ptr<queue>>(*found_queue));
+    return;
+  }
+  if (!found_exchange && !found_queue)
+    invalid("bind: neither '" + std::string(exchange_name) + "' nor '" + std::string(queue_name) +
+            "' is in this process; one end of a binding must be");
+
+  const std::string remote(found_exchange ? queue_name : exchange_name);
+  auto& directory = require_directory("binding to '" + remote + "'");
+  auto record = directory.lookup(remote);
+  if (!record)
+    throw std::system_error(wire::error::not_found, "bind: no object named '" + remote + "' in this thread, "
+                                                    "this process or the directory at " + directory.directory());
+  const binding_options options{.limits = {options_.max_message_size},
+                                .max_pending_messages = options_.max_pending_messages};
+  if (found_exchange) {
+    if (record->kind != wire::object_kind::queue) invalid("bind: '" + remote + "' is an exchange, not a queue");
+    if (!queue_thread) invalid("bind: reaching the remote queue '" + remote + "' needs an I/O thread");
+    auto pipe = std::get<std::shared_ptr<exchange>>(*found_exchange)->pipe_to(queue_thread->context());
+    auto binding = remote_binding::publish(queue_thread->context(), directory, remote, std::move(pipe), options);
+    binding->start(std::move(*record));
+    bindings_.push_back(std::move(binding));
+  } else {
+    if (record->kind != wire::object_kind::exchange) invalid("bind: '" + remote + "' is a queue, not an exchange");
+    if (!exchange_thread) invalid("bind: reaching the remote exchange '" + remote + "' needs an I/O thread");
+    auto binding = remote_binding::subscribe(exchange_thread->context(), directory, remote,
+                                             std::get<std::shared_ptr<queue>>(*found_queue), options);
+    binding->start(std::move(*record));
+    bindings_.push_back(std::move(binding));
+  }
+}
+
+void api_thread::send(exchange_id id, const message& m) {
+  if (id.index >= exchanges_.size()) invalid("send: no such exchange id");
+  if (m.size() > options_.max_message_size)
+    throw std::system_error(std::make_error_code(std::errc::message_size),
+                            "message of " + std::to_string(m.size()) + " bytes exceeds the maximum of " +
+                                std::to_string(options_.max_message_size));
+  exchanges_[id.index]->send(m);
+}
+
+void api_thread::mask(message_type type) {
+  if (type == message_type::gap) gaps_enabled_ = true;
+}
+
+std::optional<message> api_thread::pop_locked() {
+  for (std::size_t tried = 0; tried < queues_.size(); ++tried) {
+    auto& from = *queues_[next_queue_];
+    next_queue_ = (next_queue_ + 1) % queues_.size();
+    while (auto m = from.pop_locked()) {
+      if (m->type() == message_type::gap && !gaps_enabled_) continue;
+      return m;
+    }
+  }
+  return std::nullopt;
+}
+
+message api_thread::receive() {
+  std::unique_lock lock(signal_->mutex);
+  std::optional<message> m;
+  signal_->arrived.wait(lock, [&] { return (m = pop_locked()).has_value(); });
+  return std::move(*m);
+}
+
+std::optional<message> api_thread::receive(std::chrono::milliseconds timeout) {
+  std::unique_lock lock(signal_->mutex);
+  std::optional<message> m;
+  signal_->arrived.wait_for(lock, timeout, [&] { return (m = pop_locked()).has_value(); });
+  return m;
+}
+
+std::optional<message> api_thread::try_receive() {
+  std::lock_guard lock(signal_->mutex);
+  return pop_locked();
+}
+
+std::vector<std::string> api_thread::endpoints(std::string_view global_name) const {
+  for (const auto& global : globals_)
+    if (global.name == global_name) return global.endpoints;
+  return {};
+}
+
+}  // namespace imchat

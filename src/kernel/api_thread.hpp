@@ -1,0 +1,128 @@
+#pragma once
+// The application thread's handle on the kernel (the tutorial's api_thread_t): one per
+// application thread, used only from that thread. Through it the thread creates
+// exchanges and queues, binds them (locally or across the network), sends and receives.
+//
+//   imchat::dispatcher dispatcher(2);
+//   imchat::locator locator("localhost");
+//   auto io = imchat::io_thread::create(dispatcher);
+//   auto api = imchat::api_thread::create(dispatcher, &locator);
+//   api->create_queue("Q_cheese", imchat::scope::global, "eth0:5555", *io, {io.get()});
+//   auto eid = api->create_exchange("E_cheese", imchat::scope::global, "eth0:5556", *io, {io.get()});
+//   imchat::message in = api->receive();
+//   api->send(eid, imchat::message(in.text()));
+//
+// Errors are thrown as std::system_error, with a message naming what failed:
+// wire::error::name_in_use (a name taken in its scope), not_found (bind to an unknown
+// name), invalid_name, std::errc::invalid_argument (a bad interface spec or argument),
+// and the OS's errors for a port in use or a permission refused.
+
+#include "kernel/dispatcher.hpp"
+#include "kernel/exchange.hpp"
+#include "kernel/io_thread.hpp"
+#include "kernel/message.hpp"
+#include "kernel/queue.hpp"
+#include "kernel/scope.hpp"
+#include "wire/frame.hpp"
+
+#include <chrono>
+#include <cstddef>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace imchat {
+
+class locator;
+class object_listener;
+class remote_binding;
+
+struct exchange_id {
+  std::size_t index = 0;
+  bool operator==(const exchange_id&) const = default;
+};
+
+struct kernel_options {
+  queue_limits queue{};
+  std::uint32_t max_message_size = wire::default_max_body_size;
+  std::size_t max_subscriber_backlog = 8 * 1024 * 1024;  // bytes unsent to one subscriber
+  std::size_t max_pending_messages = 100'000;            // held for an unreachable remote queue
+};
+
+class api_thread {
+ public:
+  // `directory` may be null for a thread that uses no global objects.
+  static std::unique_ptr<api_thread> create(dispatcher& d, locator* directory = nullptr,
+                                            kernel_options options = {});
+  api_thread(dispatcher& d, locator* directory, kernel_options options);
+  // Leaves the directory, closes listeners and bindings.
+  ~api_thread();
+  api_thread(const api_thread&) = delete;
+  api_thread& operator=(const api_thread&) = delete;
+
+  // A local or process exchange.
+  exchange_id create_exchange(std::string_view name, scope visibility = scope::local);
+  // A global exchange, listening on `interface` (an interface spec such as "eth0:5556")
+  // on `listener`, its connections carried by `workers` round-robin (default: listener).
+  exchange_id create_exchange(std::string_view name, scope visibility, std::string_view interface,
+                              io_thread& listener, const std::vector<io_thread*>& workers = {});
+
+  void create_queue(std::string_view name, scope visibility = scope::local);
+  void create_queue(std::string_view name, scope visibility, std::string_view interface,
+                    io_thread& listener, const std::vector<io_thread*>& workers = {});
+
+  // Binds an exchange to a queue, each found by name: this thread's local objects first,
+  // then the process's, then the directory. A remote exchange is reached through
+  // `exchange_thread`, a remote queue through `queue_thread`.
+  void bind(std::string_view exchange_name, std::string_view queue_name,
+            io_thread* exchange_thread = nullptr, io_thread* queue_thread = nullptr);
+
+  // Sends to an exchange this thread created. Throws std::errc::message_size for a
+  // message larger than the maximum frame size.
+  void send(exchange_id id, const message& m);
+
+  // The next message from any of this thread's queues (round-robin between them).
+  message receive();
+  std::optional<message> receive(std::chrono::milliseconds timeout);
+  std::optional<message> try_receive();
+
+  // Switches on delivery of a message type that is off by default (message_type::gap).
+  void mask(message_type type);
+
+  // The endpoints a global object of this thread advertises in the directory.
+  std::vector<std::string> endpoints(std::string_view global_name) const;
+
+ private:
+  struct global_object {
+    std::string name;
+    std::shared_ptr<object_listener> listener;
+    io_thread* listening_thread = nullptr;
+    std::vector<std::string> endpoints;
+  };
+  using object = std::variant<std::shared_ptr<exchange>, std::shared_ptr<queue>>;
+
+  void check_name(std::string_view name, scope visibility) const;
+  std::vector<std::string> open_global(std::string_view name, const object& target, std::string_view interface,
+                                       io_thread& listener, const std::vector<io_thread*>& workers);
+  std::optional<object> find_in_process(std::string_view name) const;
+  std::optional<message> pop_locked();
+  locator& require_directory(std::string_view why) const;
+
+  dispatcher& dispatcher_;
+  locator* directory_;
+  const kernel_options options_;
+  std::shared_ptr<receive_signal> signal_;
+  std::map<std::string, object, std::less<>> local_objects_;
+  std::vector<std::shared_ptr<exchange>> exchanges_;  // by exchange_id
+  std::vector<std::shared_ptr<queue>> queues_;        // receive() takes from these
+  std::size_t next_queue_ = 0;
+  bool gaps_enabled_ = false;
+  std::vector<std::string> shared_names_;  // registered with the dispatcher
+  std::vector<global_object> globals_;
+  std::vector<std::shared_ptr<remote_binding>> bindings_;
+};
+
+}  // namespace imchat

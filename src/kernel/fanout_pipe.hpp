@@ -1,0 +1,43 @@
+#pragma once
+// The hand-off from an exchange's sending thread to one I/O thread. The sender appends a
+// reference to each message (no copy of its bytes) and wakes the I/O thread only when the
+// pipe goes from empty to non-empty; the I/O thread then takes the whole batch at once
+// and gives it to every sink it carries for this exchange. So a burst costs one wake-up
+// per I/O thread, and each connection one write.
+
+#include "kernel/message.hpp"
+#include "kernel/message_sink.hpp"
+
+#include <boost/asio/io_context.hpp>
+
+#include <memory>
+#include <mutex>
+#include <vector>
+
+namespace imchat {
+
+class fanout_pipe : public std::enable_shared_from_this<fanout_pipe> {
+ public:
+  explicit fanout_pipe(boost::asio::io_context& io) : io_(io) {}
+
+  // Any thread.
+  void post(const message& m);
+
+  // The pipe's I/O thread only.
+  void attach(std::shared_ptr<message_sink> sink);
+  void detach(const message_sink* sink);
+
+  boost::asio::io_context& context() noexcept { return io_; }
+
+ private:
+  void drain();
+
+  boost::asio::io_context& io_;
+  std::mutex mutex_;
+  std::vector<message> pending_;
+  bool drain_scheduled_ = false;
+  std::vector<message> draining_;                  // I/O thread only
+  std::vector<std::shared_ptr<message_sink>> sinks_;  // I/O thread only
+};
+
+}  // namespace imchat

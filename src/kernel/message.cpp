@@ -1,0 +1,22 @@
+#include "kernel/message.hpp"
+
+#include <algorithm>
+
+namespace imchat {
+
+message::message(std::size_t size)
+    : buffer_(size ? std::make_shared_for_overwrite<std::byte[]>(size) : nullptr), size_(size) {}
+
+message::message(std::span<const std::byte> bytes) : message(bytes.size()) {
+  std::copy(bytes.begin(), bytes.end(), buffer_.get());
+}
+
+message::message(std::string_view text) : message(std::as_bytes(std::span(text.data(), text.size()))) {}
+
+message message::gap() {
+  message m;
+  m.type_ = message_type::gap;
+  return m;
+}
+
+}  // namespace imchat

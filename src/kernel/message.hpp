@@ -1,0 +1,46 @@
+#pragma once
+// A message: bytes plus a type (data, or a gap notice saying the stream may have lost
+// messages). The bytes live in one reference-counted buffer, so an exchange hands the
+// same buffer to every bound queue and I/O thread instead of copying it per subscriber.
+
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <span>
+#include <string_view>
+
+namespace imchat {
+
+enum class message_type : std::uint8_t {
+  data = 1,
+  gap = 2,  // connection trouble: messages may be missing before the next one
+};
+
+class message {
+ public:
+  // An empty data message.
+  message() = default;
+  // A data message of `size` bytes to be filled through data() before it is sent.
+  explicit message(std::size_t size);
+  explicit message(std::span<const std::byte> bytes);
+  explicit message(std::string_view text);
+
+  static message gap();
+
+  message_type type() const noexcept { return type_; }
+  std::size_t size() const noexcept { return size_; }
+  std::span<const std::byte> data() const noexcept { return {buffer_.get(), size_}; }
+  // Writable bytes: only for filling a new message before it is sent, since a sent
+  // message's buffer is shared with every receiver.
+  std::span<std::byte> data() noexcept { return {buffer_.get(), size_}; }
+  std::string_view text() const noexcept {
+    return {reinterpret_cast<const char*>(buffer_.get()), size_};
+  }
+
+ private:
+  std::shared_ptr<std::byte[]> buffer_;
+  std::size_t size_ = 0;
+  message_type type_ = message_type::data;
+};
+
+}  // namespace imchat

@@ -1,0 +1,159 @@
+#include "kernel/object_listener.hpp"
+
+#include "kernel/queue_feeder.hpp"
+#include "kernel/subscriber_session.hpp"
+#include "net/framed_connection.hpp"
+#include "net/interface_spec.hpp"
+#include "wire/body_writer.hpp"
+#include "wire/control_frames.hpp"
+#include "wire/error.hpp"
+
+#include <boost/asio/ip/v6_only.hpp>
+#include <boost/asio/post.hpp>
+#include <spdlog/spdlog.h>
+
+namespace imchat {
+
+namespace asio = boost::asio;
+using asio::ip::tcp;
+
+object_listener::object_listener(asio::io_context& listening, std::vector<asio::io_context*> workers,
+                                 std::string name, target object, listener_options options)
+    : listening_(listening),
+      workers_(std::move(workers)),
+      name_(std::move(name)),
+      object_(std::move(object)),
+      options_(options) {
+  if (workers_.empty()) workers_.push_back(&listening_);
+}
+
+std::uint16_t object_listener::listen(const std::vector<tcp::endpoint>& endpoints,
+                                      const std::string& spec_text) {
+  std::uint16_t port = 0;
+  for (auto endpoint : endpoints) {
+    // Every address of one object shares a port, so that it can be advertised once.
+    if (port != 0) endpoint.port(port);
+    auto acceptor = std::make_unique<tcp::acceptor>(listening_);
+    boost::system::error_code ec;
+    acceptor->open(endpoint.protocol(), ec);
+    if (!ec && endpoint.address().is_v6() && endpoint.address().is_unspecified())
+      acceptor->set_option(asio::ip::v6_only(false), ec);
+    if (!ec) acceptor->set_option(tcp::acceptor::reuse_address(true), ec);
+    if (!ec) acceptor->bind(endpoint, ec);
+    if (!ec) acceptor->listen(asio::socket_base::max_listen_connections, ec);
+    if (ec) {
+      close();
+      throw std::system_error(ec, "interface spec '" + spec_text + "': cannot listen on " +
+                                      net::format_endpoint(endpoint.address(), endpoint.port()));
+    }
+    port = acceptor->local_endpoint().port();
+    acceptors_.push_back(std::move(acceptor));
+  }
+  for (auto& acceptor : acceptors_) accept(*acceptor);
+  return port;
+}
+
+void object_listener::close() {
+  for (auto& acceptor : acceptors_) {
+    boost::system::error_code ignored;
+    acceptor->close(ignored);
+  }
+}
+
+void object_listener::accept(tcp::acceptor& acceptor) {
+  auto& worker = *workers_[next_worker_++ % workers_.size()];
+  acceptor.async_accept(worker, [self = shared_from_this(), &acceptor, &worker](boost::system::error_code ec,
+                                                                       tcp::socket socket) {
+    if (ec == asio::error::operation_aborted || !acceptor.is_open()) return;
+    if (ec) {
+      spdlog::warn("'{}': accept failed: {}", self->name_, ec.message());
+    } else {
+      // The socket already belongs to its worker's io_context: start it there.
+      asio::post(worker, [self, &worker, socket = std::move(socket)]() mutable {
+        self->on_connection(std::move(socket), worker);
+      });
+    }
+    self->accept(acceptor);
+  });
+}
+
+namespace {
+
+std::error_code check_attach(const wire::attach_request& attach, const std::string& name,
+                             const object_listener::target& object, std::string& why) {
+  if (attach.object != name) {
+    why = "no object named '" + attach.object + "' here (this endpoint serves '" + name + "')";
+    return wire::error::not_found;
+  }
+  const bool is_queue = std::holds_alternative<std::shared_ptr<queue>>(object);
+  const auto wanted = is_queue ? wire::attach_direction::publish : wire::attach_direction::subscribe;
+  if (attach.direction != wanted) {
+    why = is_queue ? "'" + name + "' is a queue: it can only be published to"
+                   : "'" + name + "' is an exchange: it can only be subscribed to";
+    return wire::error::bad_field_value;
+  }
+  return {};
+}
+
+}  // namespace
+
+void object_listener::on_connection(tcp::socket socket, asio::io_context& io) {
+  auto connection = net::framed_connection::create(
+      std::move(socket), {.self = wire::role::kernel_object,
+                          .expected_peer = wire::role::kernel_peer,
+                          .limits = options_.limits,
+                          .handshake_timeout = options_.handshake_timeout});
+  std::weak_ptr<net::framed_connection> weak = connection;
+  connection->on_closed = [peer = connection->peer(), name = name_](std::error_code ec, const std::string& detail) {
+    if (ec) spdlog::info("{}: left '{}' before attaching: {}{}", peer, name, ec.message(),
+                         detail.empty() ? "" : " (" + detail + ")");
+  };
+  connection->on_frame = [self = shared_from_this(), weak, &io](wire::frame&& frame) {
+    if (auto attaching = weak.lock()) self->on_attach(attaching, frame, io);
+  };
+  connection->start();
+}
+
+void object_listener::on_attach(const std::shared_ptr<net::framed_connection>& connection,
+                                const wire::frame& frame, asio::io_context& io) {
+  wire::attach_request attach;
+  std::error_code ec = frame.type == wire::frame_type::attach ? wire::decode(frame.body, attach)
+                                                               : wire::error::unexpected_frame;
+  std::string why = ec ? "expected ATTACH, got " + std::string(wire::frame_type_name(frame.type)) : "";
+  if (!ec) ec = check_attach(attach, name_, object_, why);
+  if (ec) {
+    spdlog::warn("{}: refused: {}", connection->peer(), why);
+    connection->close_with_error(ec, why);
+    return;
+  }
+  connection->send_with([](wire::bytes& out) { wire::append_frame(out, wire::frame_type::attached); });
+  if (const auto* into = std::get_if<std::shared_ptr<queue>>(&object_)) {
+    spdlog::info("{}: publishing to '{}'", connection->peer(), name_);
+    attach_publisher(connection, *into);
+  } else {
+    spdlog::info("{}: subscribed to '{}'", connection->peer(), name_);
+    auto pipe = std::get<std::shared_ptr<exchange>>(object_)->pipe_to(io);
+    std::make_shared<subscriber_session>(connection, std::move(pipe), options_.max_subscriber_backlog)->start();
+  }
+}
+
+void object_listener::attach_publisher(const std::shared_ptr<net::framed_connection>& connection,
+                                       const std::shared_ptr<queue>& into) {
+  auto feeder = std::make_shared<queue_feeder>(into, connection);
+  std::weak_ptr<net::framed_connection> weak = connection;
+  connection->on_frame = [feeder, weak](wire::frame&& frame) {
+    if (frame.type == wire::frame_type::message) return feeder->add(frame);
+    if (frame.type == wire::frame_type::heartbeat) return;
+    if (auto publisher = weak.lock())
+      publisher->close_with_error(wire::error::unexpected_frame,
+                                  "a publisher may not send " + std::string(wire::frame_type_name(frame.type)) +
+                                      " frames");
+  };
+  connection->on_batch_end = [feeder] { feeder->flush(); };
+  connection->on_closed = [peer = connection->peer(), name = name_](std::error_code ec, const std::string& detail) {
+    spdlog::info("{}: stopped publishing to '{}'{}{}", peer, name, ec ? ": " + ec.message() : "",
+                 detail.empty() ? "" : " (" + detail + ")");
+  };
+}
+
+}  // namespace imchat

@@ -1,0 +1,62 @@
+#pragma once
+// Accepts connections for one global object (the tutorial's "I/O thread that listens"),
+// hands each new connection to the next of the object's I/O threads (round-robin), and
+// checks its ATTACH: the right object, the right direction. Then a queue's publisher is
+// fed into the queue, and an exchange's subscriber gets the exchange's messages.
+
+#include "kernel/exchange.hpp"
+#include "kernel/queue.hpp"
+#include "net/framed_connection.hpp"
+#include "wire/frame_decoder.hpp"
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+
+#include <chrono>
+#include <memory>
+#include <string>
+#include <variant>
+#include <vector>
+
+namespace imchat {
+
+struct listener_options {
+  wire::decoder_limits limits{};
+  std::chrono::milliseconds handshake_timeout{5000};
+  std::size_t max_subscriber_backlog = 8 * 1024 * 1024;  // unsent bytes before a cut-off
+};
+
+class object_listener : public std::enable_shared_from_this<object_listener> {
+ public:
+  using target = std::variant<std::shared_ptr<exchange>, std::shared_ptr<queue>>;
+
+  object_listener(boost::asio::io_context& listening, std::vector<boost::asio::io_context*> workers,
+                  std::string name, target object, listener_options options);
+
+  // Binds and listens on every endpoint; on the listening I/O thread. Returns the port
+  // bound (the OS's choice when the endpoints say 0), or throws std::system_error whose
+  // message names `spec_text`.
+  std::uint16_t listen(const std::vector<boost::asio::ip::tcp::endpoint>& endpoints,
+                       const std::string& spec_text);
+
+  // Stops accepting; established connections go on until their peers leave.
+  void close();
+
+ private:
+  void accept(boost::asio::ip::tcp::acceptor& acceptor);
+  void on_connection(boost::asio::ip::tcp::socket socket, boost::asio::io_context& io);
+  void on_attach(const std::shared_ptr<net::framed_connection>& connection, const wire::frame& frame,
+                 boost::asio::io_context& io);
+  void attach_publisher(const std::shared_ptr<net::framed_connection>& connection,
+                        const std::shared_ptr<queue>& into);
+
+  boost::asio::io_context& listening_;
+  std::vector<boost::asio::io_context*> workers_;
+  std::size_t next_worker_ = 0;
+  const std::string name_;
+  target object_;
+  listener_options options_;
+  std::vector<std::unique_ptr<boost::asio::ip::tcp::acceptor>> acceptors_;
+};
+
+}  // namespace imchat

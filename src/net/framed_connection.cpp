@@ -1,0 +1,227 @@
+#include "net/framed_connection.hpp"
+
+#include "net/interface_spec.hpp"
+#include "wire/control_frames.hpp"
+#include "wire/error.hpp"
+
+#include <boost/asio/post.hpp>
+#include <boost/asio/read.hpp>
+#include <boost/asio/write.hpp>
+#include <spdlog/spdlog.h>
+
+namespace imchat::net {
+
+namespace asio = boost::asio;
+using asio_error = boost::system::error_code;
+
+namespace {
+// How long an ERROR frame may take to leave before the socket is closed anyway: a peer
+// that does not read must not keep a connection alive.
+constexpr std::chrono::seconds error_linger{1};
+}  // namespace
+
+std::string printable_sample(std::span<const std::byte> data, std::size_t max) {
+  static constexpr char hex[] = "0123456789abcdef";
+  std::string out;
+  for (std::size_t i = 0; i < data.size() && i < max; ++i) {
+    const auto c = std::to_integer<unsigned char>(data[i]);
+    if (c >= 0x20 && c < 0x7f && c != '\\') {
+      out += static_cast<char>(c);
+    } else {
+      out += "\\x";
+      out += hex[c >> 4];
+      out += hex[c & 0xf];
+    }
+  }
+  if (data.size() > max) out += "...";
+  return out;
+}
+
+std::shared_ptr<framed_connection> framed_connection::create(asio::ip::tcp::socket socket,
+                                                             connection_options options) {
+  return std::make_shared<framed_connection>(std::move(socket), options);
+}
+
+framed_connection::framed_connection(asio::ip::tcp::socket socket, connection_options options)
+    : socket_(std::move(socket)),
+      handshake_timer_(socket_.get_executor()),
+      options_(options),
+      decoder_(options.limits) {
+  asio_error ec;
+  const auto remote = socket_.remote_endpoint(ec);
+  peer_ = ec ? "(unknown peer)" : format_endpoint(remote.address(), remote.port());
+  socket_.set_option(asio::ip::tcp::no_delay(true), ec);
+}
+
+void framed_connection::start() {
+  const auto greeting = wire::encode_greeting(options_.self);
+  send(greeting);
+  handshake_timer_.expires_after(options_.handshake_timeout);
+  handshake_timer_.async_wait([self = shared_from_this()](asio_error ec) {
+    if (ec || self->ready_ || self->closed_ || self->closing_) return;
+    self->close_with_error(wire::error::handshake_timeout);
+  });
+  read_greeting();
+}
+
+void framed_connection::read_greeting() {
+  asio::async_read(socket_, asio::buffer(greeting_),
+                   [self = shared_from_this()](asio_error ec, std::size_t) {
+                     self->on_greeting(ec);
+                   });
+}
+
+void framed_connection::on_greeting(asio_error read_error) {
+  if (closed_) return;
+  if (read_error) {
+    finish(read_error == asio::error::eof ? std::error_code(wire::error::connection_closed)
+                                          : std::error_code(read_error),
+           "connection closed during the handshake");
+    return;
+  }
+  wire::greeting greeting;
+  const auto ec = wire::parse_greeting(greeting_, options_.expected_peer, greeting);
+  if (ec == wire::error::bad_magic) {
+    // Not an imchat peer: it would not understand an ERROR frame either.
+    spdlog::warn("{}: not an imchat peer (sent '{}'), closing", peer_, printable_sample(greeting_));
+    finish(ec, "not an imchat peer");
+    return;
+  }
+  if (ec == wire::error::unsupported_version) {
+    close_with_error(ec, "peer speaks protocol version " + std::to_string(greeting.version) +
+                             ", this side speaks version " + std::to_string(wire::protocol_version));
+    return;
+  }
+  if (ec) {
+    close_with_error(ec, "expected a " + std::string(wire::role_name(options_.expected_peer)) +
+                             ", got role " +
+                             std::to_string(std::to_integer<int>(greeting_[7])));
+    return;
+  }
+  ready_ = true;
+  handshake_timer_.cancel();
+  if (on_ready) on_ready();
+  read_some();
+}
+
+void framed_connection::read_some() {
+  if (reading_ || paused_ || closed_ || closing_ || !ready_) return;
+  reading_ = true;
+  socket_.async_read_some(asio::buffer(read_buffer_),
+                          [self = shared_from_this()](asio_error ec, std::size_t n) {
+                            self->on_read(ec, n);
+                          });
+}
+
+void framed_connection::on_read(asio_error ec, std::size_t n) {
+  reading_ = false;
+  if (closed_ || closing_) return;
+  if (ec) {
+    finish(ec == asio::error::eof && !decoder_.idle() ? std::error_code(wire::error::connection_closed)
+                                                      : std::error_code(ec));
+    return;
+  }
+  std::span<const std::byte> input(read_buffer_.data(), n);
+  while (!input.empty() && !closed_ && !closing_) {
+    std::error_code decode_error;
+    const std::size_t used = decoder_.put(input, decode_error);
+    const auto consumed = input.first(used);
+    input = input.subspan(used);
+    if (decode_error == wire::error::need_more) break;
+    if (decode_error) {
+      spdlog::warn("{}: protocol error: {} (bytes: '{}')", peer_, decode_error.message(),
+                   printable_sample(consumed));
+      close_with_error(decode_error);
+      return;
+    }
+    auto frame = decoder_.take();
+    if (frame.type == wire::frame_type::error) {
+      wire::error_frame error;
+      if (wire::decode(frame.body, error)) {
+        finish(wire::error::truncated_body, "peer sent a malformed ERROR frame");
+      } else {
+        finish(wire::error_from_wire(error.code), wire::describe(error));
+      }
+      return;
+    }
+    if (on_frame) on_frame(std::move(frame));
+  }
+  if (on_batch_end && !closed_) on_batch_end();
+  read_some();
+}
+
+void framed_connection::send(std::span<const std::byte> encoded_frames) {
+  if (closed_ || closing_) return;
+  pending_.insert(pending_.end(), encoded_frames.begin(), encoded_frames.end());
+  flush();
+}
+
+void framed_connection::flush() {
+  if (writing_ || pending_.empty() || closed_) return;
+  writing_ = true;
+  std::swap(pending_, in_flight_);
+  asio::async_write(socket_, asio::buffer(in_flight_),
+                    [self = shared_from_this()](asio_error ec, std::size_t) {
+                      self->on_written(ec);
+                    });
+}
+
+void framed_connection::on_written(asio_error ec) {
+  writing_ = false;
+  in_flight_.clear();
+  if (closed_) return;
+  if (ec) {
+    finish(ec);
+    return;
+  }
+  if (closing_ && pending_.empty()) {
+    finish(close_reason_, close_detail_);
+    return;
+  }
+  flush();
+}
+
+void framed_connection::close_with_error(std::error_code code, std::string_view detail) {
+  if (closed_ || closing_) return;
+  const auto frame = wire::make_error_frame(code, detail);
+  spdlog::info("{}: closing: {}", peer_, wire::describe(frame));
+  wire::encode(pending_, frame);
+  closing_ = true;
+  close_reason_ = code;
+  close_detail_ = std::string(detail);
+  flush();
+  handshake_timer_.expires_after(error_linger);
+  handshake_timer_.async_wait([self = shared_from_this()](asio_error ec) {
+    if (!ec) self->finish(self->close_reason_, self->close_detail_);
+  });
+}
+
+void framed_connection::close() { finish({}); }
+
+void framed_connection::pause_reading() { paused_ = true; }
+
+void framed_connection::resume_reading() {
+  if (!paused_) return;
+  paused_ = false;
+  read_some();
+}
+
+void framed_connection::finish(std::error_code reason, const std::string& detail) {
+  if (closed_) return;
+  closed_ = true;
+  handshake_timer_.cancel();
+  asio_error ignored;
+  socket_.shutdown(asio::ip::tcp::socket::shutdown_both, ignored);
+  socket_.close(ignored);
+  // Posted, so that an owner that closes from inside a callback is not re-entered; the
+  // callbacks are dropped afterwards to break the owner <-> connection reference cycle.
+  asio::post(socket_.get_executor(), [self = shared_from_this(), reason, detail] {
+    if (self->on_closed) self->on_closed(reason, detail);
+    self->on_ready = nullptr;
+    self->on_frame = nullptr;
+    self->on_batch_end = nullptr;
+    self->on_closed = nullptr;
+  });
+}
+
+}  // namespace imchat::net

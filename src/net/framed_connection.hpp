@@ -1,0 +1,113 @@
+#pragma once
+// The engine under every imchat connection: owns the TCP socket, exchanges greetings,
+// runs the frame decoder over what arrives and batches what leaves (all frames queued
+// while a write is in flight go out in the next single write, as libzmq's engine does).
+// It lives on one I/O thread: every member function must be called on that thread.
+
+#include "wire/frame.hpp"
+#include "wire/frame_decoder.hpp"
+#include "wire/greeting.hpp"
+
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/steady_timer.hpp>
+
+#include <array>
+#include <chrono>
+#include <functional>
+#include <memory>
+#include <string>
+#include <system_error>
+
+namespace imchat::net {
+
+struct connection_options {
+  wire::role self = wire::role::directory_client;
+  wire::role expected_peer = wire::role::directory_server;
+  wire::decoder_limits limits{};
+  std::chrono::milliseconds handshake_timeout{5000};
+};
+
+class framed_connection : public std::enable_shared_from_this<framed_connection> {
+ public:
+  // Called once the peer's greeting checked out.
+  std::function<void()> on_ready;
+  // Called for every frame. ERROR frames are handled here (logged, then closed): they
+  // never reach on_frame.
+  std::function<void(wire::frame&&)> on_frame;
+  // Called after the frames of one read have all gone to on_frame: the place to hand a
+  // batch on (optional).
+  std::function<void()> on_batch_end;
+  // Called once, when the connection is gone: the reason (a wire::error, an Asio error,
+  // or success for a close this side asked for) and, for an ERROR frame received from the
+  // peer, its description.
+  std::function<void(std::error_code, const std::string& detail)> on_closed;
+
+  static std::shared_ptr<framed_connection> create(boost::asio::ip::tcp::socket socket,
+                                                   connection_options options);
+
+  // Sends the greeting and starts reading. Set the callbacks first.
+  void start();
+
+  // Queues an encoded frame (or several) for sending; writes start at once if idle.
+  void send(std::span<const std::byte> encoded_frames);
+  // Queues whatever `encode` appends to the outgoing buffer, without an extra copy:
+  //   connection->send_with([&](wire::bytes& out) { wire::encode(out, reply); });
+  template <class Encode>
+  void send_with(Encode&& encode) {
+    if (closed_) return;
+    encode(pending_);
+    flush();
+  }
+
+  // Sends ERROR(code, detail), then closes once it is written. Logs the reason.
+  void close_with_error(std::error_code code, std::string_view detail = {});
+  // Closes now; on_closed gets success.
+  void close();
+
+  // Flow control: stop and restart reading from the socket (TCP pushes back on the peer).
+  void pause_reading();
+  void resume_reading();
+
+  bool ready() const noexcept { return ready_; }
+  bool closed() const noexcept { return closed_; }
+  // Bytes queued or in flight, for output limits.
+  std::size_t outbound_bytes() const noexcept { return pending_.size() + in_flight_.size(); }
+  // "127.0.0.1:43210", as seen when the connection was made.
+  const std::string& peer() const noexcept { return peer_; }
+  boost::asio::any_io_executor executor() { return socket_.get_executor(); }
+
+  framed_connection(boost::asio::ip::tcp::socket socket, connection_options options);
+
+ private:
+  void read_greeting();
+  void on_greeting(boost::system::error_code ec);
+  void read_some();
+  void on_read(boost::system::error_code ec, std::size_t n);
+  void flush();
+  void on_written(boost::system::error_code ec);
+  void finish(std::error_code reason, const std::string& detail = {});
+
+  boost::asio::ip::tcp::socket socket_;
+  boost::asio::steady_timer handshake_timer_;
+  connection_options options_;
+  wire::frame_decoder decoder_;
+  std::string peer_;
+  std::array<std::byte, wire::greeting_size> greeting_{};
+  std::array<std::byte, 64 * 1024> read_buffer_{};
+  wire::bytes pending_;
+  wire::bytes in_flight_;
+  bool ready_ = false;
+  bool reading_ = false;
+  bool paused_ = false;
+  bool writing_ = false;
+  bool closing_ = false;  // an ERROR is being written; close after it
+  bool closed_ = false;
+  std::error_code close_reason_;
+  std::string close_detail_;
+};
+
+// A printable sample of bytes for logs: printable ASCII as is, the rest as \xNN, cut at
+// `max` bytes.
+std::string printable_sample(std::span<const std::byte> data, std::size_t max = 32);
+
+}  // namespace imchat::net

@@ -1,0 +1,130 @@
+#include "directory/registry.hpp"
+
+#include "directory/name_rules.hpp"
+#include "wire/error.hpp"
+
+#include <algorithm>
+#include <utility>
+
+namespace imchat::directory {
+namespace {
+
+// Why the record cannot be stored, or "" when its name and endpoints are acceptable.
+// Endpoints follow the same text rules as names because other users see them in
+// listings and error messages, where a control character could garble their terminal.
+std::string record_problem(const wire::record& rec, const registry_limits& limits) {
+  if (const auto check = check_text(rec.name, limits.max_name_size);
+      check.fault != text_fault::none)
+    return "name " + describe(check, rec.name.size(), limits.max_name_size);
+  if (rec.endpoints.empty()) return "name '" + rec.name + "' has no endpoints";
+  if (rec.endpoints.size() > limits.max_endpoints)
+    return "name '" + rec.name + "' has " + std::to_string(rec.endpoints.size()) +
+           " endpoints, over the limit of " + std::to_string(limits.max_endpoints);
+  for (std::size_t i = 0; i < rec.endpoints.size(); ++i) {
+    const auto& endpoint = rec.endpoints[i];
+    if (const auto check = check_text(endpoint, limits.max_endpoint_size);
+        check.fault != text_fault::none)
+      return "endpoint " + std::to_string(i + 1) + " of name '" + rec.name + "' " +
+             describe(check, endpoint.size(), limits.max_endpoint_size);
+  }
+  return {};
+}
+
+std::string describe_holder(const wire::record& held) {
+  std::string text = "name '" + held.name + "' is held by ";
+  text += held.owner.empty() ? std::string("another registrant") : held.owner;
+  text += " (endpoints ";
+  for (std::size_t i = 0; i < held.endpoints.size(); ++i) {
+    if (i > 0) text += ", ";
+    text += held.endpoints[i];
+  }
+  text += ")";
+  return text;
+}
+
+}  // namespace
+
+bool is_valid_name(std::string_view name, std::size_t max_size) noexcept {
+  return check_text(name, max_size).fault == text_fault::none;
+}
+
+std::error_code registry::add(owner_id owner, wire::record rec, std::string& detail) {
+  detail.clear();
+  if (auto problem = record_problem(rec, limits_); !problem.empty()) {
+    detail = std::move(problem);
+    return wire::error::invalid_name;
+  }
+
+  if (const auto held = records_.find(rec.name); held != records_.end()) {
+    if (held->second.owner != owner) {
+      detail = describe_holder(held->second.record);
+      return wire::error::name_in_use;
+    }
+    // The same connection registering again (say, after rebinding on a new port) updates
+    // its record; it already counts against the limits.
+    held->second.record = std::move(rec);
+    return {};
+  }
+
+  const auto owned = names_by_owner_.find(owner);
+  const std::size_t owned_count = owned == names_by_owner_.end() ? 0 : owned->second.size();
+  if (owned_count >= limits_.max_names_per_owner) {
+    detail = "this connection already holds " + std::to_string(owned_count) +
+             " names, the most one connection may hold";
+    return wire::error::limit_exceeded;
+  }
+  if (records_.size() >= limits_.max_names) {
+    detail = "the directory is full: it holds " + std::to_string(records_.size()) +
+             " names, the most it may hold";
+    return wire::error::limit_exceeded;
+  }
+
+  std::string name = rec.name;
+  const auto inserted = records_.emplace(name, entry{owner, std::move(rec)}).first;
+  try {
+    names_by_owner_[owner].push_back(std::move(name));
+  } catch (...) {
+    // Keep both tables in step: a name nobody can release would leak for good.
+    records_.erase(inserted);
+    throw;
+  }
+  return {};
+}
+
+std::error_code registry::remove(owner_id owner, std::string_view name) {
+  const auto held = records_.find(name);
+  if (held == records_.end() || held->second.owner != owner) return wire::error::not_found;
+  records_.erase(held);
+
+  const auto owned = names_by_owner_.find(owner);
+  std::erase(owned->second, name);
+  if (owned->second.empty()) names_by_owner_.erase(owned);
+  return {};
+}
+
+std::vector<std::string> registry::release(owner_id owner) {
+  const auto owned = names_by_owner_.find(owner);
+  if (owned == names_by_owner_.end()) return {};
+  std::vector<std::string> names = std::move(owned->second);
+  names_by_owner_.erase(owned);
+  for (const auto& name : names) records_.erase(name);
+  return names;
+}
+
+std::optional<wire::record> registry::find(std::string_view name) const {
+  const auto held = records_.find(name);
+  if (held == records_.end()) return std::nullopt;
+  return held->second.record;
+}
+
+std::vector<wire::record> registry::list(std::string_view prefix) const {
+  std::vector<wire::record> found;
+  // The map is sorted by name, so the matches are one contiguous run starting at the
+  // first name not less than the prefix.
+  for (auto it = records_.lower_bound(prefix);
+       it != records_.end() && std::string_view(it->first).starts_with(prefix); ++it)
+    found.push_back(it->second.record);
+  return found;
+}
+
+}  // namespace imchat::directory

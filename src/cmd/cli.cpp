@@ -4,6 +4,7 @@
 
 #include "util/logging.hpp"
 
+#include <cstdlib>
 #include <iostream>
 
 namespace imchat::cmd {
@@ -13,6 +14,19 @@ void add_common_options(cli_spec& spec) {
       ("help,h", "show this help and exit")
       ("log-level", po::value<std::string>()->default_value("info")->value_name("LEVEL"),
        "trace, debug, info, warn, error, critical or off");
+}
+
+void add_directory_option(cli_spec& spec) {
+  spec.options.add_options()
+      ("directory,d", po::value<std::string>()->value_name("HOST[:PORT]"),
+       "the directory service (default: $IMCHAT_DIRECTORY, else localhost:5682)");
+}
+
+std::string directory_address(const po::variables_map& vm) {
+  if (vm.count("directory")) return vm["directory"].as<std::string>();
+  if (const char* from_environment = std::getenv("IMCHAT_DIRECTORY"); from_environment && *from_environment)
+    return from_environment;
+  return "localhost:5682";
 }
 
 int usage_error(const cli_spec& spec, std::string_view message) {

@@ -28,6 +28,11 @@ struct cli_spec {
 // Adds the options every subcommand has: --help, --log-level.
 void add_common_options(cli_spec& spec);
 
+// Adds --directory HOST[:PORT] (chat programs and clients of the directory).
+void add_directory_option(cli_spec& spec);
+// --directory, else $IMCHAT_DIRECTORY, else localhost:5682.
+std::string directory_address(const po::variables_map& vm);
+
 // Parses `args` against `spec`. On --help prints the help to stdout and returns exit 0;
 // on a usage error prints "imchat NAME: ERROR" and the usage line to stderr and returns
 // exit 2. Returns std::nullopt when the caller should go on (logging is then set up).

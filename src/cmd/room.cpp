@@ -1,17 +1,123 @@
+// imchat room: the tutorial's chatroom. A global queue Q_<room> takes what prompts send,
+// each message gets the time it was processed in front of it, and the global exchange
+// E_<room> hands it to every display.
+
+#include "chat/room_name.hpp"
+#include "chat/stop_signal.hpp"
+#include "chat/timestamp.hpp"
+#include "chat/waiting.hpp"
 #include "cmd/cli.hpp"
 #include "cmd/command.hpp"
+#include "directory/directory_thread.hpp"
+#include "directory/locator.hpp"
+#include "kernel/api_thread.hpp"
+#include "wire/error.hpp"
+
+#include <spdlog/spdlog.h>
 
 #include <iostream>
 
 namespace imchat::cmd {
 
+using namespace std::chrono_literals;
+
 int room_main(std::span<const std::string> args) {
-  cli_spec spec("room", "[OPTIONS]", "Not implemented yet.");
+  cli_spec spec("room", "[OPTIONS] NAME [IN [OUT]]",
+                "Run the chatroom NAME: prompts send to its global queue Q_NAME, listening on\n"
+                "the interface spec IN; displays bind to its global exchange E_NAME on OUT.\n"
+                "IN and OUT default to the loopback interface with ports the OS picks.\n"
+                "Interface specs: eth0:5555, eth0, *:5555, *, 127.0.0.1:5555, [::1]:5555.");
+  spec.options.add_options()
+      ("name", po::value<std::string>()->required()->value_name("NAME"), "the room's name")
+      ("in", po::value<std::string>()->default_value("127.0.0.1")->value_name("IN"),
+       "interface spec for the room's queue")
+      ("out", po::value<std::string>()->default_value("127.0.0.1")->value_name("OUT"),
+       "interface spec for the room's exchange")
+      ("io-threads", po::value<unsigned>()->default_value(1)->value_name("N"), "I/O threads (1-64)")
+      ("embedded-directory", "serve the directory too, on the directory address's port, so that one "
+                             "box needs no separate 'imchat server'")
+      ("timeout", po::value<double>()->value_name("SECONDS"),
+       "give up if the directory cannot be reached within SECONDS (default: wait)");
+  spec.positionals.add("name", 1).add("in", 1).add("out", 1);
+  add_directory_option(spec);
   add_common_options(spec);
   po::variables_map vm;
   if (auto status = parse_command_line(spec, args, vm)) return *status;
-  std::cerr << "imchat room: not implemented yet\n";
-  return exit_failure;
+
+  const auto room = vm["name"].as<std::string>();
+  if (auto problem = chat::room_name_problem(room)) return usage_error(spec, *problem);
+  const unsigned io_threads = vm["io-threads"].as<unsigned>();
+  if (io_threads < 1 || io_threads > 64) return usage_error(spec, "--io-threads must be 1-64");
+
+  chat::stop_signal stop;
+  chat::wait_policy waiting{.stop = &stop};
+  if (vm.count("timeout"))
+    waiting.deadline = std::chrono::steady_clock::now() +
+                       std::chrono::milliseconds(static_cast<long>(vm["timeout"].as<double>() * 1000));
+
+  const auto directory_text = directory_address(vm);
+  std::optional<directory::directory_thread> own_directory;
+  if (vm.count("embedded-directory")) {
+    std::string host, why;
+    std::uint16_t port = 0;
+    if (!parse_directory_address(directory_text, host, port, why)) return usage_error(spec, why);
+    try {
+      own_directory.emplace(directory::server_options{.listen = directory::listen_everywhere(port)});
+    } catch (const std::system_error& e) {
+      std::cerr << "imchat room: cannot serve the directory: " << e.what() << "\n";
+      return exit_failure;
+    }
+    spdlog::info("serving the directory on port {}", port);
+  }
+
+  //  One application thread (this one) and the I/O threads.
+  dispatcher dispatcher(1 + io_threads);
+  locator locator(directory_text);
+  std::vector<std::unique_ptr<io_thread>> threads;
+  std::vector<io_thread*> workers;
+  for (unsigned i = 0; i < io_threads; ++i) workers.push_back(threads.emplace_back(io_thread::create(dispatcher)).get());
+  auto& listener = *workers.front();
+  auto api = api_thread::create(dispatcher, &locator);
+
+  if (!chat::wait_for_directory(locator, waiting)) return stop.requested() ? exit_ok : exit_failure;
+
+  //  The wiring: a global queue in, a global exchange out.
+  try {
+    api->create_queue(chat::queue_name(room), scope::global, vm["in"].as<std::string>(), listener, workers);
+  } catch (const std::system_error& e) {
+    if (e.code() == wire::error::name_in_use)
+      std::cerr << "imchat room: room '" << room << "' is already running: " << e.what() << "\n";
+    else
+      std::cerr << "imchat room: " << e.what() << "\n";
+    return exit_failure;
+  }
+  exchange_id out;
+  try {
+    out = api->create_exchange(chat::exchange_name(room), scope::global, vm["out"].as<std::string>(), listener, workers);
+  } catch (const std::system_error& e) {
+    std::cerr << "imchat room: " << e.what() << "\n";
+    return exit_failure;
+  }
+  spdlog::info("room '{}' is open: prompts send to {}, displays read from {}", room,
+               fmt::join(api->endpoints(chat::queue_name(room)), ", "),
+               fmt::join(api->endpoints(chat::exchange_name(room)), ", "));
+
+  //  The business logic: stamp each message with the time it was processed.
+  while (!stop.requested()) {
+    auto in = api->receive(200ms);
+    if (!in) continue;
+    const auto prefix = chat::timestamp_prefix(std::time(nullptr));
+    message stamped(prefix.size() + in->size());
+    std::copy_n(reinterpret_cast<const std::byte*>(prefix.data()), prefix.size(), stamped.data().begin());
+    std::copy(in->data().begin(), in->data().end(), stamped.data().begin() + static_cast<std::ptrdiff_t>(prefix.size()));
+    try {
+      api->send(out, stamped);
+    } catch (const std::system_error& e) {
+      spdlog::error("room '{}': message dropped: {}", room, e.what());
+    }
+  }
+  spdlog::info("room '{}' closing (signal {})", room, stop.signal_number());
+  return exit_ok;
 }
 
 }  // namespace imchat::cmd

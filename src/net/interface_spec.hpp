@@ -28,24 +28,39 @@ struct interface_spec {
 };
 
 // Parses a spec. Errors (std::errc::invalid_argument) for: empty text, a bad or out-of-range
-// port ("eth0:99999", "eth0:x", "eth0:"), unbalanced brackets, an empty host (":5555").
-// `why` then explains, naming the spec.
+// port ("eth0:99999", "eth0:x", "eth0:"), unbalanced brackets or text after "]" ("[::1",
+// "[::1]x"), an empty host (":5555"), brackets around something that is not an IPv6 address,
+// a space or control character in the host. `why` then explains, naming the spec; on error
+// `out` is left as it was.
+//
+// The host is told apart in this order: "*"; a literal address (an IPv6 one needs brackets
+// to take a port, "[::1]:5555"; a bare "::1" is an address without port); the name of an
+// interface this host has; anything else is a host name for the resolver. So an existing
+// interface wins over a machine of the same name, and "localhost" goes to the resolver.
 std::error_code parse_interface_spec(std::string_view text, interface_spec& out, std::string& why);
 
 struct resolved_interface {
   // Where to listen: one endpoint for a single address; "*" binds the IPv6 wildcard
-  // (dual-stack) or, where IPv6 is unavailable, 0.0.0.0.
+  // (dual-stack: the caller clears v6_only) or, where IPv6 is unavailable, 0.0.0.0. An
+  // interface or a host name binds each of its addresses, so that nothing listens on
+  // interfaces the user did not name; with port 0, bind the first and reuse the port it got
+  // for the others, so that every advertised address shares one port.
   std::vector<boost::asio::ip::tcp::endpoint> bind_endpoints;
   // What to advertise (before the port is known, with port 0 if the spec had none):
   // for "*", every address of every up, non-loopback interface (loopback ones too when
   // the host has nothing else); for an interface name, that interface's addresses
   // (IPv4 first; IPv6 link-local ones with their scope id); otherwise the bound address.
+  // A literal wildcard ("0.0.0.0", "[::]") binds as written but advertises like "*" (IPv4
+  // addresses only for 0.0.0.0). Never a wildcard address.
   std::vector<boost::asio::ip::address> advertised_addresses;
 };
 
 // Resolves a parsed spec against this host's interfaces (getifaddrs) or the resolver.
-// Errors name the spec in `why`: an unknown interface (listing the ones that exist), an
-// interface without addresses, a hostname that does not resolve.
+// Errors name the spec in `why`: an unknown interface (listing the ones that exist,
+// std::errc::no_such_device), an interface without addresses, an address that is not this
+// host's or a host name that resolves to none of this host's (address_not_available), a
+// host name that does not resolve (the resolver's error; no_such_device when the name could
+// have been a misspelt interface, and `why` then says both). On error `out` is unchanged.
 std::error_code resolve_interface_spec(const interface_spec& spec, resolved_interface& out,
                                        std::string& why);
 
@@ -53,7 +68,9 @@ std::error_code resolve_interface_spec(const interface_spec& spec, resolved_inte
 // directory stores and endpoints are parsed from.
 std::string format_endpoint(const boost::asio::ip::address& address, std::uint16_t port);
 
-// Parses "HOST:PORT" / "[V6]:PORT" into a host (brackets removed) and port.
+// Parses "HOST:PORT" / "[V6]:PORT" into a host (brackets removed) and port. An endpoint is
+// something to connect to, so the port must be 1-65535; brackets must hold an IPv6 address.
+// Errors are std::errc::invalid_argument, leaving `host` and `port` unchanged.
 std::error_code parse_endpoint(std::string_view text, std::string& host, std::uint16_t& port);
 
 }  // namespace imchat::net

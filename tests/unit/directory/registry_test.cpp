@@ -314,6 +314,7 @@ TEST_CASE("registry: list returns the names with a prefix, sorted") {
 
 TEST_CASE("registry: list orders names by bytes, so non-ASCII names sort after ASCII") {
   registry names;
-  for (const char* name : {"\xC3\xA9t\xC3\xA9", "zoo", "abc"}) add_ok(names, alice, make_record(name));
+  for (const char* name : {"\xC3\xA9t\xC3\xA9", "zoo", "abc"})
+    add_ok(names, alice, make_record(name));
   CHECK(names_of(names.list()) == std::vector<std::string>{"abc", "zoo", "\xC3\xA9t\xC3\xA9"});
 }

@@ -28,8 +28,9 @@ TEST_CASE("network interfaces: every interface getifaddrs sees is listed, as it 
   const auto interfaces = listed();
   for (const auto& seen : interfaces_seen()) {
     CAPTURE(seen.name);
-    const auto found = std::find_if(interfaces.begin(), interfaces.end(),
-                                    [&](const network_interface& each) { return each.name == seen.name; });
+    const auto found =
+        std::find_if(interfaces.begin(), interfaces.end(),
+                     [&](const network_interface& each) { return each.name == seen.name; });
     REQUIRE(found != interfaces.end());
     CHECK(found->index == if_nametoindex(seen.name.c_str()));
     CHECK(found->up == seen.up);

@@ -1,17 +1,117 @@
+// imchat prompt: the tutorial's prompt. A local exchange bound to the room's global
+// queue Q_<room>; every line read from standard input goes to the room as "USER: line".
+
+#include "chat/room_name.hpp"
+#include "chat/stop_signal.hpp"
+#include "chat/waiting.hpp"
 #include "cmd/cli.hpp"
 #include "cmd/command.hpp"
+#include "directory/locator.hpp"
+#include "kernel/api_thread.hpp"
+
+#include <spdlog/spdlog.h>
 
 #include <iostream>
+#include <poll.h>
+#include <unistd.h>
 
 namespace imchat::cmd {
 
+using namespace std::chrono_literals;
+
+namespace {
+
+// Reads standard input line by line without blocking past a stop request.
+class line_reader {
+ public:
+  // The next line (without its newline), or nullopt at end of input or on stop.
+  std::optional<std::string> next(const chat::stop_signal& stop) {
+    for (;;) {
+      if (const auto end = buffer_.find('\n'); end != std::string::npos) {
+        std::string line = buffer_.substr(0, end);
+        buffer_.erase(0, end + 1);
+        return line;
+      }
+      if (eof_) {
+        if (buffer_.empty()) return std::nullopt;
+        return std::exchange(buffer_, {});  // a last line without a newline
+      }
+      if (stop.requested()) return std::nullopt;
+      pollfd input{.fd = STDIN_FILENO, .events = POLLIN, .revents = 0};
+      if (::poll(&input, 1, 200) <= 0) continue;
+      char chunk[64 * 1024];
+      const auto n = ::read(STDIN_FILENO, chunk, sizeof chunk);
+      if (n < 0 && errno == EINTR) continue;
+      if (n <= 0) {
+        eof_ = true;
+        continue;
+      }
+      buffer_.append(chunk, static_cast<std::size_t>(n));
+    }
+  }
+
+ private:
+  std::string buffer_;
+  bool eof_ = false;
+};
+
+}  // namespace
+
 int prompt_main(std::span<const std::string> args) {
-  cli_spec spec("prompt", "[OPTIONS]", "Not implemented yet.");
+  cli_spec spec("prompt", "[OPTIONS] ROOM USER",
+                "Send each line of standard input to the chatroom ROOM as \"USER: line\".\n"
+                "Waits for the room if it is not running yet; at end of input, delivers\n"
+                "every line read, then exits.");
+  spec.options.add_options()
+      ("room", po::value<std::string>()->required()->value_name("ROOM"), "the room to talk in")
+      ("user", po::value<std::string>()->required()->value_name("USER"), "the name shown before each line")
+      ("timeout", po::value<double>()->value_name("SECONDS"),
+       "give up if the room cannot be found within SECONDS (default: wait)")
+      ("linger", po::value<double>()->default_value(10.0)->value_name("SECONDS"),
+       "at end of input, how long to wait for the lines to be sent");
+  spec.positionals.add("room", 1).add("user", 1);
+  add_directory_option(spec);
   add_common_options(spec);
   po::variables_map vm;
   if (auto status = parse_command_line(spec, args, vm)) return *status;
-  std::cerr << "imchat prompt: not implemented yet\n";
-  return exit_failure;
+
+  const auto room = vm["room"].as<std::string>();
+  const auto user = vm["user"].as<std::string>();
+  if (auto problem = chat::room_name_problem(room)) return usage_error(spec, *problem);
+  if (user.empty() || user.find_first_of("\n\r") != std::string::npos)
+    return usage_error(spec, "USER must be a non-empty name on one line");
+
+  chat::stop_signal stop;
+  chat::wait_policy waiting{.deadline = std::nullopt, .stop = &stop};
+  if (vm.count("timeout"))
+    waiting.deadline = std::chrono::steady_clock::now() +
+                       std::chrono::milliseconds(static_cast<long>(vm["timeout"].as<double>() * 1000));
+
+  //  One application thread and one I/O thread.
+  dispatcher dispatcher(2);
+  locator locator(directory_address(vm));
+  auto io = io_thread::create(dispatcher);
+  auto api = api_thread::create(dispatcher, &locator);
+
+  //  The wiring: a local exchange bound to the room's global queue.
+  const auto eid = api->create_exchange("E");
+  if (!chat::wait_for_name(locator, chat::queue_name(room), "the room '" + room + "'", waiting))
+    return stop.requested() ? exit_ok : exit_failure;
+  api->bind("E", chat::queue_name(room), io.get(), io.get());
+
+  //  The business logic: each line, prefixed by the user's name.
+  line_reader lines;
+  while (auto line = lines.next(stop)) {
+    if (!line->empty() && line->back() == '\r') line->pop_back();
+    api->send(eid, message(user + ": " + *line));
+  }
+
+  const auto linger = std::chrono::milliseconds(static_cast<long>(vm["linger"].as<double>() * 1000));
+  if (!api->flush(linger)) {
+    std::cerr << "imchat prompt: could not send every line to the room within the linger time\n";
+    return exit_failure;
+  }
+  return exit_ok;
 }
 
 }  // namespace imchat::cmd

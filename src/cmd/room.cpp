@@ -50,7 +50,7 @@ int room_main(std::span<const std::string> args) {
   if (io_threads < 1 || io_threads > 64) return usage_error(spec, "--io-threads must be 1-64");
 
   chat::stop_signal stop;
-  chat::wait_policy waiting{.stop = &stop};
+  chat::wait_policy waiting{.deadline = std::nullopt, .stop = &stop};
   if (vm.count("timeout"))
     waiting.deadline = std::chrono::steady_clock::now() +
                        std::chrono::milliseconds(static_cast<long>(vm["timeout"].as<double>() * 1000));

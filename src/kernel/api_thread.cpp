@@ -11,6 +11,7 @@
 #include <spdlog/spdlog.h>
 
 #include <future>
+#include <thread>
 
 namespace imchat {
 
@@ -42,7 +43,7 @@ api_thread::api_thread(dispatcher& d, locator* directory, kernel_options options
 }
 
 api_thread::~api_thread() {
-  for (auto& binding : bindings_) binding->stop();
+  for (auto& entry : bindings_) entry.binding->stop();
   for (auto& global : globals_) {
     try {
       directory_->unregister_object(global.name);
@@ -191,14 +192,14 @@ void api_thread::bind(std::string_view exchange_name, std::string_view queue_nam
     auto pipe = std::get<std::shared_ptr<exchange>>(*found_exchange)->pipe_to(queue_thread->context());
     auto binding = remote_binding::publish(queue_thread->context(), directory, remote, std::move(pipe), options);
     binding->start(std::move(*record));
-    bindings_.push_back(std::move(binding));
+    bindings_.push_back({std::move(binding), queue_thread});
   } else {
     if (record->kind != wire::object_kind::exchange) invalid("bind: '" + remote + "' is a queue, not an exchange");
     if (!exchange_thread) invalid("bind: reaching the remote exchange '" + remote + "' needs an I/O thread");
     auto binding = remote_binding::subscribe(exchange_thread->context(), directory, remote,
                                              std::get<std::shared_ptr<queue>>(*found_queue), options);
     binding->start(std::move(*record));
-    bindings_.push_back(std::move(binding));
+    bindings_.push_back({std::move(binding), exchange_thread});
   }
 }
 
@@ -209,6 +210,18 @@ void api_thread::send(exchange_id id, const message& m) {
                             "message of " + std::to_string(m.size()) + " bytes exceeds the maximum of " +
                                 std::to_string(options_.max_message_size));
   exchanges_[id.index]->send(m);
+}
+
+bool api_thread::flush(std::chrono::milliseconds timeout) {
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  for (;;) {
+    bool all_drained = true;
+    for (auto& entry : bindings_)
+      all_drained = all_drained && run_on(*entry.thread, [&] { return entry.binding->drained(); });
+    if (all_drained) return true;
+    if (std::chrono::steady_clock::now() >= deadline) return false;
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
 }
 
 void api_thread::mask(message_type type) {

@@ -84,6 +84,11 @@ class api_thread {
   // message larger than the maximum frame size.
   void send(exchange_id id, const message& m);
 
+  // Waits until every message sent to a remote queue has been handed to the operating
+  // system (so that a closing program loses nothing it sent), at most `timeout`.
+  // Returns false if some are still waiting then (e.g. the remote queue is unreachable).
+  bool flush(std::chrono::milliseconds timeout);
+
   // The next message from any of this thread's queues (round-robin between them).
   message receive();
   std::optional<message> receive(std::chrono::milliseconds timeout);
@@ -101,6 +106,10 @@ class api_thread {
     std::shared_ptr<object_listener> listener;
     io_thread* listening_thread = nullptr;
     std::vector<std::string> endpoints;
+  };
+  struct binding_entry {
+    std::shared_ptr<remote_binding> binding;
+    io_thread* thread = nullptr;
   };
   using object = std::variant<std::shared_ptr<exchange>, std::shared_ptr<queue>>;
 
@@ -122,7 +131,7 @@ class api_thread {
   bool gaps_enabled_ = false;
   std::vector<std::string> shared_names_;  // registered with the dispatcher
   std::vector<global_object> globals_;
-  std::vector<std::shared_ptr<remote_binding>> bindings_;
+  std::vector<binding_entry> bindings_;
 };
 
 }  // namespace imchat

@@ -29,6 +29,11 @@ void fanout_pipe::drain() {
   draining_.clear();
 }
 
+bool fanout_pipe::empty() const {
+  std::lock_guard lock(mutex_);
+  return pending_.empty();
+}
+
 void fanout_pipe::attach(std::shared_ptr<message_sink> sink) { sinks_.push_back(std::move(sink)); }
 
 void fanout_pipe::detach(const message_sink* sink) {

@@ -29,11 +29,14 @@ class fanout_pipe : public std::enable_shared_from_this<fanout_pipe> {
 
   boost::asio::io_context& context() noexcept { return io_; }
 
+  // Whether messages are waiting to be taken by the I/O thread (any thread).
+  bool empty() const;
+
  private:
   void drain();
 
   boost::asio::io_context& io_;
-  std::mutex mutex_;
+  mutable std::mutex mutex_;
   std::vector<message> pending_;
   bool drain_scheduled_ = false;
   std::vector<message> draining_;                  // I/O thread only

@@ -183,6 +183,13 @@ void remote_binding::deliver(std::span<const message> batch) {
   }
 }
 
+bool remote_binding::drained() const {
+  if (source_ && !source_->empty()) return false;
+  if (!pending_.empty()) return false;
+  if (direction_ == wire::attach_direction::subscribe) return true;
+  return attached_ && connection_ && connection_->outbound_bytes() == 0;
+}
+
 void remote_binding::write(std::span<const message> batch) {
   connection_->send_with([&](wire::bytes& out) {
     for (const auto& m : batch)

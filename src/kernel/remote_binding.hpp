@@ -59,6 +59,10 @@ class remote_binding : public message_sink, public std::enable_shared_from_this<
 
   void deliver(std::span<const message> batch) override;
 
+  // On the binding's I/O thread: true when everything sent so far has been handed to the
+  // operating system (nothing in the pipe, held back, or waiting to be written).
+  bool drained() const;
+
  private:
   void look_up();
   void connect(const wire::record& record);

@@ -289,7 +289,10 @@ std::error_code resolve_interface_spec(const interface_spec& spec, resolved_inte
 }
 
 std::string format_endpoint(const ip::address& address, std::uint16_t port) {
-  // address_v6::to_string writes the scope id as %NAME for link-local addresses.
+  // A dual-stack socket reports IPv4 peers as ::ffff:a.b.c.d: show them as the IPv4
+  // addresses they are. address_v6::to_string writes a link-local scope id as %NAME.
+  if (address.is_v6() && address.to_v6().is_v4_mapped())
+    return format_endpoint(ip::make_address_v4(ip::v4_mapped, address.to_v6()), port);
   const std::string host = address.is_v6() ? "[" + address.to_string() + "]" : address.to_string();
   return host + ":" + std::to_string(port);
 }

@@ -27,10 +27,11 @@ CXX=clang++ cmake -S "$root" -B "$build_dir" -G Ninja \
 cmake --build "$build_dir" -j"$jobs" --target frame_decoder_fuzzer
 
 # libFuzzer adds the inputs it finds to its first corpus directory: give it a fresh copy
-# so the checked-in seeds stay as they are.
+# so the checked-in seeds stay as they are. Old artifacts go too, so that whatever is in
+# artifacts/ afterwards was found by this run.
 work_corpus="$build_dir/corpus"
 artifacts="$build_dir/artifacts"
-rm -rf "$work_corpus"
+rm -rf "$work_corpus" "$artifacts"
 mkdir -p "$work_corpus" "$artifacts"
 cp "$root"/tests/fuzz/corpus/* "$work_corpus"/
 

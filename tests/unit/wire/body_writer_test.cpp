@@ -30,7 +30,7 @@ TEST_CASE("fields are written big-endian and the header counts the body") {
                                            0x0A, 0x0B, 0x0C, 0x0D, 0x0E, 0x0F})));
 }
 
-TEST_CASE("strings get a u16 count; bytes go in as they are") {
+TEST_CASE("strings get a u16 count, bytes go in as they are") {
   bytes out;
   body_writer(out, frame_type::attach).put_str("abc").put_str("").put_bytes(text_bytes("xy")).finish();
   CHECK(out == frame_bytes(0x20, concat(str_field("abc"), str_field(""), text_bytes("xy"))));

@@ -135,7 +135,7 @@ TEST_CASE("a kind other than exchange (1) or queue (2) is bad_field_value") {
   }
 }
 
-TEST_CASE("RECORDS' last is 0 or 1; anything else is bad_field_value") {
+TEST_CASE("RECORDS' last is 0 or 1, anything else is bad_field_value") {
   records_reply reply;
   CHECK(decode(concat(u32_be(1), bytes_of({0}), u16_be(0)), reply) == std::error_code{});
   CHECK_FALSE(reply.last);

@@ -416,8 +416,10 @@ TEST_CASE("random garbage never crashes and ends in need_more or a named error")
       if (below(3) == 0) {
         for (std::size_t n = below(24); n > 0; --n) input.push_back(std::byte(below(256)));
       } else {
-        const auto header = concat(u32_be(static_cast<std::uint32_t>(below(32))),
-                                   bytes_of({spec_frame_types[below(std::size(spec_frame_types))]}));
+        // One draw per statement: argument order would make the sequence compiler-specific.
+        const auto length = static_cast<std::uint32_t>(below(32));
+        const auto type = spec_frame_types[below(std::size(spec_frame_types))];
+        const auto header = concat(u32_be(length), bytes_of({type}));
         input.insert(input.end(), header.begin(), header.end());
         for (std::size_t n = below(32); n > 0; --n) input.push_back(std::byte(below(256)));
       }

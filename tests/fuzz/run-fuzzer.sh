@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# Builds the wire fuzzer with clang (libFuzzer + ASan + UBSan) in its own build directory
+# and runs it for a bounded time over a copy of the checked-in seed corpus.
+#
+#   tests/fuzz/run-fuzzer.sh [SECONDS]      (default 60)
+#
+# Environment: BUILD_DIR (default build-fuzz, relative to the repository root),
+# JOBS (build parallelism, default 2).
+# Exits non-zero if the build fails or the fuzzer finds a crash, a leak, a timeout or a
+# broken invariant; the offending input is left in $BUILD_DIR/artifacts/.
+set -euo pipefail
+
+seconds="${1:-60}"
+if ! [[ "$seconds" =~ ^[0-9]+$ ]] || [[ "$seconds" -eq 0 ]]; then
+  echo "usage: $0 [SECONDS]   (a positive whole number of seconds, default 60)" >&2
+  exit 2
+fi
+
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+build_dir="${BUILD_DIR:-build-fuzz}"
+[[ "$build_dir" = /* ]] || build_dir="$root/$build_dir"
+jobs="${JOBS:-2}"
+
+# The test suites need doctest and are not part of the fuzzer: leave them out.
+CXX=clang++ cmake -S "$root" -B "$build_dir" -G Ninja \
+  -DCMAKE_BUILD_TYPE=RelWithDebInfo -DIMCHAT_FUZZ=ON -DIMCHAT_TESTS=OFF >/dev/null
+cmake --build "$build_dir" -j"$jobs" --target frame_decoder_fuzzer
+
+# libFuzzer adds the inputs it finds to its first corpus directory: give it a fresh copy
+# so the checked-in seeds stay as they are. Old artifacts go too, so that whatever is in
+# artifacts/ afterwards was found by this run.
+work_corpus="$build_dir/corpus"
+artifacts="$build_dir/artifacts"
+rm -rf "$work_corpus" "$artifacts"
+mkdir -p "$work_corpus" "$artifacts"
+cp "$root"/tests/fuzz/corpus/* "$work_corpus"/
+
+echo "fuzzing for ${seconds}s over $(ls "$work_corpus" | wc -l) seed inputs"
+"$build_dir/tests/fuzz/frame_decoder_fuzzer" \
+  -max_total_time="$seconds" \
+  -timeout=10 \
+  -rss_limit_mb=2048 \
+  -print_final_stats=1 \
+  -artifact_prefix="$artifacts/" \
+  "$work_corpus"

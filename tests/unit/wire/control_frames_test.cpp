@@ -1,0 +1,94 @@
+// ERROR and ATTACH (src/wire/control_frames.hpp): layouts, round trips, refusals, and
+// how an ERROR is made from an error code and described when received.
+
+#include "wire/control_frames.hpp"
+
+#include "typed_frame_checks.hpp"
+
+#include <doctest/doctest.h>
+
+#include <string>
+
+namespace imchat::wire {
+namespace {
+
+using test::bytes_of;
+using test::check_encoding;
+using test::check_typed_frame;
+using test::concat;
+using test::frame_bytes;
+using test::str_field;
+using test::u16_be;
+
+TEST_CASE("ERROR is u16 code then str message, a layout frozen across versions") {
+  check_encoding(error_frame{2, "peer speaks 2"},
+                 frame_bytes(0x01, concat(u16_be(2), str_field("peer speaks 2"))));
+}
+
+TEST_CASE("ATTACH is u8 direction then str object") {
+  check_encoding(attach_request{attach_direction::publish, "Q_cheese"},
+                 frame_bytes(0x20, concat(bytes_of({1}), str_field("Q_cheese"))));
+  check_encoding(attach_request{attach_direction::subscribe, "R_lobby"},
+                 frame_bytes(0x20, concat(bytes_of({2}), str_field("R_lobby"))));
+}
+
+TEST_CASE("ERROR and ATTACH round-trip and refuse short and overlong bodies") {
+  check_typed_frame(error_frame{0, ""}, frame_type::error);
+  check_typed_frame(error_frame{0xFFFF, std::string("\0\xff", 2)}, frame_type::error);
+  check_typed_frame(error_frame{4, std::string(4096, 'm')}, frame_type::error);
+  check_typed_frame(attach_request{attach_direction::publish, ""}, frame_type::attach);
+  check_typed_frame(attach_request{attach_direction::subscribe, std::string(65535, 'o')},
+                    frame_type::attach);
+}
+
+TEST_CASE("an ERROR message is cut to 4096 bytes, so the last word stays small") {
+  const std::string long_message(5000, 'm');
+  error_frame decoded;
+  REQUIRE(decode(test::body_of(test::encoded(error_frame{6, long_message})), decoded) ==
+          std::error_code{});
+  CHECK(decoded.code == 6);
+  CHECK(decoded.message == long_message.substr(0, 4096));
+}
+
+TEST_CASE("an ATTACH direction other than publish (1) or subscribe (2) is bad_field_value") {
+  for (unsigned direction = 0; direction <= 0xFF; ++direction) {
+    if (direction == 1 || direction == 2) continue;
+    INFO("direction " << direction);
+    attach_request decoded;
+    CHECK(decode(concat(bytes_of({static_cast<std::uint8_t>(direction)}), str_field("Q")), decoded) ==
+          error::bad_field_value);
+    // Reported first even when the object name is missing.
+    CHECK(decode(bytes_of({static_cast<std::uint8_t>(direction)}), decoded) == error::bad_field_value);
+  }
+}
+
+TEST_CASE("make_error_frame carries the wire code and a message") {
+  SUBCASE("the code's own message when no detail is given") {
+    const auto frame = make_error_frame(error::frame_too_large);
+    CHECK(frame.code == 4);
+    CHECK(frame.message == make_error_code(error::frame_too_large).message());
+  }
+  SUBCASE("the detail when given") {
+    const auto frame = make_error_frame(error::unsupported_version, "peer speaks 2, we speak 1");
+    CHECK(frame.code == 2);
+    CHECK(frame.message == "peer speaks 2, we speak 1");
+  }
+  SUBCASE("a directory code") {
+    const auto frame = make_error_frame(error::not_found, "no object 'Q_x' here");
+    CHECK(frame.code == 101);
+    CHECK(frame.message == "no object 'Q_x' here");
+  }
+}
+
+TEST_CASE("a received ERROR is described by its code's name and the peer's message") {
+  CHECK(describe(error_frame{2, "peer speaks 2"}) == "unsupported_version: peer speaks 2");
+  CHECK(describe(error_frame{100, "name 'Q_cheese' is held by 10.0.0.5:41234"}) ==
+        "name_in_use: name 'Q_cheese' is held by 10.0.0.5:41234");
+  CHECK(describe(error_frame{3, ""}) == "bad_role");
+  // Unknown codes are reported by number (§4).
+  CHECK(describe(error_frame{999, "from the future"}) == "error 999: from the future");
+  CHECK(describe(error_frame{12, ""}) == "error 12");
+}
+
+}  // namespace
+}  // namespace imchat::wire

@@ -4,6 +4,7 @@
 
 #include "support/child_process.hpp"
 #include "support/raw_tcp_client.hpp"
+#include "support/run_program.hpp"
 #include "support/tcp_ports.hpp"
 #include "support/unique_fd.hpp"
 
@@ -307,6 +308,21 @@ TEST_CASE("a child dies when the test process that started it is killed") {
   helper.send_signal(SIGKILL);  // no destructors run in the helper: only PDEATHSIG helps
   CHECK(helper.wait_exit() == exit_status::killed_by(SIGKILL));
   CHECK(becomes_gone(grandchild, 5s));
+}
+
+}  // TEST_SUITE
+
+TEST_SUITE("support: run_program") {
+
+TEST_CASE("collects the exit status and both outputs, with stdin at end of file") {
+  const auto result = imchat::test::run_program({"/bin/sh", "-c", "cat; echo out; echo err >&2; exit 4"});
+  CHECK(result.status == exit_status::exited(4));
+  CHECK(result.stdout_text == "out\n");
+  CHECK(result.stderr_text == "err\n");
+}
+
+TEST_CASE("throws when the program does not finish in time") {
+  CHECK_THROWS_AS(imchat::test::run_program({"sleep", "30"}, {}, 200ms), std::runtime_error);
 }
 
 }  // TEST_SUITE

@@ -56,7 +56,7 @@ void check_help(const program_result& result, std::string_view usage_prefix) {
 
 TEST_SUITE("cli") {
 
-TEST_CASE("imchat --help shows the usage and every subcommand, and exits 0") {
+TEST_CASE("imchat --help shows the usage and every subcommand and exits 0") {
   for (const std::string option : {"--help", "-h", "help"}) {
     CAPTURE(option);
     const auto result = run_imchat({option});
@@ -97,7 +97,7 @@ TEST_CASE("an unknown option before the command is a usage error naming it") {
   CHECK(contains(result.stderr_text, "--bogus"));
 }
 
-TEST_CASE("each subcommand's --help shows its usage and options, and exits 0") {
+TEST_CASE("each subcommand's --help shows its usage and options and exits 0") {
   for (const auto& name : subcommands) {
     for (const std::string option : {"--help", "-h"}) {
       CAPTURE(name);

@@ -19,6 +19,7 @@
 #include <sys/types.h>
 
 #include <chrono>
+#include <csignal>  // SIGTERM and friends, for send_signal()
 #include <map>
 #include <memory>
 #include <optional>
@@ -43,7 +44,7 @@ class child_process {
   pid_t pid() const;
 
   // Writes all of `bytes` to the child's stdin. False when the child closed its stdin
-  // (or exited) or the timeout passed first.
+  // (or exited), close_stdin() was called, or the timeout passed first.
   bool write_stdin(std::string_view bytes, std::chrono::milliseconds timeout = default_timeout);
   // Closes the child's stdin: it reads end-of-file.
   void close_stdin();

@@ -1,0 +1,52 @@
+#!/usr/bin/env bash
+# Installs every Debian 12 package imchat needs to build, test, fuzz and read its man
+# page. Idempotent and fast when there is nothing to do: packages already installed are
+# checked with dpkg-query, and apt-get (update included) only runs for missing ones.
+# Needs root to install; uses sudo when run as another user and sudo exists.
+set -euo pipefail
+
+packages=(
+  build-essential cmake ninja-build ccache pkg-config   # the build
+  libboost-dev libboost-program-options-dev             # Asio, Program_options
+  libspdlog-dev libfmt-dev                              # logging
+  doctest-dev                                           # unit and black-box tests
+  clang libclang-rt-14-dev                              # the fuzzer (libFuzzer runtime)
+  iproute2 tmux                                         # ss to inspect ports; demo sessions
+  mandoc man-db                                         # man page lint and display
+  python3                                               # test and tooling scripts
+)
+
+missing=()
+for package in "${packages[@]}"; do
+  # "installed" only: removed-but-configured ("config-files") packages count as missing.
+  status=$(dpkg-query -W -f='${db:Status-Status}' "$package" 2>/dev/null || true)
+  [[ $status == installed ]] || missing+=("$package")
+done
+
+if ((${#missing[@]} == 0)); then
+  echo "install-deps: all ${#packages[@]} packages already installed"
+  exit 0
+fi
+
+as_root=()
+if ((EUID != 0)); then
+  if ! command -v sudo >/dev/null; then
+    echo "install-deps: must run as root to install: ${missing[*]}" >&2
+    exit 1
+  fi
+  as_root=(sudo)
+fi
+
+echo "install-deps: installing ${missing[*]}"
+# Quiet, but keep apt's output so a failure can be explained.
+log=$(mktemp)
+trap 'rm -f "$log"' EXIT
+apt_get=("${as_root[@]}" env DEBIAN_FRONTEND=noninteractive apt-get -q -y
+         -o DPkg::Lock::Timeout=300)  # wait for another apt (unattended-upgrades) to finish
+if ! { "${apt_get[@]}" update && "${apt_get[@]}" install --no-install-recommends "${missing[@]}"; } \
+    >"$log" 2>&1 </dev/null; then
+  cat "$log" >&2
+  echo "install-deps: apt-get failed" >&2
+  exit 1
+fi
+echo "install-deps: done"

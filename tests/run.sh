@@ -1,0 +1,115 @@
+#!/usr/bin/env bash
+# THE test command: what CI runs, and what to run before pushing.
+#
+#   bash tests/run.sh [CTEST_ARGS...]
+#
+# Stages, each run even if an earlier one failed (but not without dependencies):
+#   deps   packaging/install-deps.sh                       skip with IMCHAT_SKIP_DEPS=1
+#   build  RelWithDebInfo build in build/, every test
+#   asan   ASan+UBSan build in build-asan/, every test    skip with IMCHAT_SKIP_ASAN=1
+#   fuzz   tests/fuzz/run-fuzzer.sh, if it exists, for IMCHAT_FUZZ_SECONDS (default 60;
+#          0 skips it)
+# CTEST_ARGS go to every ctest run: `IMCHAT_SKIP_ASAN=1 bash tests/run.sh -R cli` is a
+# quick local check. IMCHAT_JOBS (default 2) caps build and test parallelism, because
+# the machine is shared. Ends with a summary; exits non-zero if any stage failed.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+
+jobs=${IMCHAT_JOBS:-2}
+fuzz_seconds=${IMCHAT_FUZZ_SECONDS:-60}
+ctest_args=("$@")
+
+results=()  # one "PASS|FAIL|SKIP  stage  (detail)" line per stage, for the summary
+failed=0
+
+# run_stage NAME COMMAND...: runs one stage and records its outcome and duration.
+run_stage() {
+  local name=$1 start=$SECONDS
+  shift
+  echo
+  echo "=== $name: $*"
+  if "$@"; then
+    results+=("PASS  $name  ($((SECONDS - start)) s)")
+  else
+    results+=("FAIL  $name  ($((SECONDS - start)) s)")
+    failed=1
+  fi
+}
+
+skip_stage() { results+=("SKIP  $1  ($2)"); }
+
+print_summary() {
+  echo
+  echo "=== summary: $((SECONDS / 60)) min $((SECONDS % 60)) s in all"
+  printf '  %s\n' "${results[@]}"
+  if ((failed)); then
+    echo "tests/run.sh: FAILED"
+  else
+    echo "tests/run.sh: all passed"
+  fi
+}
+
+# The stages use `|| return` rather than relying on set -e, which bash switches off
+# inside a function called as an `if` condition.
+
+# build_and_test BUILD_DIR CMAKE_ARGS...: configures, builds and runs the whole suite.
+build_and_test() {
+  local dir=$1
+  shift
+  cmake -S . -B "$dir" -G Ninja "$@" || return
+  cmake --build "$dir" -j "$jobs" || return
+  # --no-tests=error: a suite that silently lost its tests must not pass.
+  # --timeout: a default for tests that set none; a hung test fails instead of hanging CI.
+  ctest --test-dir "$dir" --output-on-failure --no-tests=error --timeout 300 -j "$jobs" \
+    "${ctest_args[@]}" || return
+}
+
+normal_stage() {
+  build_and_test build -DCMAKE_BUILD_TYPE=RelWithDebInfo
+}
+
+sanitizer_stage() {
+  # Any report fails the run (the build also has -fno-sanitize-recover=all), with a stack
+  # trace. The imchat children the black-box tests start inherit these settings.
+  local -x ASAN_OPTIONS="halt_on_error=1:detect_leaks=1:detect_stack_use_after_return=1:check_initialization_order=1:strict_init_order=1:print_summary=1"
+  local -x UBSAN_OPTIONS="halt_on_error=1:print_stacktrace=1"
+  build_and_test build-asan -DCMAKE_BUILD_TYPE=RelWithDebInfo -DIMCHAT_SANITIZE=ON
+}
+
+fuzz_stage() {
+  # The fuzzer bounds its own run; the outer limit only catches a hang (its build
+  # included).
+  IMCHAT_FUZZ_SECONDS=$fuzz_seconds IMCHAT_JOBS=$jobs \
+    timeout --kill-after=30 $((fuzz_seconds + 1800)) bash tests/fuzz/run-fuzzer.sh
+}
+
+echo "imchat tests: $(git rev-parse --short HEAD 2>/dev/null || echo 'not a git checkout'), $jobs jobs, CI=${CI:-false}"
+
+if [[ ${IMCHAT_SKIP_DEPS:-0} == 1 ]]; then
+  skip_stage deps "IMCHAT_SKIP_DEPS=1"
+else
+  run_stage deps packaging/install-deps.sh
+  if ((failed)); then  # nothing can build without them
+    print_summary
+    exit 1
+  fi
+fi
+
+run_stage build normal_stage
+
+if [[ ${IMCHAT_SKIP_ASAN:-0} == 1 ]]; then
+  skip_stage asan "IMCHAT_SKIP_ASAN=1"
+else
+  run_stage asan sanitizer_stage
+fi
+
+if [[ ! -f tests/fuzz/run-fuzzer.sh ]]; then
+  skip_stage fuzz "no tests/fuzz/run-fuzzer.sh"
+elif ((fuzz_seconds <= 0)); then
+  skip_stage fuzz "IMCHAT_FUZZ_SECONDS=$fuzz_seconds"
+else
+  run_stage fuzz fuzz_stage
+fi
+
+print_summary
+exit "$failed"

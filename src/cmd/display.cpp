@@ -1,17 +1,78 @@
+// imchat display: the tutorial's display. A local queue bound to the room's global
+// exchange E_<room>; every message the room publishes is printed on its own line, and a
+// gap notice (the connection to the room broke) as "Problems connecting to the chatroom...".
+
+#include "chat/room_name.hpp"
+#include "chat/stop_signal.hpp"
+#include "chat/terminal_text.hpp"
+#include "chat/waiting.hpp"
 #include "cmd/cli.hpp"
 #include "cmd/command.hpp"
+#include "directory/locator.hpp"
+#include "kernel/api_thread.hpp"
 
-#include <iostream>
+#include <cstdio>
+#include <unistd.h>
 
 namespace imchat::cmd {
 
+using namespace std::chrono_literals;
+
 int display_main(std::span<const std::string> args) {
-  cli_spec spec("display", "[OPTIONS]", "Not implemented yet.");
+  cli_spec spec("display", "[OPTIONS] ROOM",
+                "Print every message the chatroom ROOM publishes, one per line. Control\n"
+                "characters are shown escaped, so messages can never drive the terminal.\n"
+                "Waits for the room if it is not running yet.");
+  spec.options.add_options()
+      ("room", po::value<std::string>()->required()->value_name("ROOM"), "the room to watch")
+      ("timeout", po::value<double>()->value_name("SECONDS"),
+       "give up if the room cannot be found within SECONDS (default: wait)");
+  spec.positionals.add("room", 1);
+  add_directory_option(spec);
   add_common_options(spec);
   po::variables_map vm;
   if (auto status = parse_command_line(spec, args, vm)) return *status;
-  std::cerr << "imchat display: not implemented yet\n";
-  return exit_failure;
+
+  const auto room = vm["room"].as<std::string>();
+  if (auto problem = chat::room_name_problem(room)) return usage_error(spec, *problem);
+
+  chat::stop_signal stop;
+  chat::wait_policy waiting{.deadline = std::nullopt, .stop = &stop};
+  if (vm.count("timeout"))
+    waiting.deadline = std::chrono::steady_clock::now() +
+                       std::chrono::milliseconds(static_cast<long>(vm["timeout"].as<double>() * 1000));
+
+  //  One application thread and one I/O thread; gap notices switched on.
+  dispatcher dispatcher(2);
+  locator locator(directory_address(vm));
+  auto io = io_thread::create(dispatcher);
+  auto api = api_thread::create(dispatcher, &locator);
+  api->mask(message_type::gap);
+
+  //  The wiring: a local queue bound to the room's global exchange.
+  api->create_queue("Q");
+  if (!chat::wait_for_name(locator, chat::exchange_name(room), "the room '" + room + "'", waiting))
+    return stop.requested() ? exit_ok : exit_failure;
+  api->bind(chat::exchange_name(room), "Q", io.get(), io.get());
+
+  //  The business logic: print each message; on a terminal at once, into a pipe or a
+  //  file at least every 100 ms.
+  const bool terminal = ::isatty(STDOUT_FILENO) == 1;
+  auto last_flush = std::chrono::steady_clock::now();
+  const auto flush = [&] {
+    std::fflush(stdout);
+    last_flush = std::chrono::steady_clock::now();
+  };
+  while (!stop.requested()) {
+    auto m = api->receive(100ms);
+    if (m && m->type() == message_type::gap)
+      std::fputs("Problems connecting to the chatroom...\n", stdout);
+    else if (m)
+      std::fputs((chat::terminal_safe(m->text()) + "\n").c_str(), stdout);
+    if (terminal || !m || std::chrono::steady_clock::now() - last_flush >= 100ms) flush();
+  }
+  std::fflush(stdout);
+  return exit_ok;
 }
 
 }  // namespace imchat::cmd

@@ -37,8 +37,10 @@ std::error_code decode(std::span<const std::byte> body, attach_request& f) {
 }
 
 error_frame make_error_frame(std::error_code code, std::string_view detail) {
+  // Codes of other categories (an OS error, say) have no number on the wire: they travel
+  // as internal_error, with their own message as the detail.
   const auto number = code.category() == wire_category() ? static_cast<std::uint16_t>(code.value())
-                                                          : std::uint16_t{0};
+                                                          : static_cast<std::uint16_t>(error::internal_error);
   return {number, detail.empty() ? code.message() : std::string(detail)};
 }
 

@@ -23,6 +23,7 @@ constexpr error_info all_errors[] = {
     {error::unexpected_frame, "unexpected_frame", "frame not allowed at this point"},
     {error::handshake_timeout, "handshake_timeout", "no greeting within the handshake timeout"},
     {error::connection_closed, "connection_closed", "connection closed in the middle of a frame"},
+    {error::internal_error, "internal_error", "the peer failed for a reason of its own"},
     {error::name_in_use, "name_in_use", "name is in use"},
     {error::not_found, "not_found", "no such name"},
     {error::invalid_name, "invalid_name", "invalid name"},
@@ -62,6 +63,8 @@ std::string_view error_name(std::uint16_t code) noexcept {
 }
 
 std::error_code error_from_wire(std::uint16_t code) noexcept {
+  // 0 would read as success: an ERROR frame always reports a failure.
+  if (code == 0) return error::internal_error;
   return {static_cast<int>(code), wire_category()};
 }
 

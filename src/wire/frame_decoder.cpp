@@ -17,7 +17,9 @@ std::error_code frame_decoder::check_header() noexcept {
   if (body_size_ > limits_.max_body_size) return error::frame_too_large;
   frame_.type = static_cast<frame_type>(type);
   frame_.body.clear();
-  frame_.body.reserve(body_size_);
+  // Grow with the bytes that really arrive: five bytes from a peer must not buy a
+  // megabyte of memory, or a few thousand idle connections could exhaust the host.
+  frame_.body.reserve(std::min<std::size_t>(body_size_, initial_body_reserve));
   return {};
 }
 

@@ -11,7 +11,8 @@
 //   }
 //
 // The header is checked (length against the limit, type against the protocol) before a
-// single byte of the body is allocated.
+// single byte of the body is allocated, and the body's buffer then grows with the bytes
+// that really arrive.
 
 #include "wire/frame.hpp"
 
@@ -21,6 +22,9 @@
 #include <system_error>
 
 namespace imchat::wire {
+
+// What an accepted header reserves for its body at most; larger bodies grow as they arrive.
+inline constexpr std::size_t initial_body_reserve = 64 * 1024;
 
 struct decoder_limits {
   std::uint32_t max_body_size = default_max_body_size;

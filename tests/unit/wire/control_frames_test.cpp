@@ -78,6 +78,12 @@ TEST_CASE("make_error_frame carries the wire code and a message") {
     CHECK(frame.code == 101);
     CHECK(frame.message == "no object 'Q_x' here");
   }
+  SUBCASE("a code of another category travels as internal_error with its own message") {
+    const auto refused = std::make_error_code(std::errc::connection_refused);
+    const auto frame = make_error_frame(refused);
+    CHECK(frame.code == 12);
+    CHECK(frame.message == refused.message());
+  }
 }
 
 TEST_CASE("a received ERROR is described by its code's name and the peer's message") {
@@ -87,7 +93,7 @@ TEST_CASE("a received ERROR is described by its code's name and the peer's messa
   CHECK(describe(error_frame{3, ""}) == "bad_role");
   // Unknown codes are reported by number (§4).
   CHECK(describe(error_frame{999, "from the future"}) == "error 999: from the future");
-  CHECK(describe(error_frame{12, ""}) == "error 12");
+  CHECK(describe(error_frame{13, ""}) == "error 13");
 }
 
 }  // namespace

@@ -32,6 +32,7 @@ constexpr spec_code spec_codes[] = {
     {error::unexpected_frame, 9, "unexpected_frame"},
     {error::handshake_timeout, 10, "handshake_timeout"},
     {error::connection_closed, 11, "connection_closed"},
+    {error::internal_error, 12, "internal_error"},
     {error::name_in_use, 100, "name_in_use"},
     {error::not_found, 101, "not_found"},
     {error::invalid_name, 102, "invalid_name"},
@@ -72,7 +73,7 @@ TEST_CASE("a code received from a peer maps to the same error") {
 }
 
 TEST_CASE("an unknown code from a peer keeps its number and is described as unknown") {
-  for (const std::uint16_t number : std::initializer_list<std::uint16_t>{12, 99, 104, 999, 1001, 65535}) {
+  for (const std::uint16_t number : std::initializer_list<std::uint16_t>{13, 99, 104, 999, 1001, 65535}) {
     INFO(number);
     const auto ec = error_from_wire(number);
     CHECK(ec);
@@ -81,6 +82,12 @@ TEST_CASE("an unknown code from a peer keeps its number and is described as unkn
     CHECK(ec.message() == "unknown protocol error " + std::to_string(number));
     CHECK(error_name(number).empty());
   }
+}
+
+TEST_CASE("a code of 0 from a peer still reads as a failure") {
+  const auto ec = error_from_wire(0);
+  CHECK(ec);
+  CHECK(ec == error::internal_error);
 }
 
 TEST_CASE("the wire category does not claim other categories' codes") {

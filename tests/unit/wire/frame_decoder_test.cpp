@@ -285,9 +285,8 @@ TEST_CASE("a 4 GiB length prefix is frame_too_large after exactly 5 bytes, alloc
   CHECK_FALSE(decoder.idle());
 }
 
-TEST_CASE("the allocation probe does see the body buffer of an accepted header") {
-  // The control for the test above: a header at the limit reserves the whole body at
-  // once, and the probe notices. Without this, "allocates nothing" could pass vacuously.
+TEST_CASE("an accepted header alone reserves at most the initial body reserve") {
+  // A peer that sends a 1 MiB header and then stalls must not cost a megabyte.
   frame_decoder decoder;
   const auto header = concat(u32_be(default_max_body_size), bytes_of({0x22}));
   std::error_code ec;
@@ -298,6 +297,24 @@ TEST_CASE("the allocation probe does see the body buffer of an accepted header")
     largest_allocation = probe.largest();
   }
   CHECK(ec == error::need_more);
+  CHECK(largest_allocation >= initial_body_reserve);
+  CHECK(largest_allocation < default_max_body_size);
+}
+
+TEST_CASE("the allocation probe does see the body buffer of a frame that arrives whole") {
+  // The control for the tests above: without it "allocates nothing" could pass vacuously.
+  frame_decoder decoder;
+  const auto input = concat(concat(u32_be(default_max_body_size), bytes_of({0x22})),
+                            std::vector<std::byte>(default_max_body_size, std::byte{'x'}));
+  std::error_code ec;
+  std::size_t largest_allocation = 0;
+  {
+    imchat::test::allocation_probe probe;
+    CHECK(decoder.put(input, ec) == input.size());
+    largest_allocation = probe.largest();
+  }
+  CHECK(ec == std::error_code{});
+  CHECK(decoder.take().body.size() == default_max_body_size);
   CHECK(largest_allocation >= default_max_body_size);
 }
 

@@ -4,6 +4,7 @@
 
 #include "util/logging.hpp"
 
+#include <cctype>
 #include <cstdlib>
 #include <iostream>
 
@@ -40,8 +41,10 @@ std::optional<int> parse_command_line(cli_spec& spec, std::span<const std::strin
                                       po::variables_map& vm) {
   try {
     std::vector<std::string> argv(args.begin(), args.end());
+    po::options_description everything;
+    everything.add(spec.options).add(spec.arguments);
     po::store(po::command_line_parser(argv)
-                  .options(spec.options)
+                  .options(everything)
                   .positional(spec.positionals)
                   .style(po::command_line_style::unix_style ^ po::command_line_style::allow_guessing)
                   .run(),
@@ -53,6 +56,12 @@ std::optional<int> parse_command_line(cli_spec& spec, std::span<const std::strin
       return exit_ok;
     }
     po::notify(vm);
+  } catch (const po::required_option& e) {
+    // Required options are the positional arguments: name them as the synopsis does.
+    std::string name = e.get_option_name();
+    name.erase(0, name.find_first_not_of('-'));
+    for (auto& c : name) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+    return usage_error(spec, "missing argument " + name);
   } catch (const po::error& e) {
     return usage_error(spec, e.what());
   }

@@ -22,6 +22,9 @@ struct cli_spec {
   std::string_view synopsis;  // e.g. "[OPTIONS] [PORT]"
   std::string_view summary;   // a paragraph for --help
   po::options_description options{"Options"};
+  // The positional arguments, named for program_options but not shown as options in
+  // --help: the synopsis and summary describe them.
+  po::options_description arguments{"Arguments"};
   po::positional_options_description positionals;
 };
 

@@ -24,9 +24,10 @@ int display_main(std::span<const std::string> args) {
                 "characters are shown escaped, so messages can never drive the terminal.\n"
                 "Waits for the room if it is not running yet.");
   spec.options.add_options()
-      ("room", po::value<std::string>()->required()->value_name("ROOM"), "the room to watch")
       ("timeout", po::value<double>()->value_name("SECONDS"),
        "give up if the room cannot be found within SECONDS (default: wait)");
+  spec.arguments.add_options()
+      ("room", po::value<std::string>()->required(), "the room to watch");
   spec.positionals.add("room", 1);
   add_directory_option(spec);
   add_common_options(spec);

@@ -63,12 +63,13 @@ int prompt_main(std::span<const std::string> args) {
                 "Waits for the room if it is not running yet; at end of input, delivers\n"
                 "every line read, then exits.");
   spec.options.add_options()
-      ("room", po::value<std::string>()->required()->value_name("ROOM"), "the room to talk in")
-      ("user", po::value<std::string>()->required()->value_name("USER"), "the name shown before each line")
       ("timeout", po::value<double>()->value_name("SECONDS"),
        "give up if the room cannot be found within SECONDS (default: wait)")
       ("linger", po::value<double>()->default_value(10.0)->value_name("SECONDS"),
        "at end of input, how long to wait for the lines to be sent");
+  spec.arguments.add_options()
+      ("room", po::value<std::string>()->required(), "the room to talk in")
+      ("user", po::value<std::string>()->required(), "the name shown before each line");
   spec.positionals.add("room", 1).add("user", 1);
   add_directory_option(spec);
   add_common_options(spec);

@@ -28,16 +28,15 @@ int room_main(std::span<const std::string> args) {
                 "IN and OUT default to the loopback interface with ports the OS picks.\n"
                 "Interface specs: eth0:5555, eth0, *:5555, *, 127.0.0.1:5555, [::1]:5555.");
   spec.options.add_options()
-      ("name", po::value<std::string>()->required()->value_name("NAME"), "the room's name")
-      ("in", po::value<std::string>()->default_value("127.0.0.1")->value_name("IN"),
-       "interface spec for the room's queue")
-      ("out", po::value<std::string>()->default_value("127.0.0.1")->value_name("OUT"),
-       "interface spec for the room's exchange")
       ("io-threads", po::value<unsigned>()->default_value(1)->value_name("N"), "I/O threads (1-64)")
       ("embedded-directory", "serve the directory too, on the directory address's port, so that one "
                              "box needs no separate 'imchat server'")
       ("timeout", po::value<double>()->value_name("SECONDS"),
        "give up if the directory cannot be reached within SECONDS (default: wait)");
+  spec.arguments.add_options()
+      ("name", po::value<std::string>()->required(), "the room's name")
+      ("in", po::value<std::string>()->default_value("127.0.0.1"), "interface spec for the room's queue")
+      ("out", po::value<std::string>()->default_value("127.0.0.1"), "interface spec for the room's exchange");
   spec.positionals.add("name", 1).add("in", 1).add("out", 1);
   add_directory_option(spec);
   add_common_options(spec);

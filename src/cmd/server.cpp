@@ -48,7 +48,6 @@ int server_main(std::span<const std::string> args) {
                 "to the endpoints where they can be reached. Listens on every interface,\n"
                 "port 5682 unless PORT is given.");
   spec.options.add_options()
-      ("port", po::value<unsigned>()->value_name("PORT"), "port to listen on (default 5682)")
       ("listen", po::value<std::string>()->value_name("ADDR"),
        "listen only on ADDR: an address, a host name or an interface name (lo, eth0)")
       ("max-frame-size", po::value<std::uint32_t>()->default_value(wire::default_max_body_size)
@@ -57,6 +56,8 @@ int server_main(std::span<const std::string> args) {
        "most clients served at once")
       ("handshake-timeout", po::value<double>()->default_value(5.0)->value_name("SECONDS"),
        "how long a new client may take to greet");
+  spec.arguments.add_options()
+      ("port", po::value<unsigned>(), "port to listen on (default 5682)");
   spec.positionals.add("port", 1);
   add_common_options(spec);
   po::variables_map vm;

@@ -1,15 +1,19 @@
 // imchat server: the directory service (the tutorial's zmq_server). Rooms register their
-// global queue and exchange here; prompts and displays look them up.
+// global queue and exchange here; prompts and displays look them up. With --list it is a
+// client instead: it prints what a running directory holds, so users can see the rooms.
 
 #include "cmd/cli.hpp"
 #include "cmd/command.hpp"
 #include "directory/directory_server.hpp"
+#include "directory/listing.hpp"
+#include "directory/locator.hpp"
 #include "net/interface_spec.hpp"
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/signal_set.hpp>
 #include <spdlog/spdlog.h>
 
+#include <cmath>
 #include <csignal>
 #include <iostream>
 
@@ -40,13 +44,46 @@ std::optional<std::string> listen_endpoints(const po::variables_map& vm, std::ui
   return std::nullopt;
 }
 
+// The locator's explanation without the code's message, which system_error appends to it
+// ("...: Connection refused: Connection timed out").
+std::string explanation(const std::system_error& e) {
+  std::string text = e.what();
+  const auto code_message = ": " + e.code().message();
+  if (text.size() > code_message.size() && text.ends_with(code_message))
+    text.resize(text.size() - code_message.size());
+  return text;
+}
+
+// --list: asks the directory at `address` for every name and prints the table.
+int print_listing(const std::string& address, std::chrono::milliseconds timeout) {
+  locator_options options;
+  options.timeout = timeout;
+  locator directory(address, options);
+  std::vector<wire::record> records;
+  try {
+    records = directory.list("", timeout);
+  } catch (const std::system_error& e) {
+    if (e.code() == std::errc::timed_out)
+      std::cerr << "imchat server: no answer within " << fmt::format("{:g}", std::chrono::duration<double>(timeout).count())
+                << " s: " << explanation(e) << "\n";
+    else
+      std::cerr << "imchat server: cannot list the names: " << e.what() << "\n";
+    return exit_failure;
+  }
+  std::cout << directory::format_listing(records) << std::flush;
+  return exit_ok;
+}
+
 }  // namespace
 
 int server_main(std::span<const std::string> args) {
   cli_spec spec("server", "[OPTIONS] [PORT]",
                 "Run the directory service: it maps the names of global exchanges and queues\n"
                 "to the endpoints where they can be reached. Listens on every interface,\n"
-                "port 5682 unless PORT is given.");
+                "port 5682 unless PORT is given.\n"
+                "With --list, print the names a running directory holds (every room is a\n"
+                "queue Q_ROOM and an exchange E_ROOM) and exit; PORT then means the directory\n"
+                "at localhost:PORT.");
   spec.options.add_options()
       ("listen", po::value<std::string>()->value_name("ADDR"),
        "listen only on ADDR: an address, a host name or an interface name (lo, eth0)")
@@ -55,10 +92,14 @@ int server_main(std::span<const std::string> args) {
       ("max-connections", po::value<std::size_t>()->default_value(4096)->value_name("N"),
        "most clients served at once")
       ("handshake-timeout", po::value<double>()->default_value(5.0)->value_name("SECONDS"),
-       "how long a new client may take to greet");
+       "how long a new client may take to greet")
+      ("list", "print the names registered in a running directory and exit")
+      ("timeout", po::value<double>()->default_value(5.0)->value_name("SECONDS"),
+       "with --list: give up if the directory has not answered within SECONDS");
   spec.arguments.add_options()
       ("port", po::value<unsigned>(), "port to listen on (default 5682)");
   spec.positionals.add("port", 1);
+  add_directory_option(spec);
   add_common_options(spec);
   po::variables_map vm;
   if (auto status = parse_command_line(spec, args, vm)) return *status;
@@ -68,6 +109,28 @@ int server_main(std::span<const std::string> args) {
     const unsigned value = vm["port"].as<unsigned>();
     if (value == 0 || value > 65535) return usage_error(spec, "PORT must be 1-65535");
     port = static_cast<std::uint16_t>(value);
+  }
+
+  const bool listing = vm.count("list") > 0;
+  const auto given = [&](const char* option) { return vm.count(option) && !vm[option].defaulted(); };
+  if (!listing) {
+    for (const char* client_option : {"directory", "timeout"})
+      if (given(client_option))
+        return usage_error(spec, "--" + std::string(client_option) + " only goes with --list");
+  } else {
+    for (const char* serving_option : {"listen", "max-connections", "handshake-timeout", "max-frame-size"})
+      if (given(serving_option))
+        return usage_error(spec, "--" + std::string(serving_option) + " does not go with --list");
+    if (vm.count("port") && vm.count("directory"))
+      return usage_error(spec, "give the directory either as PORT or with --directory, not both");
+    const double timeout = vm["timeout"].as<double>();
+    if (!(timeout > 0) || timeout > 86400)
+      return usage_error(spec, "--timeout must be more than 0 and at most 86400 seconds");
+    const auto address = vm.count("port") ? "localhost:" + std::to_string(port) : directory_address(vm);
+    std::string host, why;
+    std::uint16_t directory_port = 0;
+    if (!parse_directory_address(address, host, directory_port, why)) return usage_error(spec, why);
+    return print_listing(address, std::chrono::milliseconds(static_cast<long>(std::ceil(timeout * 1000))));
   }
   const double handshake = vm["handshake-timeout"].as<double>();
   if (!(handshake > 0)) return usage_error(spec, "--handshake-timeout must be positive");

@@ -1,6 +1,7 @@
 #include "directory/directory_server.hpp"
 
 #include "directory/directory_session.hpp"
+#include "directory/name_rules.hpp"
 #include "net/interface_spec.hpp"
 #include "wire/error.hpp"
 
@@ -81,7 +82,8 @@ void directory_server::accept(tcp::acceptor& acceptor) {
 }
 
 void directory_server::on_session_closed(owner_id owner) {
-  for (const auto& name : registry_.release(owner)) spdlog::info("directory: freed '{}'", name);
+  for (const auto& name : registry_.release(owner))
+    spdlog::info("directory: freed '{}'", printable_text(name));
   sessions_.erase(owner);
 }
 

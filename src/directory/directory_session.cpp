@@ -1,6 +1,7 @@
 #include "directory/directory_session.hpp"
 
 #include "directory/directory_server.hpp"
+#include "directory/name_rules.hpp"
 #include "wire/directory_frames.hpp"
 #include "wire/error.hpp"
 
@@ -92,13 +93,14 @@ void directory_session::on_frame(wire::frame&& frame) {
       const auto ec = registry.add(
           owner_, wire::record{request.kind, request.name, request.endpoints, connection.peer()}, detail);
       if (ec) {
-        spdlog::info("{}: register '{}' refused: {}", connection.peer(), request.name,
+        // The name is the client's bytes, possibly refused for holding control characters.
+        spdlog::info("{}: register '{}' refused: {}", connection.peer(), printable_text(request.name),
                      detail.empty() ? ec.message() : detail);
         send_fail(connection, request.request, ec, detail);
         return;
       }
       spdlog::info("{}: registered {} '{}'", connection.peer(), wire::object_kind_name(request.kind),
-                   request.name);
+                   printable_text(request.name));
       connection.send_with([&](wire::bytes& out) { wire::encode(out, wire::ok_reply{request.request}); });
       return;
     }
@@ -107,10 +109,10 @@ void directory_session::on_frame(wire::frame&& frame) {
       if (!decode_or_close(connection, frame, request)) return;
       if (const auto ec = registry.remove(owner_, request.name)) {
         send_fail(connection, request.request, ec,
-                  "this connection holds no name '" + request.name + "'");
+                  "this connection holds no name '" + printable_text(request.name) + "'");
         return;
       }
-      spdlog::info("{}: unregistered '{}'", connection.peer(), request.name);
+      spdlog::info("{}: unregistered '{}'", connection.peer(), printable_text(request.name));
       connection.send_with([&](wire::bytes& out) { wire::encode(out, wire::ok_reply{request.request}); });
       return;
     }
@@ -120,7 +122,7 @@ void directory_session::on_frame(wire::frame&& frame) {
       auto found = registry.find(request.name);
       if (!found) {
         send_fail(connection, request.request, wire::error::not_found,
-                  "no global object named '" + request.name + "'");
+                  "no global object named '" + printable_text(request.name) + "'");
         return;
       }
       connection.send_with([&](wire::bytes& out) {

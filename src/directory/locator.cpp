@@ -123,6 +123,12 @@ class locator::impl : public std::enable_shared_from_this<impl> {
       stopping_ = true;
       retry_timer_.cancel();
       resolver_.cancel();
+      // A connect to a host that drops SYNs would otherwise hold the thread (and so the
+      // destructor) for the minutes the kernel retries.
+      if (connecting_) {
+        boost::system::error_code ignored;
+        connecting_->close(ignored);
+      }
       if (connection_) connection_->close();
       for (auto& [id, request] : pending_)
         request.done({std::make_error_code(std::errc::operation_canceled), "locator closed", {}, {}});
@@ -216,9 +222,10 @@ class locator::impl : public std::enable_shared_from_this<impl> {
   }
 
   void connect_to(const tcp::resolver::results_type& results) {
-    auto socket = std::make_shared<tcp::socket>(io_);
+    auto socket = connecting_ = std::make_shared<tcp::socket>(io_);
     asio::async_connect(*socket, results,
                         [self = shared_from_this(), socket](boost::system::error_code ec, const tcp::endpoint&) {
+                          self->connecting_.reset();
                           if (self->stopping_) return;
                           if (ec) return self->retry(ec.message());
                           self->on_connected(std::move(*socket));
@@ -360,6 +367,7 @@ class locator::impl : public std::enable_shared_from_this<impl> {
   std::thread thread_;
 
   // Owned by the locator's thread.
+  std::shared_ptr<tcp::socket> connecting_;  // while a connect is in progress
   std::shared_ptr<net::framed_connection> connection_;
   std::map<std::uint32_t, pending_request> pending_;
   std::map<std::string, wire::register_request> held_;

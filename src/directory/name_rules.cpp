@@ -45,6 +45,21 @@ bool is_control(char32_t code_point) noexcept {
   return code_point < 0x20 || code_point == 0x7F || (code_point >= 0x80 && code_point <= 0x9F);
 }
 
+// Valid text that still changes how the text around it looks: it can make "Q_evil" read
+// as another name, or hide part of it.
+bool is_invisible_formatting(char32_t code_point) noexcept {
+  return (code_point >= 0x200B && code_point <= 0x200F) ||  // zero-width, LRM, RLM
+         (code_point >= 0x2028 && code_point <= 0x202E) ||  // separators, bidi embeddings
+         (code_point >= 0x2060 && code_point <= 0x206F) ||  // word joiner, bidi isolates
+         code_point == 0xFEFF;                              // zero-width no-break space
+}
+
+void append_escape(std::string& out, const char* format, unsigned value) {
+  char escaped[16];
+  std::snprintf(escaped, sizeof escaped, format, value);
+  out += escaped;
+}
+
 }  // namespace
 
 text_check check_text(std::string_view text, std::size_t max_size) noexcept {
@@ -79,6 +94,30 @@ std::string describe(const text_check& check, std::size_t size, std::size_t max_
     }
   }
   return "is invalid";
+}
+
+std::string printable_text(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  for (std::size_t at = 0; at < text.size();) {
+    char32_t code_point = 0;
+    const std::size_t length = decode_utf8(text, at, code_point);
+    if (length == 0) {
+      append_escape(out, "\\x%02x", static_cast<unsigned char>(text[at]));
+      ++at;
+      continue;
+    }
+    if (code_point == '\\')
+      out += "\\\\";
+    else if (code_point < 0x80 && is_control(code_point))
+      append_escape(out, "\\x%02x", static_cast<unsigned>(code_point));
+    else if (is_control(code_point) || is_invisible_formatting(code_point))
+      append_escape(out, "\\u%04x", static_cast<unsigned>(code_point));
+    else
+      out.append(text.substr(at, length));
+    at += length;
+  }
+  return out;
 }
 
 }  // namespace imchat::directory

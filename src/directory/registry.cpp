@@ -16,27 +16,30 @@ std::string record_problem(const wire::record& rec, const registry_limits& limit
   if (const auto check = check_text(rec.name, limits.max_name_size);
       check.fault != text_fault::none)
     return "name " + describe(check, rec.name.size(), limits.max_name_size);
-  if (rec.endpoints.empty()) return "name '" + rec.name + "' has no endpoints";
+  // The name is valid from here on, but may still hold bidirectional overrides and the
+  // like, which must not reorder the message around it.
+  const auto name = printable_text(rec.name);
+  if (rec.endpoints.empty()) return "name '" + name + "' has no endpoints";
   if (rec.endpoints.size() > limits.max_endpoints)
-    return "name '" + rec.name + "' has " + std::to_string(rec.endpoints.size()) +
+    return "name '" + name + "' has " + std::to_string(rec.endpoints.size()) +
            " endpoints, over the limit of " + std::to_string(limits.max_endpoints);
   for (std::size_t i = 0; i < rec.endpoints.size(); ++i) {
     const auto& endpoint = rec.endpoints[i];
     if (const auto check = check_text(endpoint, limits.max_endpoint_size);
         check.fault != text_fault::none)
-      return "endpoint " + std::to_string(i + 1) + " of name '" + rec.name + "' " +
+      return "endpoint " + std::to_string(i + 1) + " of name '" + name + "' " +
              describe(check, endpoint.size(), limits.max_endpoint_size);
   }
   return {};
 }
 
 std::string describe_holder(const wire::record& held) {
-  std::string text = "name '" + held.name + "' is held by ";
-  text += held.owner.empty() ? std::string("another registrant") : held.owner;
+  std::string text = "name '" + printable_text(held.name) + "' is held by ";
+  text += held.owner.empty() ? std::string("another registrant") : printable_text(held.owner);
   text += " (endpoints ";
   for (std::size_t i = 0; i < held.endpoints.size(); ++i) {
     if (i > 0) text += ", ";
-    text += held.endpoints[i];
+    text += printable_text(held.endpoints[i]);
   }
   text += ")";
   return text;

@@ -18,6 +18,8 @@ namespace {
 // How long an ERROR frame may take to leave before the socket is closed anyway: a peer
 // that does not read must not keep a connection alive.
 constexpr std::chrono::seconds error_linger{1};
+// How much of a peer's ERROR message is kept for logs and error messages.
+constexpr std::size_t max_error_description = 512;
 }  // namespace
 
 std::string printable_sample(std::span<const std::byte> data, std::size_t max) {
@@ -140,7 +142,11 @@ void framed_connection::on_read(asio_error ec, std::size_t n) {
       if (wire::decode(frame.body, error)) {
         finish(wire::error::truncated_body, "peer sent a malformed ERROR frame");
       } else {
-        finish(wire::error_from_wire(error.code), wire::describe(error));
+        // The message is the peer's text and ends up in logs and error messages: cleaned
+        // up, so that a hostile peer cannot forge log lines or drive a terminal.
+        const auto description = wire::describe(error);
+        finish(wire::error_from_wire(error.code),
+               printable_sample(wire::as_bytes(description), max_error_description));
       }
       return;
     }

@@ -80,22 +80,38 @@ int room_main(std::span<const std::string> args) {
 
   if (!chat::wait_for_directory(locator, waiting)) return stop.requested() ? exit_ok : exit_failure;
 
-  //  The wiring: a global queue in, a global exchange out.
-  try {
-    api->create_queue(chat::queue_name(room), scope::global, vm["in"].as<std::string>(), listener, workers);
-  } catch (const std::system_error& e) {
+  const auto refuse = [&](const std::system_error& e) {
     if (e.code() == wire::error::name_in_use)
       std::cerr << "imchat room: room '" << room << "' is already running: " << e.what() << "\n";
     else
       std::cerr << "imchat room: " << e.what() << "\n";
     return exit_failure;
+  };
+
+  //  A room of that name may be running already, perhaps on the very ports given here:
+  //  say so, rather than fail on its ports.
+  try {
+    if (const auto running = locator.lookup(chat::queue_name(room))) {
+      std::cerr << "imchat room: room '" << room << "' is already running: prompts send to "
+                << fmt::format("{}", fmt::join(running->endpoints, ", ")) << " (registered by "
+                << running->owner << ")\n";
+      return exit_failure;
+    }
+  } catch (const std::system_error&) {
+    // The directory did not answer: creating the queue below reports what is wrong.
+  }
+
+  //  The wiring: a global queue in, a global exchange out.
+  try {
+    api->create_queue(chat::queue_name(room), scope::global, vm["in"].as<std::string>(), listener, workers);
+  } catch (const std::system_error& e) {
+    return refuse(e);
   }
   exchange_id out;
   try {
     out = api->create_exchange(chat::exchange_name(room), scope::global, vm["out"].as<std::string>(), listener, workers);
   } catch (const std::system_error& e) {
-    std::cerr << "imchat room: " << e.what() << "\n";
-    return exit_failure;
+    return refuse(e);
   }
   spdlog::info("room '{}' is open: prompts send to {}, displays read from {}", room,
                fmt::join(api->endpoints(chat::queue_name(room)), ", "),

@@ -1,0 +1,114 @@
+#include "blackbox/chat/chat_fixture.hpp"
+
+#include "support/tcp_ports.hpp"
+
+#include <doctest/doctest.h>
+
+#include <atomic>
+
+namespace imchat::test::chat {
+
+using namespace std::chrono_literals;
+
+chat_fixture::chat_fixture(directory_mode mode) {
+  if (mode == directory_mode::none) {
+    port_ = free_tcp_port();
+    return;
+  }
+  // Another process may take the free port before the server does: then try another.
+  for (int attempt = 0; attempt < 5; ++attempt) {
+    port_ = free_tcp_port();
+    child_process server({IMCHAT_BINARY, "server", "--listen", "127.0.0.1", std::to_string(port_)});
+    if (server.wait_for_stderr("directory listening on 127.0.0.1:" + std::to_string(port_), chat_timeout)) {
+      server_.emplace(std::move(server));
+      return;
+    }
+    INFO("server stderr:\n" << server.stderr_text());
+    REQUIRE(server.wait_exit(chat_timeout).has_value());  // it gave up, rather than hanging
+  }
+  FAIL("could not start the directory server on a free port");
+}
+
+std::string chat_fixture::directory() const { return "127.0.0.1:" + std::to_string(port_); }
+
+std::vector<std::string> chat_fixture::argv(std::vector<std::string> args) const {
+  args.insert(args.begin(), IMCHAT_BINARY);
+  args.push_back("--directory");
+  args.push_back(directory());
+  return args;
+}
+
+child_process chat_fixture::start_room(const std::string& name, std::vector<std::string> extra) const {
+  extra.insert(extra.begin(), {"room", name});
+  child_process room(argv(std::move(extra)));
+  const bool open = room.wait_for_stderr("room '" + name + "' is open", chat_timeout);
+  INFO("room stderr:\n" << room.stderr_text());
+  REQUIRE(open);
+  return room;
+}
+
+child_process chat_fixture::start_display(const std::string& room, std::vector<std::string> extra) const {
+  extra.insert(extra.begin(), {"display", room});
+  return child_process(argv(std::move(extra)));
+}
+
+child_process chat_fixture::start_prompt(const std::string& room, const std::string& user,
+                                         std::vector<std::string> extra) const {
+  extra.insert(extra.begin(), {"prompt", room, user});
+  return child_process(argv(std::move(extra)));
+}
+
+void chat_fixture::sync_displays(const std::string& room, const std::vector<child_process*>& displays) const {
+  static std::atomic<int> syncs{0};
+  const std::string tag = "sync " + std::to_string(++syncs) + " ";
+  auto probe = start_prompt(room, "probe");
+  const deadline until(chat_timeout);
+  std::vector<bool> seen(displays.size(), false);
+  for (int n = 1;; ++n) {
+    REQUIRE(probe.write_stdin(tag + std::to_string(n) + "\n"));
+    bool all = true;
+    for (std::size_t i = 0; i < displays.size(); ++i) {
+      if (!seen[i]) seen[i] = displays[i]->wait_for_stdout("probe: " + tag, 100ms);
+      all = all && seen[i];
+    }
+    if (all) break;
+    if (until.expired()) {
+      std::string stderrs;
+      for (auto* display : displays) stderrs += "a display's stderr:\n" + display->stderr_text();
+      INFO(stderrs);
+      INFO("probe stderr:\n" << probe.stderr_text());
+      FAIL("the displays did not all see the probe's lines in time");
+    }
+  }
+  probe.close_stdin();
+  const auto status = probe.wait_exit(chat_timeout);
+  INFO("probe stderr:\n" << probe.stderr_text());
+  REQUIRE(status == exit_status::exited(0));
+}
+
+std::size_t occurrences(std::string_view text, std::string_view needle) {
+  std::size_t count = 0;
+  for (auto at = text.find(needle); at != std::string_view::npos; at = text.find(needle, at + needle.size())) ++count;
+  return count;
+}
+
+bool wait_for_stderr_count(child_process& child, std::string_view needle, std::size_t count,
+                           std::chrono::milliseconds timeout) {
+  const deadline until(timeout);
+  while (occurrences(child.stderr_text(), needle) < count) {
+    if (until.expired() || !still_running(child)) return occurrences(child.stderr_text(), needle) >= count;
+    // Reads the child's output meanwhile; the needle never contains this.
+    child.wait_for_stderr("\x01\x02 never written", 50ms);
+  }
+  return true;
+}
+
+bool still_running(child_process& child) { return !child.wait_exit(0ms).has_value(); }
+
+std::string shell_quote(const std::string& word) {
+  std::string quoted = "'";
+  for (const char c : word) quoted += c == '\'' ? std::string("'\\''") : std::string(1, c);
+  return quoted + "'";
+}
+
+}  // namespace imchat::test::chat

@@ -1,0 +1,84 @@
+#pragma once
+// The chat programs run as the tutorial's "Running it" runs them: a directory server
+// (`imchat server`) on a free port of 127.0.0.1, then rooms, displays and prompts that
+// find each other through it, each a child process of the test.
+//
+//   chat_fixture chat;
+//   auto room = chat.start_room("cheese");
+//   auto display = chat.start_display("cheese");
+//   chat.sync_displays("cheese", {&display});  // bound: it sees what is said from now on
+//   auto prompt = chat.start_prompt("cheese", "kofi");
+//   prompt.write_stdin("hello\n");
+//   CHECK(display.wait_for_stdout("kofi: hello"));
+//
+// Every program gets `--directory 127.0.0.1:PORT`, so nothing depends on a server the
+// machine may be running on the default port.
+
+#include "support/child_process.hpp"
+
+#include <chrono>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace imchat::test::chat {
+
+// How long a test waits for the chat programs to do something that should take well
+// under a second: generous, for sanitizer builds on a loaded machine. Waits that succeed
+// return as soon as they can.
+inline constexpr std::chrono::milliseconds chat_timeout{20'000};
+
+// The line a display prints when its connection to the room breaks (the tutorial's).
+inline constexpr std::string_view problems_line = "Problems connecting to the chatroom...";
+
+class chat_fixture {
+ public:
+  enum class directory_mode {
+    server,  // start `imchat server` on a free port
+    none,    // only pick a free port: nothing serves the directory until a test does
+  };
+
+  explicit chat_fixture(directory_mode mode = directory_mode::server);
+
+  std::uint16_t directory_port() const { return port_; }
+  // "127.0.0.1:PORT", for --directory and $IMCHAT_DIRECTORY.
+  std::string directory() const;
+  // The directory server, or null in directory_mode::none.
+  child_process* server() { return server_ ? &*server_ : nullptr; }
+
+  // {IMCHAT_BINARY, args..., "--directory", directory()}.
+  std::vector<std::string> argv(std::vector<std::string> args) const;
+
+  // `imchat room NAME extra...`, once it says it is open (REQUIREd).
+  child_process start_room(const std::string& name, std::vector<std::string> extra = {}) const;
+  // `imchat display ROOM extra...` and `imchat prompt ROOM USER extra...`, just started.
+  child_process start_display(const std::string& room, std::vector<std::string> extra = {}) const;
+  child_process start_prompt(const std::string& room, const std::string& user,
+                             std::vector<std::string> extra = {}) const;
+
+  // Returns once each of `displays` has printed a line said in `room` after this call
+  // began, i.e. each is bound to the room and sees whatever is said from now on. A prompt
+  // as user "probe" says "sync TAG N" lines until then (REQUIREd within chat_timeout);
+  // transcripts leave the user "probe" out.
+  void sync_displays(const std::string& room, const std::vector<child_process*>& displays) const;
+
+ private:
+  std::uint16_t port_ = 0;
+  std::optional<child_process> server_;
+};
+
+// Waits until `child` has written `needle` to stderr `count` times in all.
+bool wait_for_stderr_count(child_process& child, std::string_view needle, std::size_t count,
+                           std::chrono::milliseconds timeout = chat_timeout);
+
+// How often `needle` occurs in `text`.
+std::size_t occurrences(std::string_view text, std::string_view needle);
+
+// Whether `child` is still running (has not exited), without waiting.
+bool still_running(child_process& child);
+
+// Single-quotes `word` for /bin/sh.
+std::string shell_quote(const std::string& word);
+
+}  // namespace imchat::test::chat

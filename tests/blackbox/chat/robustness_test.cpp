@@ -1,0 +1,177 @@
+// The chat programs when things are not as they should be: hostile message bytes, a room
+// that dies, programs started before their room, and no room at all.
+
+#include "blackbox/chat/chat_fixture.hpp"
+#include "blackbox/chat/chat_lines.hpp"
+#include "support/tcp_ports.hpp"
+
+#include <doctest/doctest.h>
+
+#include <ctime>
+#include <thread>
+
+using namespace std::chrono_literals;
+using imchat::test::child_process;
+using imchat::test::exit_status;
+using imchat::test::free_tcp_port;
+using namespace imchat::test::chat;
+
+namespace {
+
+// Waits until `display` has printed the line `wanted`.
+bool wait_for_line(child_process& display, std::string_view wanted) {
+  return display.wait_for_stdout("\n" + std::string(wanted) + "\n", chat_timeout) ||
+         display.stdout_text().starts_with(std::string(wanted) + "\n");
+}
+
+}  // namespace
+
+TEST_SUITE("chat: robustness") {
+
+TEST_CASE("message bytes that could drive a terminal reach the display escaped or replaced") {
+  chat_fixture chat;
+  auto room = chat.start_room("terminal");
+  auto display = chat.start_display("terminal");
+  chat.sync_displays("terminal", {&display});
+
+  const std::vector<std::string> hostile{
+      "esc \x1b[2J\x1b]0;title\x07 end",    // ESC: clear screen, set title; BEL
+      "bidi \xE2\x80\xAE" "desrever end",   // U+202E RIGHT-TO-LEFT OVERRIDE
+      "isolate \xE2\x81\xA6x\xE2\x81\xA9 end",  // U+2066 ... U+2069
+      "c1 \xC2\x9B" "31m end",                // U+009B, the one-byte CSI
+      "bad \xFF\xFE utf8 \xC0\xAF end",        // invalid bytes, an overlong '/'
+      "cr \r overwrite end",                  // carriage return mid-line
+      "last",
+  };
+  auto kofi = chat.start_prompt("terminal", "kofi");
+  for (const auto& text : hostile) REQUIRE(kofi.write_stdin(text + "\n"));
+  kofi.close_stdin();
+  CHECK(kofi.wait_exit(chat_timeout) == exit_status::exited(0));
+  REQUIRE(display.wait_for_stdout("kofi: last\n", chat_timeout));
+
+  const auto output = display.stdout_text();
+  INFO("display output:\n" << output);
+  CHECK(output.find('\x1b') == std::string::npos);
+  CHECK(output.find('\x07') == std::string::npos);
+  CHECK(output.find('\r') == std::string::npos);
+  CHECK(output.find("\xE2\x80\xAE") == std::string::npos);
+  CHECK(output.find("\xE2\x81\xA6") == std::string::npos);
+  CHECK(output.find("\xC2\x9B") == std::string::npos);
+  CHECK(is_valid_utf8(output));
+  // Shown, not dropped: the user can see something was there.
+  CHECK(output.find("esc \\x1b[2J\\x1b]0;title\\x07 end") != std::string::npos);
+  CHECK(output.find("bidi \\u202edesrever end") != std::string::npos);
+  CHECK(output.find("isolate \\u2066x\\u2069 end") != std::string::npos);
+  CHECK(output.find("c1 \\u009b31m end") != std::string::npos);
+  CHECK(output.find("bad \xEF\xBF\xBD\xEF\xBF\xBD utf8 ") != std::string::npos);
+  CHECK(output.find("cr \\x0d overwrite end") != std::string::npos);
+  // Each message is still one line of its own, all from kofi.
+  std::size_t from_kofi = 0;
+  for (const auto& line : complete_lines(output)) {
+    CAPTURE(line);
+    const auto parsed = parse_chat_line(line);
+    REQUIRE(parsed.has_value());
+    if (parsed->user == "kofi") ++from_kofi;
+  }
+  CHECK(from_kofi == hostile.size());
+}
+
+TEST_CASE("a display says when its room is killed and carries on when the room is back") {
+  chat_fixture chat;
+  const std::vector<std::string> ports{"lo:" + std::to_string(free_tcp_port()),
+                                       "lo:" + std::to_string(free_tcp_port())};
+  std::vector<child_process> displays;
+  std::vector<child_process*> watching;
+  {
+    auto room = chat.start_room("fragile", ports);
+    for (int i = 0; i < 2; ++i) displays.push_back(chat.start_display("fragile"));
+    for (auto& display : displays) watching.push_back(&display);
+    chat.sync_displays("fragile", watching);
+
+    REQUIRE(room.send_signal(SIGKILL));
+    CHECK(room.wait_exit(chat_timeout) == exit_status::killed_by(SIGKILL));
+    for (auto& display : displays) {
+      INFO("display stdout:\n" << display.stdout_text());
+      CHECK(wait_for_line(display, problems_line));
+      CHECK(still_running(display));
+    }
+  }
+  // The tutorial's advice: with fixed ports, the displays reconnect to a restarted room.
+  auto room = chat.start_room("fragile", ports);
+  chat.sync_displays("fragile", watching);
+  auto kofi = chat.start_prompt("fragile", "kofi");
+  REQUIRE(kofi.write_stdin("back again\n"));
+  for (auto& display : displays) CHECK(display.wait_for_stdout("kofi: back again\n", chat_timeout));
+}
+
+TEST_CASE("a prompt and a display started before their room wait for it and then work") {
+  chat_fixture chat;
+  auto display = chat.start_display("later");
+  auto kofi = chat.start_prompt("later", "kofi");
+  const std::string notice = "waiting for the room 'later'";
+  CHECK(display.wait_for_stderr(notice, chat_timeout));
+  CHECK(kofi.wait_for_stderr(notice, chat_timeout));
+  // Long enough that they look for the room several times.
+  std::this_thread::sleep_for(1500ms);
+  CHECK(still_running(display));
+  CHECK(still_running(kofi));
+
+  const time_window window{.from = std::time(nullptr), .to = 0};
+  auto room = chat.start_room("later");
+  chat.sync_displays("later", {&display});
+  REQUIRE(kofi.write_stdin("finally\n"));
+  kofi.close_stdin();
+  CHECK(kofi.wait_exit(chat_timeout) == exit_status::exited(0));
+  CHECK(display.wait_for_stdout("kofi: finally\n", chat_timeout));
+  check_transcript(display.stdout_text(), {{"kofi", {"finally"}}}, {.from = window.from, .to = std::time(nullptr)});
+  INFO("display stderr:\n" << display.stderr_text());
+  INFO("prompt stderr:\n" << kofi.stderr_text());
+  CHECK(occurrences(display.stderr_text(), "waiting for") == 1);
+  CHECK(occurrences(kofi.stderr_text(), "waiting for") == 1);
+}
+
+TEST_CASE("a prompt and a display started before the directory wait for it too") {
+  chat_fixture chat(chat_fixture::directory_mode::none);
+  auto display = chat.start_display("later");
+  CHECK(display.wait_for_stderr("waiting for the directory at " + chat.directory(), chat_timeout));
+  auto room = chat.start_room("later", {"--embedded-directory"});
+  chat.sync_displays("later", {&display});
+}
+
+TEST_CASE("with --timeout and no room prompt and display give up with a clear message") {
+  chat_fixture chat;
+  for (const auto& program : {std::vector<std::string>{"display", "nowhere"},
+                              std::vector<std::string>{"prompt", "nowhere", "kofi"}}) {
+    CAPTURE(program.front());
+    auto args = program;
+    args.insert(args.end(), {"--timeout", "1"});
+    const auto started = std::chrono::steady_clock::now();
+    child_process child(chat.argv(args));
+    const auto status = child.wait_exit(chat_timeout);
+    INFO("stderr:\n" << child.stderr_text());
+    REQUIRE(status.has_value());
+    CHECK(status->exit_code() == 1);
+    CHECK(std::chrono::steady_clock::now() - started >= 1s);
+    CHECK(child.stderr_text().find("gave up waiting for the room 'nowhere'") != std::string::npos);
+    CHECK(child.stdout_text().empty());
+  }
+}
+
+TEST_CASE("with --timeout and no directory every chat program gives up naming the directory") {
+  chat_fixture chat(chat_fixture::directory_mode::none);
+  for (const auto& program : {std::vector<std::string>{"room", "nowhere"},
+                              std::vector<std::string>{"display", "nowhere"},
+                              std::vector<std::string>{"prompt", "nowhere", "kofi"}}) {
+    CAPTURE(program.front());
+    auto args = program;
+    args.insert(args.end(), {"--timeout", "1"});
+    child_process child(chat.argv(args));
+    const auto status = child.wait_exit(chat_timeout);
+    INFO("stderr:\n" << child.stderr_text());
+    REQUIRE(status.has_value());
+    CHECK(status->exit_code() == 1);
+    CHECK(child.stderr_text().find("gave up waiting for the directory at " + chat.directory()) != std::string::npos);
+  }
+}
+
+}  // TEST_SUITE

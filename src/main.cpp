@@ -5,6 +5,7 @@
 
 #include <iostream>
 #include <string>
+#include <system_error>
 #include <vector>
 
 namespace {
@@ -29,6 +30,15 @@ int usage_error(std::string_view message) {
   return imchat::cmd::exit_usage;
 }
 
+// A system_error's what() ends in ": " and its code's message ("Invalid argument"), which
+// only repeats what our messages already say in words of their own.
+std::string without_code_message(const std::system_error& e) {
+  std::string text = e.what();
+  const std::string suffix = ": " + e.code().message();
+  if (text.size() > suffix.size() && text.ends_with(suffix)) text.resize(text.size() - suffix.size());
+  return text;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -47,6 +57,9 @@ int main(int argc, char** argv) {
     if (command.name == first) {
       try {
         return command.main(std::span(args).subspan(1));
+      } catch (const std::system_error& e) {
+        std::cerr << "imchat " << command.name << ": " << without_code_message(e) << "\n";
+        return imchat::cmd::exit_failure;
       } catch (const std::exception& e) {
         std::cerr << "imchat " << command.name << ": " << e.what() << "\n";
         return imchat::cmd::exit_failure;

@@ -1,6 +1,7 @@
 #include "cmd/cli.hpp"
 
 #include "cmd/command.hpp"
+#include "directory/locator.hpp"
 
 #include "util/logging.hpp"
 
@@ -64,6 +65,12 @@ std::optional<int> parse_command_line(cli_spec& spec, std::span<const std::strin
     return usage_error(spec, "missing argument " + name);
   } catch (const po::error& e) {
     return usage_error(spec, e.what());
+  }
+  if (vm.count("directory")) {
+    std::string host, why;
+    std::uint16_t port = 0;
+    if (!parse_directory_address(vm["directory"].as<std::string>(), host, port, why))
+      return usage_error(spec, why);
   }
   const auto level = parse_log_level(vm["log-level"].as<std::string>());
   if (!level) return usage_error(spec, "unknown --log-level '" + vm["log-level"].as<std::string>() + "'");

@@ -2,6 +2,7 @@
 
 #include "directory/directory_server.hpp"
 #include "net/framed_connection.hpp"
+#include "net/host_port.hpp"
 #include "net/reconnect_backoff.hpp"
 #include "wire/body_reader.hpp"
 #include "wire/error.hpp"
@@ -14,7 +15,6 @@
 #include <boost/asio/steady_timer.hpp>
 #include <spdlog/spdlog.h>
 
-#include <charconv>
 #include <atomic>
 #include <condition_variable>
 #include <future>
@@ -29,52 +29,14 @@ using asio::ip::tcp;
 
 bool parse_directory_address(std::string_view text, std::string& host, std::uint16_t& port,
                              std::string& why) {
-  port = directory::default_port;
-  std::string_view port_text;
-  if (text.starts_with('[')) {
-    const auto close = text.find(']');
-    if (close == std::string_view::npos) {
-      why = "directory address '" + std::string(text) + "': missing ']'";
-      return false;
-    }
-    host = std::string(text.substr(1, close - 1));
-    const auto rest = text.substr(close + 1);
-    if (!rest.empty()) {
-      if (!rest.starts_with(':')) {
-        why = "directory address '" + std::string(text) + "': expected ':PORT' after ']'";
-        return false;
-      }
-      port_text = rest.substr(1);
-    } else {
-      port_text = {};
-    }
-  } else {
-    const auto colon = text.rfind(':');
-    // Exactly one colon separates a port; more than one is a bare IPv6 address.
-    if (colon != std::string_view::npos && text.find(':') == colon) {
-      host = std::string(text.substr(0, colon));
-      port_text = text.substr(colon + 1);
-      if (port_text.empty()) {
-        why = "directory address '" + std::string(text) + "': missing port after ':'";
-        return false;
-      }
-    } else {
-      host = std::string(text);
-    }
-  }
-  if (host.empty()) {
-    why = "directory address '" + std::string(text) + "': missing host";
+  std::string reason;
+  const auto split = net::split_host_port(text, reason);
+  if (!split || (split->port && *split->port == 0)) {
+    why = "directory address '" + std::string(text) + "': " + (split ? "port must be 1-65535" : reason);
     return false;
   }
-  if (!port_text.empty()) {
-    unsigned value = 0;
-    const auto [end, ec] = std::from_chars(port_text.data(), port_text.data() + port_text.size(), value);
-    if (ec != std::errc{} || end != port_text.data() + port_text.size() || value == 0 || value > 65535) {
-      why = "directory address '" + std::string(text) + "': port must be 1-65535";
-      return false;
-    }
-    port = static_cast<std::uint16_t>(value);
-  }
+  host = std::string(split->host);
+  port = split->port.value_or(directory::default_port);
   return true;
 }
 

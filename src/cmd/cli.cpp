@@ -1,6 +1,7 @@
 #include "cmd/cli.hpp"
 
 #include "cmd/command.hpp"
+#include "cmd/config_file.hpp"
 #include "directory/locator.hpp"
 
 #include "util/logging.hpp"
@@ -16,6 +17,12 @@ void add_common_options(cli_spec& spec) {
       ("help,h", "show this help and exit")
       ("log-level", po::value<std::string>()->default_value("info")->value_name("LEVEL"),
        "trace, debug, info, warn, error, critical or off");
+}
+
+void add_config_option(cli_spec& spec) {
+  spec.options.add_options()
+      ("config", po::value<std::string>()->value_name("FILE"),
+       "read options from FILE (key = value lines); the command line wins");
 }
 
 void add_directory_option(cli_spec& spec) {
@@ -50,6 +57,12 @@ std::optional<int> parse_command_line(cli_spec& spec, std::span<const std::strin
                   .style(po::command_line_style::unix_style ^ po::command_line_style::allow_guessing)
                   .run(),
               vm);
+    if (vm.count("config") && !vm.count("help")) {
+      if (auto bad = read_config_file(vm["config"].as<std::string>(), everything, vm)) {
+        std::cerr << "imchat " << spec.name << ": " << *bad << "\n";
+        return exit_usage;
+      }
+    }
     if (vm.count("help")) {
       std::cout << "usage: imchat " << spec.name << " " << spec.synopsis << "\n\n"
                 << spec.summary << "\n\n"

@@ -31,6 +31,9 @@ struct cli_spec {
 // Adds the options every subcommand has: --help, --log-level.
 void add_common_options(cli_spec& spec);
 
+// Adds --config FILE (see config_file.hpp); parse_command_line then reads the file.
+void add_config_option(cli_spec& spec);
+
 // Adds --directory HOST[:PORT] (chat programs and clients of the directory).
 void add_directory_option(cli_spec& spec);
 // --directory, else $IMCHAT_DIRECTORY, else localhost:5682.

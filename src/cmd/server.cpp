@@ -100,6 +100,7 @@ int server_main(std::span<const std::string> args) {
       ("port", po::value<unsigned>(), "port to listen on (default 5682)");
   spec.positionals.add("port", 1);
   add_directory_option(spec);
+  add_config_option(spec);
   add_common_options(spec);
   po::variables_map vm;
   if (auto status = parse_command_line(spec, args, vm)) return *status;

@@ -1,0 +1,50 @@
+#include "blackbox/directory/wire_client.hpp"
+
+#include "wire/greeting.hpp"
+
+namespace imchat::test {
+namespace {
+
+std::string greeting_of(wire::role sender) {
+  const auto bytes = wire::encode_greeting(sender);
+  return std::string(wire::as_text(bytes));
+}
+
+}  // namespace
+
+std::string client_greeting() { return greeting_of(wire::role::directory_client); }
+std::string server_greeting() { return greeting_of(wire::role::directory_server); }
+
+std::string frame_header(std::uint32_t body_length, std::uint8_t type) {
+  std::string header;
+  for (const int shift : {24, 16, 8, 0}) header += static_cast<char>((body_length >> shift) & 0xFFu);
+  header += static_cast<char>(type);
+  return header;
+}
+
+directory_wire_client::directory_wire_client(std::uint16_t port) : socket_(port) {}
+
+bool directory_wire_client::greet() {
+  return socket_.send_bytes(client_greeting()) && socket_.receive_exactly(8) == server_greeting();
+}
+
+std::optional<wire::frame> directory_wire_client::receive_frame(std::chrono::milliseconds timeout) {
+  const deadline until(timeout);
+  const auto header = socket_.receive_exactly(wire::frame_header_size, timeout);
+  if (!header) return std::nullopt;
+  std::uint32_t length = 0;
+  for (std::size_t i = 0; i < 4; ++i) length = (length << 8) | static_cast<unsigned char>((*header)[i]);
+  const auto body = socket_.receive_exactly(length, std::chrono::milliseconds(until.poll_timeout()));
+  if (!body) return std::nullopt;
+  wire::frame frame;
+  frame.type = static_cast<wire::frame_type>(static_cast<std::uint8_t>((*header)[4]));
+  const auto body_bytes = wire::as_bytes(*body);
+  frame.body.assign(body_bytes.begin(), body_bytes.end());
+  return frame;
+}
+
+std::optional<wire::error_frame> directory_wire_client::receive_error(std::chrono::milliseconds timeout) {
+  return reply_as<wire::error_frame>(receive_frame(timeout), wire::frame_type::error);
+}
+
+}  // namespace imchat::test

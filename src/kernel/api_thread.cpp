@@ -175,11 +175,18 @@ void api_thread::bind(std::string_view exchange_name, std::string_view queue_nam
     return;
   }
   if (!found_exchange && !found_queue)
-    invalid("bind: neither '" + std::string(exchange_name) + "' nor '" + std::string(queue_name) +
-            "' is in this process; one end of a binding must be");
+    throw std::system_error(wire::error::not_found,
+                            "bind: neither '" + std::string(exchange_name) + "' nor '" + std::string(queue_name) +
+                                "' is in this thread or this process; one end of a binding must be");
 
   const std::string remote(found_exchange ? queue_name : exchange_name);
-  auto& directory = require_directory("binding to '" + remote + "'");
+  // Without a directory there is nowhere else to look: the name is unknown, just as when
+  // the directory does not have it (another thread's local object, say).
+  if (!directory_)
+    throw std::system_error(wire::error::not_found, "bind: no object named '" + remote +
+                                                        "' in this thread or this process (and no locator "
+                                                        "to look in the directory)");
+  auto& directory = *directory_;
   auto record = directory.lookup(remote);
   if (!record)
     throw std::system_error(wire::error::not_found, "bind: no object named '" + remote + "' in this thread, "

@@ -126,6 +126,11 @@ std::vector<std::string> api_thread::open_global(std::string_view name, const ob
   if (net::parse_interface_spec(interface, spec, why) || net::resolve_interface_spec(spec, resolved, why))
     invalid(why);
 
+  // Claimed in the process before anything listens, so that a name already taken here
+  // costs no port; released again if the object cannot be opened.
+  const std::string owned_name(name);
+  dispatcher_.add_shared(owned_name, target);
+
   std::vector<boost::asio::io_context*> contexts;
   for (auto* worker : workers) contexts.push_back(&worker->context());
   auto opened = std::make_shared<object_listener>(
@@ -134,13 +139,17 @@ std::vector<std::string> api_thread::open_global(std::string_view name, const ob
                        .max_subscriber_backlog = options_.max_subscriber_backlog});
   std::vector<boost::asio::ip::tcp::endpoint> bind_to = resolved.bind_endpoints;
   for (auto& endpoint : bind_to) endpoint.port(spec.port);
-  const auto port = run_on(listener, [&] { return opened->listen(bind_to, spec.text); });
+  std::uint16_t port = 0;
+  try {
+    port = run_on(listener, [&] { return opened->listen(bind_to, spec.text); });
+  } catch (...) {
+    dispatcher_.remove_shared(owned_name);
+    throw;
+  }
 
   std::vector<std::string> endpoints;
   for (const auto& address : resolved.advertised_addresses) endpoints.push_back(net::format_endpoint(address, port));
 
-  const std::string owned_name(name);
-  dispatcher_.add_shared(owned_name, target);
   const auto kind = std::holds_alternative<std::shared_ptr<queue>>(target) ? wire::object_kind::queue
                                                                            : wire::object_kind::exchange;
   try {
@@ -175,11 +184,18 @@ void api_thread::bind(std::string_view exchange_name, std::string_view queue_nam
     return;
   }
   if (!found_exchange && !found_queue)
-    invalid("bind: neither '" + std::string(exchange_name) + "' nor '" + std::string(queue_name) +
-            "' is in this process; one end of a binding must be");
+    throw std::system_error(wire::error::not_found,
+                            "bind: neither '" + std::string(exchange_name) + "' nor '" + std::string(queue_name) +
+                                "' is in this thread or this process; one end of a binding must be");
 
   const std::string remote(found_exchange ? queue_name : exchange_name);
-  auto& directory = require_directory("binding to '" + remote + "'");
+  // Without a directory there is nowhere else to look: the name is unknown, just as when
+  // the directory does not have it (another thread's local object, say).
+  if (!directory_)
+    throw std::system_error(wire::error::not_found, "bind: no object named '" + remote +
+                                                        "' in this thread or this process (and no locator "
+                                                        "to look in the directory)");
+  auto& directory = *directory_;
   auto record = directory.lookup(remote);
   if (!record)
     throw std::system_error(wire::error::not_found, "bind: no object named '" + remote + "' in this thread, "

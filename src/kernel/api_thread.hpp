@@ -58,7 +58,8 @@ class api_thread {
   static std::unique_ptr<api_thread> create(dispatcher& d, locator* directory = nullptr,
                                             kernel_options options = {});
   api_thread(dispatcher& d, locator* directory, kernel_options options);
-  // Leaves the directory, closes listeners and bindings.
+  // Leaves the directory, closes its global objects (listeners and the connections they
+  // accepted, so that peers notice) and its bindings.
   ~api_thread();
   api_thread(const api_thread&) = delete;
   api_thread& operator=(const api_thread&) = delete;

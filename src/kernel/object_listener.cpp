@@ -58,6 +58,11 @@ void object_listener::close() {
     boost::system::error_code ignored;
     acceptor->close(ignored);
   }
+  std::lock_guard lock(connections_mutex_);
+  closed_ = true;
+  for (const auto& weak : connections_)
+    if (auto connection = weak.lock()) asio::post(connection->executor(), [connection] { connection->close(); });
+  connections_.clear();
 }
 
 void object_listener::accept(tcp::acceptor& acceptor) {
@@ -104,6 +109,12 @@ void object_listener::on_connection(tcp::socket socket, asio::io_context& io) {
                           .limits = options_.limits,
                           .handshake_timeout = options_.handshake_timeout});
   std::weak_ptr<net::framed_connection> weak = connection;
+  {
+    std::lock_guard lock(connections_mutex_);
+    if (closed_) return;  // dropping the connection closes its socket
+    std::erase_if(connections_, [](const auto& each) { return each.expired(); });
+    connections_.push_back(weak);
+  }
   connection->on_closed = [peer = connection->peer(), name = name_](std::error_code ec, const std::string& detail) {
     if (ec) spdlog::info("{}: left '{}' before attaching: {}{}", peer, name, ec.message(),
                          detail.empty() ? "" : " (" + detail + ")");

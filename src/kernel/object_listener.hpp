@@ -14,6 +14,7 @@
 
 #include <chrono>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <variant>
 #include <vector>
@@ -39,7 +40,9 @@ class object_listener : public std::enable_shared_from_this<object_listener> {
   std::uint16_t listen(const std::vector<boost::asio::ip::tcp::endpoint>& endpoints,
                        const std::string& spec_text);
 
-  // Stops accepting; established connections go on until their peers leave.
+  // Stops accepting and closes every connection it accepted (each on its own I/O thread),
+  // so that peers learn the object is gone: a subscriber gets its gap notice and, like a
+  // publisher, looks the name up again instead of staying attached to nothing.
   void close();
 
  private:
@@ -57,6 +60,10 @@ class object_listener : public std::enable_shared_from_this<object_listener> {
   target object_;
   listener_options options_;
   std::vector<std::unique_ptr<boost::asio::ip::tcp::acceptor>> acceptors_;
+  // Connections start on the workers while close() runs on the listening thread.
+  std::mutex connections_mutex_;
+  std::vector<std::weak_ptr<net::framed_connection>> connections_;
+  bool closed_ = false;  // a connection accepted just before close() is turned away
 };
 
 }  // namespace imchat

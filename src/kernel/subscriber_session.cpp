@@ -8,7 +8,7 @@
 namespace imchat {
 
 void subscriber_session::start() {
-  pipe_->attach(shared_from_this());
+  if (auto pipe = pipe_.lock()) pipe->attach(shared_from_this());
   std::weak_ptr<subscriber_session> weak = shared_from_this();
   connection_->on_frame = [weak](wire::frame&& frame) {
     auto self = weak.lock();
@@ -22,7 +22,7 @@ void subscriber_session::start() {
     if (!self) return;
     spdlog::info("{}: subscriber left{}{}", self->connection_->peer(), ec ? ": " + ec.message() : "",
                  detail.empty() ? "" : " (" + detail + ")");
-    self->pipe_->detach(self.get());
+    if (auto pipe = self->pipe_.lock()) pipe->detach(self.get());
   };
 }
 

@@ -18,7 +18,7 @@ class subscriber_session : public message_sink,
  public:
   subscriber_session(std::shared_ptr<net::framed_connection> connection,
                      std::shared_ptr<fanout_pipe> pipe, std::size_t max_outbound_bytes)
-      : connection_(std::move(connection)), pipe_(std::move(pipe)), max_outbound_bytes_(max_outbound_bytes) {}
+      : connection_(std::move(connection)), pipe_(pipe), max_outbound_bytes_(max_outbound_bytes) {}
 
   // Attaches to the pipe; detaches when the connection closes.
   void start();
@@ -26,7 +26,9 @@ class subscriber_session : public message_sink,
 
  private:
   std::shared_ptr<net::framed_connection> connection_;
-  std::shared_ptr<fanout_pipe> pipe_;
+  // Weak: the pipe holds its sinks, and a strong reference back would be a cycle that
+  // outlives the exchange, its I/O thread and the connection's socket.
+  std::weak_ptr<fanout_pipe> pipe_;
   std::size_t max_outbound_bytes_;
 };
 

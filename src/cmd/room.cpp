@@ -11,6 +11,7 @@
 #include "directory/directory_thread.hpp"
 #include "directory/locator.hpp"
 #include "kernel/api_thread.hpp"
+#include "util/systemd_notify.hpp"
 #include "wire/error.hpp"
 
 #include <spdlog/spdlog.h>
@@ -114,14 +115,25 @@ int room_main(std::span<const std::string> args) {
   } catch (const std::system_error& e) {
     return refuse(e);
   }
-  spdlog::info("room '{}' is open: prompts send to {}, displays read from {}", room,
-               fmt::join(api->endpoints(chat::queue_name(room)), ", "),
-               fmt::join(api->endpoints(chat::exchange_name(room)), ", "));
+  const auto where = fmt::format("prompts send to {}, displays read from {}",
+                                 fmt::join(api->endpoints(chat::queue_name(room)), ", "),
+                                 fmt::join(api->endpoints(chat::exchange_name(room)), ", "));
+  spdlog::info("room '{}' is open: {}", room, where);
+  systemd_notifier systemd;
+  systemd.notify("READY=1\nSTATUS=open: " + where);
 
   //  The business logic: stamp each message with the time it was processed.
+  std::uint64_t relayed = 0;
+  auto next_status = std::chrono::steady_clock::now() + 10s;
   while (!stop.requested()) {
+    systemd.keep_alive();
+    if (systemd.enabled() && std::chrono::steady_clock::now() >= next_status) {
+      systemd.notify("STATUS=open: " + std::to_string(relayed) + " messages relayed; " + where);
+      next_status += 10s;
+    }
     auto in = api->receive(200ms);
     if (!in) continue;
+    ++relayed;
     const auto prefix = chat::timestamp_prefix(std::time(nullptr));
     message stamped(prefix.size() + in->size());
     std::copy_n(reinterpret_cast<const std::byte*>(prefix.data()), prefix.size(), stamped.data().begin());
@@ -132,6 +144,7 @@ int room_main(std::span<const std::string> args) {
       spdlog::error("room '{}': message dropped: {}", room, e.what());
     }
   }
+  systemd.notify("STOPPING=1");
   spdlog::info("room '{}' closing (signal {})", room, stop.signal_number());
   return exit_ok;
 }

@@ -8,6 +8,9 @@
 #include "directory/listing.hpp"
 #include "directory/locator.hpp"
 #include "net/interface_spec.hpp"
+#include "util/systemd_notify.hpp"
+
+#include <boost/asio/steady_timer.hpp>
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/signal_set.hpp>
@@ -15,6 +18,7 @@
 
 #include <cmath>
 #include <csignal>
+#include <functional>
 #include <iostream>
 
 namespace imchat::cmd {
@@ -145,13 +149,33 @@ int server_main(std::span<const std::string> args) {
   options.handshake_timeout = std::chrono::milliseconds(static_cast<long>(handshake * 1000));
 
   boost::asio::io_context io;
+  // Before anything is announced, so that a SIGTERM right after "listening" still ends
+  // the server cleanly.
+  boost::asio::signal_set signals(io, SIGINT, SIGTERM);
   directory::directory_server server(io, options);
   for (const auto& endpoint : server.local_endpoints())
     spdlog::info("directory listening on {}", net::format_endpoint(endpoint.address(), endpoint.port()));
 
-  boost::asio::signal_set signals(io, SIGINT, SIGTERM);
+  //  Tell the service manager (if any) that we serve, how many, and that we are alive.
+  systemd_notifier systemd;
+  systemd.notify("READY=1\nSTATUS=serving");
+  boost::asio::steady_timer ticker(io);
+  std::string last_status;
+  std::function<void()> tick = [&] {
+    systemd.keep_alive();
+    auto status = fmt::format("STATUS=serving {} clients, {} names", server.connection_count(),
+                              server.names().size());
+    if (status != last_status) systemd.notify(last_status = std::move(status));
+    ticker.expires_after(std::chrono::milliseconds(250));
+    ticker.async_wait([&](boost::system::error_code ec) {
+      if (!ec) tick();
+    });
+  };
+  if (systemd.enabled()) tick();
+
   signals.async_wait([&](boost::system::error_code ec, int signal) {
     if (ec) return;
+    systemd.notify("STOPPING=1");
     spdlog::info("directory stopping (signal {})", signal);
     server.stop();
     io.stop();

@@ -11,7 +11,11 @@ namespace imchat {
 // Parses "trace", "debug", "info", "warn", "error", "critical" or "off".
 std::optional<spdlog::level::level_enum> parse_log_level(std::string_view name);
 
-// Sends the default logger to stderr at `level`.
+// Whether stderr is the journal stream systemd connected ($JOURNAL_STREAM).
+bool stderr_is_journal();
+
+// Sends the default logger to stderr at `level`: timestamped lines on a terminal or a
+// file, "<N>"-prefixed lines without timestamps when stderr is the journal.
 void setup_logging(spdlog::level::level_enum level);
 
 }  // namespace imchat

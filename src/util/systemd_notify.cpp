@@ -35,6 +35,14 @@ systemd_notifier::systemd_notifier() {
     watchdog_interval_ = std::chrono::microseconds(*usec / 2);
 }
 
+void systemd_notifier::keep_alive() {
+  if (!watchdog_interval_) return;
+  const auto now = std::chrono::steady_clock::now();
+  if (now < next_ping_) return;
+  notify("WATCHDOG=1");
+  next_ping_ = now + *watchdog_interval_;
+}
+
 bool systemd_notifier::notify(std::string_view state) const {
   if (!enabled_) return false;
   const int fd = ::socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);

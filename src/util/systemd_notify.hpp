@@ -26,10 +26,15 @@ class systemd_notifier {
   // How often to send WATCHDOG=1 (half of WatchdogSec=), when the manager asks for it.
   std::optional<std::chrono::microseconds> watchdog_interval() const noexcept { return watchdog_interval_; }
 
+  // Sends WATCHDOG=1 if the manager wants pings and one is due; call it from the loop
+  // that proves the service alive, at least as often as watchdog_interval().
+  void keep_alive();
+
  private:
   bool enabled_ = false;
   std::string socket_path_;
   std::optional<std::chrono::microseconds> watchdog_interval_;
+  std::chrono::steady_clock::time_point next_ping_{};
 };
 
 }  // namespace imchat

@@ -1,0 +1,89 @@
+// Type=notify as systemd runs the daemons: READY=1 only once they serve, STATUS= lines,
+// WATCHDOG=1 pings when asked for, STOPPING=1 on the way out. A datagram socket in the
+// test plays the service manager.
+
+#include "directory/locator.hpp"
+#include "net/interface_spec.hpp"
+#include "support/child_process.hpp"
+#include "support/notify_listener.hpp"
+#include "support/raw_tcp_client.hpp"
+#include "support/tcp_ports.hpp"
+
+#include <doctest/doctest.h>
+
+#include <csignal>
+#include <regex>
+#include <unistd.h>
+
+using namespace std::chrono_literals;
+using imchat::test::child_process;
+using imchat::test::exit_status;
+
+namespace {
+
+std::string notify_socket_name(const char* what) {
+  return "@imchat-test-" + std::string(what) + "-" + std::to_string(::getpid());
+}
+
+}  // namespace
+
+TEST_SUITE("systemd") {
+  TEST_CASE("a room says READY=1 only once its queue and exchange accept connections") {
+    imchat::test::notify_listener manager(notify_socket_name("room-ready"));
+    const auto port = imchat::test::free_tcp_port();
+    const auto directory = "127.0.0.1:" + std::to_string(port);
+    child_process room({IMCHAT_BINARY, "room", "cheese", "--embedded-directory", "--directory", directory},
+                       {{"NOTIFY_SOCKET", manager.name()}, {"WATCHDOG_USEC", "400000"}});
+
+    const auto ready = manager.receive_containing("READY=1", 20s);
+    INFO(room.stderr_text());
+    REQUIRE(ready);
+    CHECK(ready->find("STATUS=open") != std::string::npos);
+
+    // At the moment of READY=1 the room is registered and both objects accept.
+    imchat::locator locator(directory);
+    for (const auto* name : {"Q_cheese", "E_cheese"}) {
+      const auto record = locator.lookup(name, 5s);
+      REQUIRE(record);
+      REQUIRE_FALSE(record->endpoints.empty());
+      std::string host;
+      std::uint16_t object_port = 0;
+      REQUIRE_FALSE(imchat::net::parse_endpoint(record->endpoints.front(), host, object_port));
+      CHECK(imchat::test::raw_tcp_client::try_connect(object_port, 1s));
+    }
+
+    CHECK(manager.receive_containing("WATCHDOG=1", 5s));
+    room.send_signal(SIGTERM);
+    CHECK(manager.receive_containing("STOPPING=1", 10s));
+    CHECK(room.wait_exit(20s) == exit_status::exited(0));
+  }
+
+  TEST_CASE("the directory server says READY=1 once it listens and pings its watchdog") {
+    imchat::test::notify_listener manager(notify_socket_name("server-ready"));
+    const auto port = imchat::test::free_tcp_port();
+    child_process server({IMCHAT_BINARY, "server", std::to_string(port), "--listen", "127.0.0.1"},
+                         {{"NOTIFY_SOCKET", manager.name()}, {"WATCHDOG_USEC", "400000"}});
+    const auto ready = manager.receive_containing("READY=1", 20s);
+    INFO(server.stderr_text());
+    REQUIRE(ready);
+    CHECK(imchat::test::raw_tcp_client::try_connect(port, 1s));
+    CHECK(manager.receive_containing("WATCHDOG=1", 5s));
+    CHECK(manager.receive_containing("STATUS=serving", 5s));
+    server.send_signal(SIGTERM);
+    CHECK(manager.receive_containing("STOPPING=1", 10s));
+    CHECK(server.wait_exit(20s) == exit_status::exited(0));
+  }
+
+  TEST_CASE("under the journal log lines carry priorities and no timestamps") {
+    // JOURNAL_STREAM names stderr's device and inode; the test's pipe to the child is
+    // what the child's stderr is, so compute it in a shell right before exec.
+    const auto port = imchat::test::free_tcp_port();
+    child_process server({"/bin/sh", "-c",
+                          "JOURNAL_STREAM=$(stat -L -c %d:%i /proc/self/fd/2) exec \"$0\" server \"$1\" --listen 127.0.0.1",
+                          IMCHAT_BINARY, std::to_string(port)});
+    REQUIRE(server.wait_for_stderr("<6>directory listening on 127.0.0.1:" + std::to_string(port), 20s));
+    CHECK_FALSE(std::regex_search(server.stderr_text(), std::regex(R"(\d{4}-\d\d-\d\dT\d\d:)")));
+    server.send_signal(SIGTERM);
+    CHECK(server.wait_exit(20s) == exit_status::exited(0));
+  }
+}

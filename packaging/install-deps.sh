@@ -11,8 +11,9 @@ packages=(
   libspdlog-dev libfmt-dev                              # logging
   doctest-dev                                           # unit and black-box tests
   clang libclang-rt-14-dev                              # the fuzzer (libFuzzer runtime)
-  iproute2 tmux                                         # ss to inspect ports; demo sessions
+  iproute2 tmux                                         # network namespaces; terminal tests
   mandoc man-db                                         # man page lint and display
+  systemd                                               # systemd-analyze: unit checks
   python3                                               # test and tooling scripts
 )
 

@@ -8,6 +8,7 @@
 
 #include <cctype>
 #include <cstdlib>
+#include <filesystem>
 #include <iostream>
 
 namespace imchat::cmd {
@@ -22,7 +23,9 @@ void add_common_options(cli_spec& spec) {
 void add_config_option(cli_spec& spec) {
   spec.options.add_options()
       ("config", po::value<std::string>()->value_name("FILE"),
-       "read options from FILE (key = value lines); the command line wins");
+       "read options from FILE (key = value lines); the command line wins")
+      ("optional-config", po::value<std::string>()->value_name("FILE"),
+       "like --config, but a missing FILE is no error (for service units)");
 }
 
 void add_directory_option(cli_spec& spec) {
@@ -57,8 +60,12 @@ std::optional<int> parse_command_line(cli_spec& spec, std::span<const std::strin
                   .style(po::command_line_style::unix_style ^ po::command_line_style::allow_guessing)
                   .run(),
               vm);
-    if (vm.count("config") && !vm.count("help")) {
-      if (auto bad = read_config_file(vm["config"].as<std::string>(), everything, vm)) {
+    if (!vm.count("help")) {
+      std::optional<std::string> file;
+      if (vm.count("config")) file = vm["config"].as<std::string>();
+      else if (vm.count("optional-config") && std::filesystem::exists(vm["optional-config"].as<std::string>()))
+        file = vm["optional-config"].as<std::string>();
+      if (auto bad = file ? read_config_file(*file, everything, vm) : std::nullopt) {
         std::cerr << "imchat " << spec.name << ": " << *bad << "\n";
         return exit_usage;
       }

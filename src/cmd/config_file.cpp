@@ -39,7 +39,7 @@ std::optional<std::string> read_config_file(const std::string& path, const po::o
     const std::string key = section + trim(line.substr(0, equals));
     const std::string value = trim(line.substr(equals + 1));
     const auto* option = allowed.find_nothrow(key, false);
-    if (!option || key == "help" || key == "config") return where + "unknown key '" + key + "'";
+    if (!option || key == "help" || key == "config" || key == "optional-config") return where + "unknown key '" + key + "'";
 
     po::parsed_options parsed(&allowed);
     po::option entry;

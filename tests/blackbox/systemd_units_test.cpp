@@ -1,0 +1,109 @@
+// The service units in packaging/systemd/, checked offline as systemd would load them
+// (systemd is not PID 1 here): `systemd-analyze verify` is silent, the hardening keeps
+// `systemd-analyze security` under our threshold, and the command line a room instance
+// runs really starts a room.
+
+#include "support/child_process.hpp"
+#include "support/run_program.hpp"
+#include "support/tcp_ports.hpp"
+
+#include <doctest/doctest.h>
+
+#include <csignal>
+#include <filesystem>
+#include <fstream>
+#include <regex>
+#include <sstream>
+#include <unistd.h>
+
+namespace fs = std::filesystem;
+using namespace std::chrono_literals;
+using imchat::test::exit_status;
+
+namespace {
+
+// The highest exposure score (0 safest, 10 worst) we accept; the units score 1.3 today.
+constexpr double exposure_threshold = 2.0;
+
+// A scratch copy of the units, running the binary under test, with the man page where
+// `man` finds it (verify checks Documentation=man:imchat(1)).
+class unit_sandbox {
+ public:
+  unit_sandbox() : dir_(fs::temp_directory_path() / ("imchat-units-" + std::to_string(::getpid()))) {
+    fs::remove_all(dir_);
+    fs::create_directories(dir_ / "man" / "man1");
+    fs::copy_file(IMCHAT_MAN_PAGE, dir_ / "man" / "man1" / "imchat.1");
+    for (const auto& unit : fs::directory_iterator(IMCHAT_SYSTEMD_UNITS_DIR)) {
+      std::ifstream in(unit.path());
+      std::stringstream text;
+      text << in.rdbuf();
+      std::ofstream(dir_ / unit.path().filename())
+          << std::regex_replace(text.str(), std::regex("/usr/bin/imchat"), IMCHAT_BINARY);
+    }
+  }
+  ~unit_sandbox() { fs::remove_all(dir_); }
+
+  // An instance of the room template, as `systemctl enable imchat-room@INSTANCE` makes it.
+  fs::path room_instance(const std::string& instance) const {
+    const auto path = dir_ / ("imchat-room@" + instance + ".service");
+    fs::copy_file(dir_ / "imchat-room@.service", path, fs::copy_options::overwrite_existing);
+    return path;
+  }
+  fs::path unit(const std::string& name) const { return dir_ / name; }
+
+  imchat::test::program_result analyze(std::vector<std::string> args) const {
+    args.insert(args.begin(), "/usr/bin/systemd-analyze");
+    return imchat::test::run_program(args, {{"MANPATH", (dir_ / "man").string()}}, 60s);
+  }
+
+ private:
+  fs::path dir_;
+};
+
+double exposure_of(const std::string& report) {
+  std::smatch found;
+  REQUIRE(std::regex_search(report, found, std::regex(R"(Overall exposure level for \S+: ([0-9.]+))")));
+  return std::stod(found[1]);
+}
+
+}  // namespace
+
+TEST_SUITE("systemd") {
+  TEST_CASE("systemd-analyze verify prints nothing for the server and for room instances") {
+    const unit_sandbox units;
+    for (const auto& path : {units.unit("imchat-server.service"), units.room_instance("cheese"),
+                             units.room_instance(R"(international\x20affairs)")}) {
+      const auto result = units.analyze({"verify", path.string()});
+      INFO(path.filename().string() << ": " << result);
+      CHECK(result.status == exit_status::exited(0));
+      CHECK(result.stdout_text.empty());
+      CHECK(result.stderr_text.empty());
+    }
+  }
+
+  TEST_CASE("systemd-analyze security rates the units under the exposure threshold") {
+    const unit_sandbox units;
+    for (const auto& path : {units.unit("imchat-server.service"), units.room_instance("cheese")}) {
+      const auto result = units.analyze({"security", "--offline=true", path.string()});
+      INFO(path.filename().string() << ": " << result);
+      CHECK(exposure_of(result.stdout_text) <= exposure_threshold);
+    }
+  }
+
+  TEST_CASE("a room instance's command line starts the room named by the instance") {
+    // What ExecStart runs for imchat-room@international\x20affairs with no settings file,
+    // here with the directory embedded so that the test needs nothing else.
+    const auto port = imchat::test::free_tcp_port();
+    imchat::test::child_process room({IMCHAT_BINARY, "room", "--optional-config",
+                                      "/nonexistent/imchat/rooms/international\\x20affairs.conf",
+                                      "--embedded-directory", "--directory", "127.0.0.1:" + std::to_string(port),
+                                      "--", "international affairs"});
+    CHECK(room.wait_for_stderr("room 'international affairs' is open", 20s));
+    const auto listing = imchat::test::run_program(
+        {IMCHAT_BINARY, "server", "--list", "--directory", "127.0.0.1:" + std::to_string(port)});
+    INFO(listing);
+    CHECK(listing.stdout_text.find("Q_international affairs") != std::string::npos);
+    room.send_signal(SIGTERM);
+    CHECK(room.wait_exit(20s) == exit_status::exited(0));
+  }
+}

@@ -12,6 +12,10 @@
 #include <boost/asio/post.hpp>
 #include <spdlog/spdlog.h>
 
+#include <cerrno>
+#include <netinet/in.h>
+#include <sys/socket.h>
+
 namespace imchat {
 
 namespace asio = boost::asio;
@@ -27,6 +31,21 @@ object_listener::object_listener(asio::io_context& listening, std::vector<asio::
   if (workers_.empty()) workers_.push_back(&listening_);
 }
 
+namespace {
+
+// An IPv6 address is "tentative" for a second or more after it is configured (duplicate
+// address detection; the link-local address of every interface that comes up), and
+// binding it then fails with EADDRNOTAVAIL. IP_FREEBIND lets the bind succeed at once and
+// the address work as soon as it is ready. It also allows addresses the host lacks, but
+// resolving the interface spec has already checked that every address is this host's.
+void allow_tentative(tcp::acceptor& acceptor, boost::system::error_code& ec) {
+  const int on = 1;
+  if (::setsockopt(acceptor.native_handle(), IPPROTO_IP, IP_FREEBIND, &on, sizeof on) != 0)
+    ec.assign(errno, boost::system::system_category());
+}
+
+}  // namespace
+
 std::uint16_t object_listener::listen(const std::vector<tcp::endpoint>& endpoints,
                                       const std::string& spec_text) {
   std::uint16_t port = 0;
@@ -38,6 +57,7 @@ std::uint16_t object_listener::listen(const std::vector<tcp::endpoint>& endpoint
     acceptor->open(endpoint.protocol(), ec);
     if (!ec && endpoint.address().is_v6() && endpoint.address().is_unspecified())
       acceptor->set_option(asio::ip::v6_only(false), ec);
+    if (!ec && endpoint.address().is_v6() && !endpoint.address().is_unspecified()) allow_tentative(*acceptor, ec);
     if (!ec) acceptor->set_option(tcp::acceptor::reuse_address(true), ec);
     if (!ec) acceptor->bind(endpoint, ec);
     if (!ec) acceptor->listen(asio::socket_base::max_listen_connections, ec);

@@ -6,11 +6,13 @@
 #include "message_texts.hpp"
 
 #include "kernel/api_thread.hpp"
+#include "support/deadline.hpp"
 
 #include <doctest/doctest.h>
 
 #include <atomic>
 #include <future>
+#include <thread>
 
 using namespace std::chrono_literals;
 using imchat::api_thread;
@@ -23,9 +25,19 @@ using imchat::test::receive_texts;
 
 namespace {
 
-// Long enough that a sender that should be waiting would have finished by then on any
-// machine; a passing test pays it once per check.
+// How long a sender must stay blocked to count as waiting: long enough that one that
+// was not would have sent its next message by then; a passing test pays it per check.
 constexpr auto still_waiting = 300ms;
+
+// Waits (up to a generous deadline, for a loaded machine) until `sent` reaches `count`,
+// then checks it stays there and the sender is still busy: it waits, and not merely late.
+void check_sender_stops_at(const std::atomic<int>& sent, int count, std::future<void>& sending) {
+  for (const imchat::test::deadline until(imchat::test::default_timeout); sent.load() < count && !until.expired();)
+    std::this_thread::sleep_for(5ms);
+  REQUIRE(sent.load() == count);
+  CHECK(sending.wait_for(still_waiting) == std::future_status::timeout);
+  CHECK(sent.load() == count);
+}
 
 imchat::kernel_options queue_limits(std::size_t messages, std::size_t bytes) {
   imchat::kernel_options options;
@@ -78,13 +90,11 @@ TEST_CASE("kernel: a sender to a queue full by message count waits until the own
   });
 
   // Two fit; the third waits for room.
-  CHECK(sending.wait_for(still_waiting) == std::future_status::timeout);
-  CHECK(sent.load() == 2);
+  check_sender_stops_at(sent, 2, sending);
 
   // Each message taken makes room for exactly one more.
   CHECK(pair.receiver.call([](api_thread& api) { return receive_texts(api, 1, 5s); }) == numbered("m", 1));
-  CHECK(sending.wait_for(still_waiting) == std::future_status::timeout);
-  CHECK(sent.load() == 3);
+  check_sender_stops_at(sent, 3, sending);
 
   const auto rest = pair.receiver.call([](api_thread& api) { return receive_texts(api, 3, 5s); });
   CHECK(rest == std::vector<std::string>{"m 2", "m 3", "m 4"});
@@ -104,8 +114,7 @@ TEST_CASE("kernel: a sender to a queue full by bytes waits until the owner recei
   });
 
   // 60 bytes fit in 100; 120 would not.
-  CHECK(sending.wait_for(still_waiting) == std::future_status::timeout);
-  CHECK(sent.load() == 1);
+  check_sender_stops_at(sent, 1, sending);
   CHECK(pair.receiver.call([](api_thread& api) { return receive_texts(api, 3, 5s); }).size() == 3);
   CHECK(sending.wait_for(5s) == std::future_status::ready);
 }

@@ -1,0 +1,100 @@
+// The tutorial's programs on three hosts: the directory server on one, a room bound to
+// one of its interfaces by name on a second, a prompt and a display on a third, each host
+// a network namespace of this machine (see test_network.hpp). Shows that what a room
+// registers for "INTERFACE:PORT" is where another host reaches it, and only there.
+//
+// Making namespaces needs root and `ip netns`. Where that is impossible the test prints
+// the skip marker that tests/CMakeLists.txt gives ctest as SKIP_REGULAR_EXPRESSION, so it
+// is reported as skipped, not passed.
+
+#include "test_network.hpp"
+
+#include "support/child_process.hpp"
+
+#include <doctest/doctest.h>
+
+#include <iostream>
+
+using namespace std::chrono_literals;
+using imchat::test::child_process;
+using imchat::test::exit_status;
+using imchat::test::test_network;
+
+namespace {
+
+constexpr std::string_view skip_marker = "IMCHAT_TEST_SKIPPED";
+
+bool contains(const std::string& text, std::string_view part) { return text.find(part) != std::string::npos; }
+
+child_process imchat_on(const test_network::host& where, std::vector<std::string> args) {
+  args.insert(args.begin(), IMCHAT_BINARY);
+  return child_process(test_network::run_in(where, std::move(args)));
+}
+
+// Whether a TCP connection from `where` to ADDRESS:PORT succeeds (bash's /dev/tcp).
+bool connects(const test_network::host& where, const std::string& address, int port) {
+  child_process attempt(test_network::run_in(
+      where, {"timeout", "5", "bash", "-c", "exec 3<>/dev/tcp/" + address + "/" + std::to_string(port)}));
+  attempt.close_stdin();
+  return attempt.wait_exit() == exit_status::exited(0);
+}
+
+}  // namespace
+
+TEST_SUITE("kernel_netns") {
+
+TEST_CASE("kernel: a room bound to an interface by name serves a prompt and a display on another host") {
+  if (const auto why = test_network::unavailable()) {
+    std::cout << skip_marker << ": cannot make network namespaces here: " << *why << std::endl;
+    return;
+  }
+  test_network network;  // before the programs: they must end before their hosts go
+  const std::string directory_port = "5682";
+  const auto& room_interface = network.room().to_user;
+
+  auto server = imchat_on(network.server(), {"server", directory_port});
+  REQUIRE_MESSAGE(server.wait_for_stderr("directory listening on"), server.stderr_text());
+
+  // Its IPv6 link-local address is still tentative, as just after the interface came up.
+  REQUIRE_FALSE(test_network::tentative_addresses(network.room(), room_interface).empty());
+  auto room = imchat_on(network.room(), {"room", "cheese", room_interface + ":5555", room_interface + ":5556",
+                                         "--directory", std::string(test_network::server_address_for_room) + ":" +
+                                                            directory_port});
+  REQUIRE_MESSAGE(room.wait_for_stderr("is open"), room.stderr_text());
+  // It registered the address of the interface it was given, with the ports asked for.
+  const std::string room_address = test_network::room_address_for_user;
+  CHECK(contains(room.stderr_text(), room_address + ":5555"));
+  CHECK(contains(room.stderr_text(), room_address + ":5556"));
+  CHECK_FALSE(contains(room.stderr_text(), test_network::room_address_for_server));
+
+  // It listens on that interface only: from the user's host it answers, from the server's
+  // host (on the room's other interface) it does not.
+  CHECK(connects(network.user(), room_address, 5555));
+  CHECK_FALSE(connects(network.server(), test_network::room_address_for_server, 5555));
+
+  const auto user_directory = std::string(test_network::server_address_for_user) + ":" + directory_port;
+  auto display = imchat_on(network.user(), {"display", "cheese", "--directory", user_directory});
+  auto prompt = imchat_on(network.user(), {"prompt", "cheese", "kofi", "--directory", user_directory});
+
+  // The display gets what is said once it is attached, and nothing announces that: lines
+  // go round until it shows one.
+  bool shown = false;
+  for (int i = 1; i <= 100 && !shown; ++i) {
+    REQUIRE(prompt.write_stdin("hello " + std::to_string(i) + "\n"));
+    shown = display.wait_for_stdout("kofi: hello ", 200ms);
+  }
+  INFO("room:\n" << room.stderr_text() << "\ndisplay:\n" << display.stderr_text() << "\nprompt:\n"
+                 << prompt.stderr_text());
+  REQUIRE(shown);
+  REQUIRE(prompt.write_stdin("international affairs\n"));
+  CHECK(display.wait_for_stdout("kofi: international affairs", 10s));
+
+  prompt.close_stdin();
+  CHECK(prompt.wait_exit() == exit_status::exited(0));
+  for (auto* program : {&display, &room, &server}) {
+    program->send_signal(SIGTERM);
+    CHECK(program->wait_exit() == exit_status::exited(0));
+  }
+}
+
+}  // TEST_SUITE

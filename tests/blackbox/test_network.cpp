@@ -1,0 +1,155 @@
+#include "test_network.hpp"
+
+#include "support/run_program.hpp"
+
+#include <signal.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <sstream>
+#include <stdexcept>
+
+namespace imchat::test {
+
+namespace {
+
+constexpr std::string_view name_prefix = "imk";  // imk<pid>-<host>
+
+// The ip command: root's PATH usually has it, a test runner's may not.
+std::string ip_command() {
+  for (const char* path : {"/usr/sbin/ip", "/sbin/ip", "/usr/bin/ip", "/bin/ip"})
+    if (std::filesystem::exists(path)) return path;
+  return "ip";
+}
+
+program_result ip(std::vector<std::string> args) {
+  args.insert(args.begin(), ip_command());
+  return run_program(std::move(args));
+}
+
+// Runs `ip ARGS`; throws std::runtime_error with its output when it fails.
+void ip_or_throw(std::vector<std::string> args) {
+  std::string shown = "ip";
+  for (const auto& arg : args) shown += " " + arg;
+  const auto result = ip(std::move(args));
+  if (result.status != exit_status::exited(0))
+    throw std::runtime_error("'" + shown + "' failed: " + to_string(result.status) + ": " + result.stderr_text);
+}
+
+std::vector<std::string> namespace_names() {
+  std::vector<std::string> names;
+  std::istringstream lines(ip({"netns", "list"}).stdout_text);
+  for (std::string line; std::getline(lines, line);) names.push_back(line.substr(0, line.find(' ')));
+  return names;
+}
+
+// Namespaces of earlier runs whose process is gone (killed before it could clean up).
+void remove_leftovers() {
+  for (const auto& name : namespace_names()) {
+    if (!name.starts_with(name_prefix)) continue;
+    const auto dash = name.find('-');
+    if (dash == std::string::npos) continue;
+    try {
+      const auto pid = std::stoi(name.substr(name_prefix.size(), dash - name_prefix.size()));
+      if (::kill(pid, 0) != 0 && errno == ESRCH) ip({"netns", "delete", name});
+    } catch (const std::exception&) {
+      // Not one of ours after all.
+    }
+  }
+}
+
+}  // namespace
+
+std::optional<std::string> test_network::unavailable() {
+  if (::geteuid() != 0) return "not running as root";
+  const auto probe = std::string(name_prefix) + std::to_string(::getpid()) + "-probe";
+  try {
+    const auto added = ip({"netns", "add", probe});
+    if (added.status != exit_status::exited(0)) return "'ip netns add' failed: " + added.stderr_text;
+  } catch (const std::exception& e) {
+    return std::string("cannot run 'ip': ") + e.what();
+  }
+  ip({"netns", "delete", probe});
+  return std::nullopt;
+}
+
+test_network::test_network() {
+  remove_leftovers();
+  const auto base = std::string(name_prefix) + std::to_string(::getpid());
+  server_.name_space = base + "-server";
+  room_.name_space = base + "-room";
+  user_.name_space = base + "-user";
+  // Interface names must fit in 15 bytes: k<pid><from><to>.
+  const auto interface = [&](char from, char to) { return "k" + std::to_string(::getpid()) + from + to; };
+  server_.to_room = interface('s', 'r');
+  server_.to_user = interface('s', 'u');
+  room_.to_server = interface('r', 's');
+  room_.to_user = interface('r', 'u');
+  user_.to_server = interface('u', 's');
+  user_.to_room = interface('u', 'r');
+  try {
+    build();
+  } catch (...) {
+    remove();
+    throw;
+  }
+}
+
+test_network::~test_network() { remove(); }
+
+std::vector<std::string> test_network::run_in(const host& where, std::vector<std::string> argv) {
+  argv.insert(argv.begin(), {ip_command(), "netns", "exec", where.name_space});
+  return argv;
+}
+
+void test_network::build() {
+  for (const auto* each : {&server_, &room_, &user_}) {
+    ip_or_throw({"netns", "add", each->name_space});
+    created_.push_back(each->name_space);
+    ip_or_throw({"-n", each->name_space, "link", "set", "lo", "up"});
+  }
+  struct link_end {
+    const host& on;
+    const std::string& interface;
+    const char* address;
+  };
+  const auto join_hosts = [](const link_end& a, const link_end& b) {
+    ip_or_throw({"link", "add", a.interface, "netns", a.on.name_space, "type", "veth", "peer", "name", b.interface,
+                 "netns", b.on.name_space});
+    for (const auto& side : {a, b})
+      ip_or_throw({"-n", side.on.name_space, "addr", "add", std::string(side.address) + "/24", "dev", side.interface});
+  };
+  join_hosts({server_, server_.to_room, server_address_for_room}, {room_, room_.to_server, room_address_for_server});
+  join_hosts({server_, server_.to_user, server_address_for_user}, {user_, user_.to_server, user_address_for_server});
+  join_hosts({room_, room_.to_user, room_address_for_user}, {user_, user_.to_room, user_address_for_room});
+
+  // Duplicate address detection on the room's interface to the user takes ~1000 s
+  // instead of ~1 s, so its IPv6 link-local address stays tentative all along, as every
+  // interface's does just after it comes up: a program binding the interface by name
+  // must cope with that.
+  const auto dad_setting = "/proc/sys/net/ipv6/conf/" + room_.to_user + "/dad_transmits";
+  const auto slow_dad = run_program(run_in(room_, {"sh", "-c", "echo 1000 > " + dad_setting}));
+  if (slow_dad.status != exit_status::exited(0))
+    throw std::runtime_error("cannot set " + dad_setting + ": " + slow_dad.stderr_text);
+
+  for (const auto* each : {&server_, &room_, &user_})
+    for (const auto* interface : {&each->to_server, &each->to_room, &each->to_user})
+      if (!interface->empty()) ip_or_throw({"-n", each->name_space, "link", "set", *interface, "up"});
+}
+
+std::string test_network::tentative_addresses(const host& where, const std::string& interface) {
+  return ip({"-n", where.name_space, "-6", "addr", "show", "dev", interface, "tentative"}).stdout_text;
+}
+
+void test_network::remove() noexcept {
+  for (const auto& name : created_) {
+    try {
+      ip({"netns", "delete", name});
+    } catch (...) {
+      // Best effort: the next run removes what is left.
+    }
+  }
+  created_.clear();
+}
+
+}  // namespace imchat::test

@@ -34,6 +34,20 @@ void add_directory_option(cli_spec& spec) {
        "the directory service (default: $IMCHAT_DIRECTORY, else localhost:5682)");
 }
 
+void add_timeout_option(cli_spec& spec, std::string_view what) {
+  spec.options.add_options()
+      ("timeout", po::value<double>()->value_name("SECONDS"),
+       ("give up if " + std::string(what) + " cannot be found within SECONDS (default: wait)").c_str());
+}
+
+chat::wait_policy wait_policy_from(const po::variables_map& vm, const chat::stop_signal& stop) {
+  chat::wait_policy policy{.deadline = std::nullopt, .stop = &stop};
+  if (vm.count("timeout"))
+    policy.deadline = std::chrono::steady_clock::now() +
+                      std::chrono::milliseconds(static_cast<long>(vm["timeout"].as<double>() * 1000));
+  return policy;
+}
+
 std::string directory_address(const po::variables_map& vm) {
   if (vm.count("directory")) return vm["directory"].as<std::string>();
   if (const char* from_environment = std::getenv("IMCHAT_DIRECTORY"); from_environment && *from_environment)
@@ -86,6 +100,8 @@ std::optional<int> parse_command_line(cli_spec& spec, std::span<const std::strin
   } catch (const po::error& e) {
     return usage_error(spec, e.what());
   }
+  if (vm.count("timeout") && !(vm["timeout"].as<double>() >= 0))
+    return usage_error(spec, "--timeout must be a number of seconds, 0 or more");
   if (vm.count("directory")) {
     std::string host, why;
     std::uint16_t port = 0;

@@ -2,6 +2,8 @@
 // What every subcommand's command line shares: option parsing with one error style,
 // --help and --log-level, and the usage line printed on a usage error.
 
+#include "chat/waiting.hpp"
+
 #include <boost/program_options.hpp>
 
 #include <optional>
@@ -38,6 +40,11 @@ void add_config_option(cli_spec& spec);
 void add_directory_option(cli_spec& spec);
 // --directory, else $IMCHAT_DIRECTORY, else localhost:5682.
 std::string directory_address(const po::variables_map& vm);
+
+// Adds --timeout SECONDS: how long a chat program waits for `what` before giving up.
+void add_timeout_option(cli_spec& spec, std::string_view what);
+// The waiting rules --timeout (when given) and the stop signal make.
+chat::wait_policy wait_policy_from(const po::variables_map& vm, const chat::stop_signal& stop);
 
 // Parses `args` against `spec`. On --help prints the help to stdout and returns exit 0;
 // on a usage error prints "imchat NAME: ERROR" and the usage line to stderr and returns

@@ -23,12 +23,10 @@ int display_main(std::span<const std::string> args) {
                 "Print every message the chatroom ROOM publishes, one per line. Control\n"
                 "characters are shown escaped, so messages can never drive the terminal.\n"
                 "Waits for the room if it is not running yet.");
-  spec.options.add_options()
-      ("timeout", po::value<double>()->value_name("SECONDS"),
-       "give up if the room cannot be found within SECONDS (default: wait)");
   spec.arguments.add_options()
       ("room", po::value<std::string>()->required(), "the room to watch");
   spec.positionals.add("room", 1);
+  add_timeout_option(spec, "the room");
   add_directory_option(spec);
   add_common_options(spec);
   po::variables_map vm;
@@ -38,10 +36,7 @@ int display_main(std::span<const std::string> args) {
   if (auto problem = chat::room_name_problem(room)) return usage_error(spec, *problem);
 
   chat::stop_signal stop;
-  chat::wait_policy waiting{.deadline = std::nullopt, .stop = &stop};
-  if (vm.count("timeout"))
-    waiting.deadline = std::chrono::steady_clock::now() +
-                       std::chrono::milliseconds(static_cast<long>(vm["timeout"].as<double>() * 1000));
+  const auto waiting = wait_policy_from(vm, stop);
 
   //  One application thread and one I/O thread; gap notices switched on.
   dispatcher dispatcher(2);

@@ -63,14 +63,13 @@ int prompt_main(std::span<const std::string> args) {
                 "Waits for the room if it is not running yet; at end of input, delivers\n"
                 "every line read, then exits.");
   spec.options.add_options()
-      ("timeout", po::value<double>()->value_name("SECONDS"),
-       "give up if the room cannot be found within SECONDS (default: wait)")
       ("linger", po::value<double>()->default_value(10.0)->value_name("SECONDS"),
        "at end of input, how long to wait for the lines to be sent");
   spec.arguments.add_options()
       ("room", po::value<std::string>()->required(), "the room to talk in")
       ("user", po::value<std::string>()->required(), "the name shown before each line");
   spec.positionals.add("room", 1).add("user", 1);
+  add_timeout_option(spec, "the room");
   add_directory_option(spec);
   add_common_options(spec);
   po::variables_map vm;
@@ -83,10 +82,7 @@ int prompt_main(std::span<const std::string> args) {
     return usage_error(spec, "USER must be a non-empty name on one line");
 
   chat::stop_signal stop;
-  chat::wait_policy waiting{.deadline = std::nullopt, .stop = &stop};
-  if (vm.count("timeout"))
-    waiting.deadline = std::chrono::steady_clock::now() +
-                       std::chrono::milliseconds(static_cast<long>(vm["timeout"].as<double>() * 1000));
+  const auto waiting = wait_policy_from(vm, stop);
 
   //  One application thread and one I/O thread.
   dispatcher dispatcher(2);

@@ -31,14 +31,13 @@ int room_main(std::span<const std::string> args) {
   spec.options.add_options()
       ("io-threads", po::value<unsigned>()->default_value(1)->value_name("N"), "I/O threads (1-64)")
       ("embedded-directory", "serve the directory too, on the directory address's port, so that one "
-                             "box needs no separate 'imchat server'")
-      ("timeout", po::value<double>()->value_name("SECONDS"),
-       "give up if the directory cannot be reached within SECONDS (default: wait)");
+                             "box needs no separate 'imchat server'");
   spec.arguments.add_options()
       ("name", po::value<std::string>()->required(), "the room's name")
       ("in", po::value<std::string>()->default_value("127.0.0.1"), "interface spec for the room's queue")
       ("out", po::value<std::string>()->default_value("127.0.0.1"), "interface spec for the room's exchange");
   spec.positionals.add("name", 1).add("in", 1).add("out", 1);
+  add_timeout_option(spec, "the directory");
   add_directory_option(spec);
   add_config_option(spec);
   add_common_options(spec);
@@ -51,10 +50,7 @@ int room_main(std::span<const std::string> args) {
   if (io_threads < 1 || io_threads > 64) return usage_error(spec, "--io-threads must be 1-64");
 
   chat::stop_signal stop;
-  chat::wait_policy waiting{.deadline = std::nullopt, .stop = &stop};
-  if (vm.count("timeout"))
-    waiting.deadline = std::chrono::steady_clock::now() +
-                       std::chrono::milliseconds(static_cast<long>(vm["timeout"].as<double>() * 1000));
+  const auto waiting = wait_policy_from(vm, stop);
 
   const auto directory_text = directory_address(vm);
   std::optional<directory::directory_thread> own_directory;

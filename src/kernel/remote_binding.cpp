@@ -44,7 +44,7 @@ remote_binding::remote_binding(asio::io_context& io, locator& directory, std::st
 
 void remote_binding::start(wire::record first) {
   asio::post(io_, [self = shared_from_this(), first = std::move(first)] {
-    if (self->source_) self->source_->attach(self);
+    if (auto source = self->source_.lock()) source->attach(self);
     self->connect(first);
   });
 }
@@ -53,7 +53,7 @@ void remote_binding::stop() {
   asio::post(io_, [self = shared_from_this()] {
     self->stopping_ = true;
     self->retry_timer_.cancel();
-    if (self->source_) self->source_->detach(self.get());
+    if (auto source = self->source_.lock()) source->detach(self.get());
     if (self->connection_) self->connection_->close();
   });
 }
@@ -184,7 +184,7 @@ void remote_binding::deliver(std::span<const message> batch) {
 }
 
 bool remote_binding::drained() const {
-  if (source_ && !source_->empty()) return false;
+  if (auto source = source_.lock(); source && !source->empty()) return false;
   if (!pending_.empty()) return false;
   if (direction_ == wire::attach_direction::subscribe) return true;
   return attached_ && connection_ && connection_->outbound_bytes() == 0;

@@ -77,7 +77,9 @@ class remote_binding : public message_sink, public std::enable_shared_from_this<
   const std::string remote_;
   const wire::attach_direction direction_;
   const binding_options options_;
-  std::shared_ptr<fanout_pipe> source_;  // publishing
+  // Publishing. Weak: the pipe holds this binding as a sink, and the exchange that owns
+  // the pipe outlives neither.
+  std::weak_ptr<fanout_pipe> source_;
   std::shared_ptr<queue> into_;          // subscribing
   std::shared_ptr<queue_feeder> feeder_;
   boost::asio::steady_timer retry_timer_;

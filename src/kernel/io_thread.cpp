@@ -27,6 +27,17 @@ io_thread::~io_thread() {
   work_.reset();
   io_.stop();
   if (thread_.joinable()) thread_.join();
+  // Run what is already queued before the context goes: a binding's stop(), a listener's
+  // close of its connections, a closed connection's last callback. Those break the
+  // reference cycles between connections and their owners; dropped unrun, the cycles
+  // would outlive the context, with their sockets still open. Waits started meanwhile
+  // are not waited for: the context's destructor drops them.
+  try {
+    io_.restart();
+    io_.poll();
+  } catch (const std::exception& e) {
+    spdlog::error("I/O thread: unexpected error while stopping: {}", e.what());
+  }
   dispatcher_.release_thread();
 }
 

@@ -11,7 +11,6 @@
 #include <doctest/doctest.h>
 
 #include <algorithm>
-#include <map>
 
 using namespace std::chrono_literals;
 using imchat::test::child_process;

@@ -31,13 +31,25 @@ std::size_t allocation_probe::largest() const noexcept { return largest_seen.loa
 
 }  // namespace imchat::test
 
-// The replaceable allocation functions. The array and nothrow forms of the standard
-// library forward to these two, so every non-aligned allocation passes through here.
+// The replaceable allocation functions, every non-aligned form: libstdc++ makes the
+// array and nothrow forms forward to the plain one, but a sanitizer runtime supplies its
+// own, and a block it allocates must not come back through the free() below (std::
+// stable_sort's nothrow temporary buffer did: ASan's alloc-dealloc-mismatch).
 void* operator new(std::size_t size) {
   imchat::test::record(size);
   if (void* block = std::malloc(size == 0 ? 1 : size)) return block;
   throw std::bad_alloc();
 }
+void* operator new[](std::size_t size) { return operator new(size); }
+void* operator new(std::size_t size, const std::nothrow_t&) noexcept {
+  imchat::test::record(size);
+  return std::malloc(size == 0 ? 1 : size);
+}
+void* operator new[](std::size_t size, const std::nothrow_t& tag) noexcept { return operator new(size, tag); }
 
 void operator delete(void* block) noexcept { std::free(block); }
 void operator delete(void* block, std::size_t) noexcept { std::free(block); }
+void operator delete(void* block, const std::nothrow_t&) noexcept { std::free(block); }
+void operator delete[](void* block) noexcept { std::free(block); }
+void operator delete[](void* block, std::size_t) noexcept { std::free(block); }
+void operator delete[](void* block, const std::nothrow_t&) noexcept { std::free(block); }

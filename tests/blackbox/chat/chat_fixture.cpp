@@ -103,6 +103,12 @@ bool wait_for_stderr_count(child_process& child, std::string_view needle, std::s
   return true;
 }
 
+void check_exits_0(child_process& child) {
+  const auto status = child.wait_exit(chat_timeout);
+  INFO("stderr:\n" << child.stderr_text());
+  CHECK(status == exit_status::exited(0));
+}
+
 bool still_running(child_process& child) { return !child.wait_exit(0ms).has_value(); }
 
 std::string shell_quote(const std::string& word) {

@@ -46,7 +46,7 @@ TEST_CASE("message bytes that could drive a terminal reach the display escaped o
   auto kofi = chat.start_prompt("terminal", "kofi");
   for (const auto& text : hostile) REQUIRE(kofi.write_stdin(text + "\n"));
   kofi.close_stdin();
-  CHECK(kofi.wait_exit(chat_timeout) == exit_status::exited(0));
+  check_exits_0(kofi);
   REQUIRE(display.wait_for_stdout("kofi: last\n", chat_timeout));
 
   const auto output = display.stdout_text();
@@ -121,7 +121,7 @@ TEST_CASE("a prompt and a display started before their room wait for it and then
   chat.sync_displays("later", {&display});
   REQUIRE(kofi.write_stdin("finally\n"));
   kofi.close_stdin();
-  CHECK(kofi.wait_exit(chat_timeout) == exit_status::exited(0));
+  check_exits_0(kofi);
   CHECK(display.wait_for_stdout("kofi: finally\n", chat_timeout));
   check_transcript(display.stdout_text(), {{"kofi", {"finally"}}}, {.from = window.from, .to = std::time(nullptr)});
   INFO("display stderr:\n" << display.stderr_text());

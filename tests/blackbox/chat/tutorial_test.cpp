@@ -48,8 +48,8 @@ void run_the_tutorial(const std::string& in, const std::string& out) {
   }
   kofi.close_stdin();
   ban.close_stdin();
-  CHECK(kofi.wait_exit(chat_timeout) == exit_status::exited(0));
-  CHECK(ban.wait_exit(chat_timeout) == exit_status::exited(0));
+  check_exits_0(kofi);
+  check_exits_0(ban);
 
   for (auto& display : displays) {
     CHECK(display.wait_for_stdout(line_of("kofi", lines) + "\n", chat_timeout));
@@ -107,8 +107,8 @@ TEST_CASE("two rooms at once keep their conversations apart") {
   REQUIRE(merlot.write_stdin("red\ndry\n"));
   brie.close_stdin();
   merlot.close_stdin();
-  CHECK(brie.wait_exit(chat_timeout) == exit_status::exited(0));
-  CHECK(merlot.wait_exit(chat_timeout) == exit_status::exited(0));
+  check_exits_0(brie);
+  check_exits_0(merlot);
   CHECK(cheese_display.wait_for_stdout("brie: ripe\n", chat_timeout));
   CHECK(wine_display.wait_for_stdout("merlot: dry\n", chat_timeout));
   chat.sync_displays("cheese", {&cheese_display});
@@ -160,7 +160,7 @@ TEST_CASE("a room with an embedded directory serves prompts and displays without
   auto kofi = chat.start_prompt(affairs, "kofi");
   REQUIRE(kofi.write_stdin("no server needed\n"));
   kofi.close_stdin();
-  CHECK(kofi.wait_exit(chat_timeout) == exit_status::exited(0));
+  check_exits_0(kofi);
   CHECK(display.wait_for_stdout("kofi: no server needed\n", chat_timeout));
   check_transcript(display.stdout_text(), {{"kofi", {"no server needed"}}},
                    {.from = window.from, .to = std::time(nullptr)});

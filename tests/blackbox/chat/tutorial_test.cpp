@@ -52,8 +52,8 @@ void run_the_tutorial(const std::string& in, const std::string& out) {
   check_exits_0(ban);
 
   for (auto& display : displays) {
-    CHECK(display.wait_for_stdout(line_of("kofi", lines) + "\n", chat_timeout));
-    CHECK(display.wait_for_stdout(line_of("ban", lines) + "\n", chat_timeout));
+    require_stdout(display, line_of("kofi", lines) + "\n");
+    require_stdout(display, line_of("ban", lines) + "\n");
   }
   // Anything said twice would have reached the displays before a line said after it.
   chat.sync_displays(affairs, watching);
@@ -109,8 +109,8 @@ TEST_CASE("two rooms at once keep their conversations apart") {
   merlot.close_stdin();
   check_exits_0(brie);
   check_exits_0(merlot);
-  CHECK(cheese_display.wait_for_stdout("brie: ripe\n", chat_timeout));
-  CHECK(wine_display.wait_for_stdout("merlot: dry\n", chat_timeout));
+  require_stdout(cheese_display, "brie: ripe\n");
+  require_stdout(wine_display, "merlot: dry\n");
   chat.sync_displays("cheese", {&cheese_display});
   chat.sync_displays("wine", {&wine_display});
 
@@ -161,7 +161,7 @@ TEST_CASE("a room with an embedded directory serves prompts and displays without
   REQUIRE(kofi.write_stdin("no server needed\n"));
   kofi.close_stdin();
   check_exits_0(kofi);
-  CHECK(display.wait_for_stdout("kofi: no server needed\n", chat_timeout));
+  require_stdout(display, "kofi: no server needed\n");
   check_transcript(display.stdout_text(), {{"kofi", {"no server needed"}}},
                    {.from = window.from, .to = std::time(nullptr)});
 }
@@ -194,7 +194,7 @@ TEST_CASE("a prompt reading a pipe delivers every line before exiting 0 at end o
   }
   transcript expected{{"kofi", {"a", "b"}}, {"ban", {"c", "d"}}, {"many", {}}};
   for (int n = 1; n <= 1000; ++n) expected["many"].push_back(std::to_string(n));
-  for (auto& display : displays) CHECK(display.wait_for_stdout("many: 1000\n", chat_timeout));
+  for (auto& display : displays) require_stdout(display, "many: 1000\n");
   chat.sync_displays(affairs, watching);
   for (auto& display : displays)
     check_transcript(display.stdout_text(), expected, {.from = window.from, .to = std::time(nullptr)});

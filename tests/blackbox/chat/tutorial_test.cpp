@@ -150,6 +150,17 @@ TEST_CASE("a second room with a running room's name is refused and says where th
   chat.sync_displays(affairs, {&display});
 }
 
+TEST_CASE("the same room with an embedded directory started twice is refused and says where the first one is") {
+  chat_fixture chat(chat_fixture::directory_mode::none);
+  auto first = chat.start_room(affairs, {"--embedded-directory"});
+  const auto second = imchat::test::run_program(chat.argv({"room", affairs, "--embedded-directory"}), {}, chat_timeout);
+  INFO(second);
+  CHECK(second.status == exit_status::exited(1));
+  CHECK(second.stderr_text.find("'" + affairs + "' is already running") != std::string::npos);
+  CHECK(second.stderr_text.find("prompts send to 127.0.0.1:") != std::string::npos);
+  CHECK(still_running(first));
+}
+
 TEST_CASE("a room with an embedded directory serves prompts and displays without a server") {
   chat_fixture chat(chat_fixture::directory_mode::none);
   auto room = chat.start_room(affairs, {"--embedded-directory"});

@@ -22,6 +22,25 @@ namespace imchat::cmd {
 
 using namespace std::chrono_literals;
 
+namespace {
+
+// If the room is registered in the directory already, says so and where, and returns true.
+bool already_running(locator& directory, const std::string& room) {
+  try {
+    if (const auto running = directory.lookup(chat::queue_name(room), 5s)) {
+      std::cerr << "imchat room: room '" << room << "' is already running: prompts send to "
+                << fmt::format("{}", fmt::join(running->endpoints, ", ")) << " (registered by "
+                << running->owner << ")\n";
+      return true;
+    }
+  } catch (const std::system_error&) {
+    // The directory did not answer: the caller reports what it was doing.
+  }
+  return false;
+}
+
+}  // namespace
+
 int room_main(std::span<const std::string> args) {
   cli_spec spec("room", "[OPTIONS] NAME [IN [OUT]]",
                 "Run the chatroom NAME: prompts send to its global queue Q_NAME, listening on\n"
@@ -61,6 +80,9 @@ int room_main(std::span<const std::string> args) {
     try {
       own_directory.emplace(directory::server_options{.listen = directory::listen_everywhere(port)});
     } catch (const std::system_error& e) {
+      //  Perhaps because this very room serves it already.
+      locator running_directory(directory_text);
+      if (running_directory.wait_connected(2s) && already_running(running_directory, room)) return exit_failure;
       std::cerr << "imchat room: cannot serve the directory: " << e.what() << "\n";
       return exit_failure;
     }
@@ -88,16 +110,7 @@ int room_main(std::span<const std::string> args) {
 
   //  A room of that name may be running already, perhaps on the very ports given here:
   //  say so, rather than fail on its ports.
-  try {
-    if (const auto running = locator.lookup(chat::queue_name(room))) {
-      std::cerr << "imchat room: room '" << room << "' is already running: prompts send to "
-                << fmt::format("{}", fmt::join(running->endpoints, ", ")) << " (registered by "
-                << running->owner << ")\n";
-      return exit_failure;
-    }
-  } catch (const std::system_error&) {
-    // The directory did not answer: creating the queue below reports what is wrong.
-  }
+  if (already_running(locator, room)) return exit_failure;
 
   //  The wiring: a global queue in, a global exchange out.
   try {

@@ -103,6 +103,21 @@ bool wait_for_stderr_count(child_process& child, std::string_view needle, std::s
   return true;
 }
 
+void require_stdout(child_process& child, std::string_view needle) {
+  const bool written = child.wait_for_stdout(needle, chat_timeout);
+  INFO("waiting for: " << std::string(needle));
+  INFO("stdout:\n" << child.stdout_text());
+  INFO("stderr:\n" << child.stderr_text());
+  REQUIRE(written);
+}
+
+void check_exits_0(child_process& child) {
+  const auto status = child.wait_exit(chat_timeout);
+  INFO("stderr:\n" << child.stderr_text());
+  REQUIRE(status.has_value());  // a program that does not end fails the test at once
+  CHECK(*status == exit_status::exited(0));
+}
+
 bool still_running(child_process& child) { return !child.wait_exit(0ms).has_value(); }
 
 std::string shell_quote(const std::string& word) {

@@ -75,6 +75,14 @@ bool wait_for_stderr_count(child_process& child, std::string_view needle, std::s
 // How often `needle` occurs in `text`.
 std::size_t occurrences(std::string_view text, std::string_view needle);
 
+// REQUIREs that `child` writes `needle` to stdout within chat_timeout, showing what it
+// wrote if not. (REQUIRE, so that a failing test stops rather than wait again and again.)
+void require_stdout(child_process& child, std::string_view needle);
+
+// Checks that `child` exits with status 0 (CHECK), within chat_timeout (REQUIRE), showing
+// its stderr if not.
+void check_exits_0(child_process& child);
+
 // Whether `child` is still running (has not exited), without waiting.
 bool still_running(child_process& child);
 

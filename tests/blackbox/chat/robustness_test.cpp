@@ -46,8 +46,8 @@ TEST_CASE("message bytes that could drive a terminal reach the display escaped o
   auto kofi = chat.start_prompt("terminal", "kofi");
   for (const auto& text : hostile) REQUIRE(kofi.write_stdin(text + "\n"));
   kofi.close_stdin();
-  CHECK(kofi.wait_exit(chat_timeout) == exit_status::exited(0));
-  REQUIRE(display.wait_for_stdout("kofi: last\n", chat_timeout));
+  check_exits_0(kofi);
+  require_stdout(display, "kofi: last\n");
 
   const auto output = display.stdout_text();
   INFO("display output:\n" << output);
@@ -92,7 +92,7 @@ TEST_CASE("a display says when its room is killed and carries on when the room i
     CHECK(room.wait_exit(chat_timeout) == exit_status::killed_by(SIGKILL));
     for (auto& display : displays) {
       INFO("display stdout:\n" << display.stdout_text());
-      CHECK(wait_for_line(display, problems_line));
+      REQUIRE(wait_for_line(display, problems_line));
       CHECK(still_running(display));
     }
   }
@@ -101,7 +101,7 @@ TEST_CASE("a display says when its room is killed and carries on when the room i
   chat.sync_displays("fragile", watching);
   auto kofi = chat.start_prompt("fragile", "kofi");
   REQUIRE(kofi.write_stdin("back again\n"));
-  for (auto& display : displays) CHECK(display.wait_for_stdout("kofi: back again\n", chat_timeout));
+  for (auto& display : displays) require_stdout(display, "kofi: back again\n");
 }
 
 TEST_CASE("a prompt and a display started before their room wait for it and then work") {
@@ -121,8 +121,8 @@ TEST_CASE("a prompt and a display started before their room wait for it and then
   chat.sync_displays("later", {&display});
   REQUIRE(kofi.write_stdin("finally\n"));
   kofi.close_stdin();
-  CHECK(kofi.wait_exit(chat_timeout) == exit_status::exited(0));
-  CHECK(display.wait_for_stdout("kofi: finally\n", chat_timeout));
+  check_exits_0(kofi);
+  require_stdout(display, "kofi: finally\n");
   check_transcript(display.stdout_text(), {{"kofi", {"finally"}}}, {.from = window.from, .to = std::time(nullptr)});
   INFO("display stderr:\n" << display.stderr_text());
   INFO("prompt stderr:\n" << kofi.stderr_text());

@@ -48,12 +48,12 @@ void run_the_tutorial(const std::string& in, const std::string& out) {
   }
   kofi.close_stdin();
   ban.close_stdin();
-  CHECK(kofi.wait_exit(chat_timeout) == exit_status::exited(0));
-  CHECK(ban.wait_exit(chat_timeout) == exit_status::exited(0));
+  check_exits_0(kofi);
+  check_exits_0(ban);
 
   for (auto& display : displays) {
-    CHECK(display.wait_for_stdout(line_of("kofi", lines) + "\n", chat_timeout));
-    CHECK(display.wait_for_stdout(line_of("ban", lines) + "\n", chat_timeout));
+    require_stdout(display, line_of("kofi", lines) + "\n");
+    require_stdout(display, line_of("ban", lines) + "\n");
   }
   // Anything said twice would have reached the displays before a line said after it.
   chat.sync_displays(affairs, watching);
@@ -107,10 +107,10 @@ TEST_CASE("two rooms at once keep their conversations apart") {
   REQUIRE(merlot.write_stdin("red\ndry\n"));
   brie.close_stdin();
   merlot.close_stdin();
-  CHECK(brie.wait_exit(chat_timeout) == exit_status::exited(0));
-  CHECK(merlot.wait_exit(chat_timeout) == exit_status::exited(0));
-  CHECK(cheese_display.wait_for_stdout("brie: ripe\n", chat_timeout));
-  CHECK(wine_display.wait_for_stdout("merlot: dry\n", chat_timeout));
+  check_exits_0(brie);
+  check_exits_0(merlot);
+  require_stdout(cheese_display, "brie: ripe\n");
+  require_stdout(wine_display, "merlot: dry\n");
   chat.sync_displays("cheese", {&cheese_display});
   chat.sync_displays("wine", {&wine_display});
 
@@ -150,6 +150,17 @@ TEST_CASE("a second room with a running room's name is refused and says where th
   chat.sync_displays(affairs, {&display});
 }
 
+TEST_CASE("the same room with an embedded directory started twice is refused and says where the first one is") {
+  chat_fixture chat(chat_fixture::directory_mode::none);
+  auto first = chat.start_room(affairs, {"--embedded-directory"});
+  const auto second = imchat::test::run_program(chat.argv({"room", affairs, "--embedded-directory"}), {}, chat_timeout);
+  INFO(second);
+  CHECK(second.status == exit_status::exited(1));
+  CHECK(second.stderr_text.find("'" + affairs + "' is already running") != std::string::npos);
+  CHECK(second.stderr_text.find("prompts send to 127.0.0.1:") != std::string::npos);
+  CHECK(still_running(first));
+}
+
 TEST_CASE("a room with an embedded directory serves prompts and displays without a server") {
   chat_fixture chat(chat_fixture::directory_mode::none);
   auto room = chat.start_room(affairs, {"--embedded-directory"});
@@ -160,8 +171,8 @@ TEST_CASE("a room with an embedded directory serves prompts and displays without
   auto kofi = chat.start_prompt(affairs, "kofi");
   REQUIRE(kofi.write_stdin("no server needed\n"));
   kofi.close_stdin();
-  CHECK(kofi.wait_exit(chat_timeout) == exit_status::exited(0));
-  CHECK(display.wait_for_stdout("kofi: no server needed\n", chat_timeout));
+  check_exits_0(kofi);
+  require_stdout(display, "kofi: no server needed\n");
   check_transcript(display.stdout_text(), {{"kofi", {"no server needed"}}},
                    {.from = window.from, .to = std::time(nullptr)});
 }
@@ -194,7 +205,7 @@ TEST_CASE("a prompt reading a pipe delivers every line before exiting 0 at end o
   }
   transcript expected{{"kofi", {"a", "b"}}, {"ban", {"c", "d"}}, {"many", {}}};
   for (int n = 1; n <= 1000; ++n) expected["many"].push_back(std::to_string(n));
-  for (auto& display : displays) CHECK(display.wait_for_stdout("many: 1000\n", chat_timeout));
+  for (auto& display : displays) require_stdout(display, "many: 1000\n");
   chat.sync_displays(affairs, watching);
   for (auto& display : displays)
     check_transcript(display.stdout_text(), expected, {.from = window.from, .to = std::time(nullptr)});

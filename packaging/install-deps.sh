@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Installs every Debian 12 package imchat needs to build, test, fuzz and read its man
-# page. Idempotent and fast when there is nothing to do: packages already installed are
-# checked with dpkg-query, and apt-get (update included) only runs for missing ones.
+# Installs every Debian 12 package imchat needs to build, test, fuzz, package (as a .deb)
+# and read its man page. Idempotent and fast when there is nothing to do: packages already
+# installed are checked with dpkg-query, and apt-get (update included) only runs for
+# missing ones.
 # Needs root to install; uses sudo when run as another user and sudo exists.
 set -euo pipefail
 
@@ -14,6 +15,7 @@ packages=(
   iproute2 tmux                                         # network namespaces; terminal tests
   mandoc man-db                                         # man page lint and display
   systemd                                               # systemd-analyze: unit checks
+  debhelper lintian                                     # the .deb: build-deb.sh, its checks
   python3                                               # test and tooling scripts
 )
 

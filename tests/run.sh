@@ -6,10 +6,12 @@
 # Stages, each run even if an earlier one failed (but not without dependencies):
 #   deps   packaging/install-deps.sh                       skip with IMCHAT_SKIP_DEPS=1
 #   build  RelWithDebInfo build in build/, every test
+#   deb    packaging/build-deb.sh into build/deb/, then the debian-labelled tests on
+#          that .deb (IMCHAT_DEB set)                     skip with IMCHAT_SKIP_DEB=1
 #   asan   ASan+UBSan build in build-asan/, every test    skip with IMCHAT_SKIP_ASAN=1
 #   fuzz   tests/fuzz/run-fuzzer.sh, if it exists, for IMCHAT_FUZZ_SECONDS (default 60;
 #          0 skips it)
-# CTEST_ARGS go to every ctest run: `IMCHAT_SKIP_ASAN=1 bash tests/run.sh -R cli` is a
+# CTEST_ARGS go to every ctest run but the deb stage's: `IMCHAT_SKIP_ASAN=1 bash tests/run.sh -R cli` is a
 # quick local check. IMCHAT_JOBS (default 2) caps build and test parallelism, because
 # the machine is shared. Ends with a summary; exits non-zero if any stage failed.
 set -euo pipefail
@@ -68,6 +70,26 @@ normal_stage() {
   build_and_test build -DCMAKE_BUILD_TYPE=RelWithDebInfo
 }
 
+deb_stage() {
+  # The package build compiles the program once more, with Debian's flags (ccache makes
+  # a rebuild quick); its tests need build/'s test binary, which the build stage made.
+  local output deb
+  output=$(IMCHAT_JOBS=$jobs packaging/build-deb.sh build/deb) || return
+  echo "$output"
+  deb=${output##*$'\n'}  # build-deb.sh prints the .deb's path last
+  lintian "$deb" || return  # the warnings, for the log; the tests fail on errors
+  # Without IMCHAT_DEB these tests report themselves skipped; here, a skip would mean the
+  # package went unchecked, so it fails the stage.
+  local log=build/deb/ctest.log
+  IMCHAT_DEB=$deb ctest --test-dir build -L debian --output-on-failure --no-tests=error \
+    --timeout 300 -j "$jobs" | tee "$log"
+  ((PIPESTATUS[0] == 0)) || return
+  if grep -q -- '\*\*\*Skipped' "$log"; then
+    echo "deb: debian tests were skipped although IMCHAT_DEB=$deb" >&2
+    return 1
+  fi
+}
+
 sanitizer_stage() {
   # Any report fails the run (the build also has -fno-sanitize-recover=all), with a stack
   # trace. The imchat children the black-box tests start inherit these settings.
@@ -96,6 +118,12 @@ else
 fi
 
 run_stage build normal_stage
+
+if [[ ${IMCHAT_SKIP_DEB:-0} == 1 ]]; then
+  skip_stage deb "IMCHAT_SKIP_DEB=1"
+else
+  run_stage deb deb_stage
+fi
 
 if [[ ${IMCHAT_SKIP_ASAN:-0} == 1 ]]; then
   skip_stage asan "IMCHAT_SKIP_ASAN=1"

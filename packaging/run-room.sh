@@ -3,8 +3,8 @@
 # dependencies, builds (RelWithDebInfo, in build/) and runs `imchat room` in the
 # foreground with the directory embedded, so that nothing else needs starting.
 # Arguments go to `imchat room`; without any, the room is called "lobby".
-#   sudo packaging/run-room.sh                      # the room "lobby" on this host
-#   sudo packaging/run-room.sh cheese '*:5555' '*:5556'
+#   packaging/run-room.sh                           # the room "lobby" on this host (as root)
+#   packaging/run-room.sh cheese '*:5555' '*:5556'
 # Then, in two more terminals:  build/imchat display lobby   and   build/imchat prompt lobby NAME
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."

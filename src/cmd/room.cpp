@@ -134,25 +134,28 @@ int room_main(std::span<const std::string> args) {
   //  The business logic: stamp each message with the time it was processed.
   std::uint64_t relayed = 0;
   auto next_status = std::chrono::steady_clock::now() + 10s;
+  const auto relay = [&](const message& in) {
+    ++relayed;
+    const auto prefix = chat::timestamp_prefix(std::time(nullptr));
+    message stamped(prefix.size() + in.size());
+    std::copy_n(reinterpret_cast<const std::byte*>(prefix.data()), prefix.size(), stamped.data().begin());
+    std::copy(in.data().begin(), in.data().end(), stamped.data().begin() + static_cast<std::ptrdiff_t>(prefix.size()));
+    try {
+      api->send(out, stamped);
+    } catch (const std::system_error& e) {
+      spdlog::error("room '{}': message dropped: {}", room, e.what());
+    }
+  };
   while (!stop.requested()) {
     systemd.keep_alive();
     if (systemd.enabled() && std::chrono::steady_clock::now() >= next_status) {
       systemd.notify("STATUS=open: " + std::to_string(relayed) + " messages relayed; " + where);
       next_status += 10s;
     }
-    auto in = api->receive(200ms);
-    if (!in) continue;
-    ++relayed;
-    const auto prefix = chat::timestamp_prefix(std::time(nullptr));
-    message stamped(prefix.size() + in->size());
-    std::copy_n(reinterpret_cast<const std::byte*>(prefix.data()), prefix.size(), stamped.data().begin());
-    std::copy(in->data().begin(), in->data().end(), stamped.data().begin() + static_cast<std::ptrdiff_t>(prefix.size()));
-    try {
-      api->send(out, stamped);
-    } catch (const std::system_error& e) {
-      spdlog::error("room '{}': message dropped: {}", room, e.what());
-    }
+    if (auto in = api->receive(200ms)) relay(*in);
   }
+  //  What the room already accepted still goes out before it closes.
+  while (auto in = api->try_receive()) relay(*in);
   systemd.notify("STOPPING=1");
   spdlog::info("room '{}' closing (signal {})", room, stop.signal_number());
   return exit_ok;

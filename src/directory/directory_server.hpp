@@ -8,6 +8,7 @@
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/steady_timer.hpp>
 
 #include <chrono>
 #include <cstdint>
@@ -53,12 +54,19 @@ class directory_server {
 
  private:
   friend class directory_session;
-  void accept(boost::asio::ip::tcp::acceptor& acceptor);
+  struct listener {
+    boost::asio::ip::tcp::acceptor acceptor;
+    // Paces accepting again after a failure (out of file descriptors, say).
+    boost::asio::steady_timer retry_timer;
+    bool failing = false;  // the failure has been logged; say nothing until it clears
+  };
+
+  void accept(listener& where);
   void on_session_closed(owner_id owner);
 
   boost::asio::io_context& io_;
   server_options options_;
-  std::vector<std::unique_ptr<boost::asio::ip::tcp::acceptor>> acceptors_;
+  std::vector<std::unique_ptr<listener>> listeners_;
   registry registry_;
   owner_id next_owner_ = 1;
   std::map<owner_id, std::shared_ptr<directory_session>> sessions_;

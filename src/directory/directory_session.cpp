@@ -9,6 +9,15 @@
 
 namespace imchat::directory {
 
+namespace {
+// How many bytes of replies may wait for a client to read them before the directory stops
+// reading its requests. A client that sends LIST after LIST and never reads would
+// otherwise have the directory queue replies (each up to the whole directory) without
+// end; paused, it only fills its own socket buffers. One request's reply may still be
+// larger than this: it is sent whole, and the client paused until it has read it.
+constexpr std::size_t max_unread_replies = 1024 * 1024;
+}  // namespace
+
 directory_session::directory_session(directory_server& server, owner_id owner,
                                      std::shared_ptr<net::framed_connection> connection)
     : server_(server), owner_(owner), connection_(std::move(connection)) {}
@@ -18,7 +27,14 @@ void directory_session::start() {
   // the server's stop() really ends it.
   std::weak_ptr<directory_session> weak = shared_from_this();
   connection_->on_frame = [weak](wire::frame&& frame) {
-    if (auto self = weak.lock()) self->on_frame(std::move(frame));
+    auto self = weak.lock();
+    if (!self) return;
+    self->on_frame(std::move(frame));
+    if (self->connection_->outbound_bytes() > max_unread_replies) self->connection_->pause_reading();
+  };
+  connection_->on_sent = [weak] {
+    auto self = weak.lock();
+    if (self && self->connection_->outbound_bytes() <= max_unread_replies) self->connection_->resume_reading();
   };
   connection_->on_closed = [weak, &server = server_, owner = owner_,
                             peer = connection_->peer()](std::error_code reason,

@@ -9,6 +9,8 @@
 #include <boost/asio/write.hpp>
 #include <spdlog/spdlog.h>
 
+#include <utility>
+
 namespace imchat::net {
 
 namespace asio = boost::asio;
@@ -107,7 +109,8 @@ void framed_connection::on_greeting(asio_error read_error) {
 }
 
 void framed_connection::read_some() {
-  if (reading_ || paused_ || closed_ || closing_ || !ready_) return;
+  // Never over frames still waiting in the buffer from the last read.
+  if (reading_ || paused_ || closed_ || closing_ || !ready_ || !unprocessed_.empty()) return;
   reading_ = true;
   socket_.async_read_some(asio::buffer(read_buffer_),
                           [self = shared_from_this()](asio_error ec, std::size_t n) {
@@ -123,8 +126,11 @@ void framed_connection::on_read(asio_error ec, std::size_t n) {
                                                       : std::error_code(ec));
     return;
   }
-  std::span<const std::byte> input(read_buffer_.data(), n);
-  while (!input.empty() && !closed_ && !closing_) {
+  process_input(std::span<const std::byte>(read_buffer_.data(), n));
+}
+
+void framed_connection::process_input(std::span<const std::byte> input) {
+  while (!input.empty() && !closed_ && !closing_ && !paused_) {
     std::error_code decode_error;
     const std::size_t used = decoder_.put(input, decode_error);
     const auto consumed = input.first(used);
@@ -152,6 +158,7 @@ void framed_connection::on_read(asio_error ec, std::size_t n) {
     }
     if (on_frame) on_frame(std::move(frame));
   }
+  unprocessed_ = paused_ ? input : std::span<const std::byte>{};
   if (on_batch_end && !closed_) on_batch_end();
   read_some();
 }
@@ -185,6 +192,7 @@ void framed_connection::on_written(asio_error ec) {
     return;
   }
   flush();
+  if (on_sent) on_sent();
 }
 
 void framed_connection::close_with_error(std::error_code code, std::string_view detail) {
@@ -209,7 +217,16 @@ void framed_connection::pause_reading() { paused_ = true; }
 void framed_connection::resume_reading() {
   if (!paused_) return;
   paused_ = false;
-  read_some();
+  if (unprocessed_.empty()) {
+    read_some();
+    return;
+  }
+  // The frames left over come first. Posted, because the caller may be inside on_frame
+  // or on_sent, and must not be re-entered.
+  asio::post(socket_.get_executor(), [self = shared_from_this()] {
+    if (self->paused_ || self->closed_ || self->closing_ || self->unprocessed_.empty()) return;
+    self->process_input(std::exchange(self->unprocessed_, {}));
+  });
 }
 
 void framed_connection::finish(std::error_code reason, const std::string& detail) {
@@ -226,6 +243,7 @@ void framed_connection::finish(std::error_code reason, const std::string& detail
     self->on_ready = nullptr;
     self->on_frame = nullptr;
     self->on_batch_end = nullptr;
+    self->on_sent = nullptr;
     self->on_closed = nullptr;
   });
 }

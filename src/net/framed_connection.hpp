@@ -34,9 +34,12 @@ class framed_connection : public std::enable_shared_from_this<framed_connection>
   // Called for every frame. ERROR frames are handled here (logged, then closed): they
   // never reach on_frame.
   std::function<void(wire::frame&&)> on_frame;
-  // Called after the frames of one read have all gone to on_frame: the place to hand a
-  // batch on (optional).
+  // Called after the frames of one read have all gone to on_frame (or reading was paused
+  // among them): the place to hand a batch on (optional).
   std::function<void()> on_batch_end;
+  // Called when a write has completed, with outbound_bytes() already less: the place to
+  // resume reading from a peer that was paused for not reading its replies (optional).
+  std::function<void()> on_sent;
   // Called once, when the connection is gone: the reason (a wire::error, an Asio error,
   // or success for a close this side asked for) and, for an ERROR frame received from the
   // peer, its description.
@@ -65,6 +68,8 @@ class framed_connection : public std::enable_shared_from_this<framed_connection>
   void close();
 
   // Flow control: stop and restart reading from the socket (TCP pushes back on the peer).
+  // Paused from inside on_frame, no further frame is handed on until resumed, even if the
+  // same read brought more: they wait, undecoded, in the read buffer.
   void pause_reading();
   void resume_reading();
 
@@ -83,6 +88,7 @@ class framed_connection : public std::enable_shared_from_this<framed_connection>
   void on_greeting(boost::system::error_code ec);
   void read_some();
   void on_read(boost::system::error_code ec, std::size_t n);
+  void process_input(std::span<const std::byte> input);
   void flush();
   void on_written(boost::system::error_code ec);
   void finish(std::error_code reason, const std::string& detail = {});
@@ -94,6 +100,9 @@ class framed_connection : public std::enable_shared_from_this<framed_connection>
   std::string peer_;
   std::array<std::byte, wire::greeting_size> greeting_{};
   std::array<std::byte, 64 * 1024> read_buffer_{};
+  // What a read brought and is not decoded yet because reading was paused: a part of
+  // read_buffer_, which no read overwrites until it has been processed.
+  std::span<const std::byte> unprocessed_;
   wire::bytes pending_;
   wire::bytes in_flight_;
   bool ready_ = false;

@@ -110,7 +110,7 @@ TEST_CASE("a wrong role gets an ERROR bad_role and a close") {
 }
 
 TEST_CASE("a client stalling in the handshake is disconnected after the handshake timeout") {
-  running_directory server({"--handshake-timeout", "0.5"});
+  running_directory server({.extra_args = {"--handshake-timeout", "0.5"}});
   INFO("directory log:\n" << server.log());
   const auto start = std::chrono::steady_clock::now();
   directory_wire_client silent(server.port());
@@ -144,7 +144,7 @@ TEST_CASE("a 4 GiB length prefix after a valid greeting gets frame_too_large at 
 }
 
 TEST_CASE("a frame one byte over --max-frame-size is refused and one at the limit is not") {
-  running_directory server({"--max-frame-size", "1024"});
+  running_directory server({.extra_args = {"--max-frame-size", "1024"}});
   INFO("directory log:\n" << server.log());
   directory_wire_client at_limit(server.port());
   REQUIRE(at_limit.greet());

@@ -80,7 +80,7 @@ TEST_CASE("a locator call made while the directory is down is answered once it s
   // Both are waiting for the directory, not failed.
   CHECK(looked_up.wait_for(200ms) == std::future_status::timeout);
 
-  running_directory server(port, {});
+  running_directory server({.port = port});
   INFO("directory log:\n" << server.log());
   CHECK_NOTHROW(registered.get());
   CHECK_FALSE(looked_up.get().has_value());
@@ -127,7 +127,7 @@ TEST_CASE("after a directory restart a locator registers its names again by itse
   first.reset();
   CHECK(eventually([&] { return !holder.connected(); }));
 
-  running_directory second(port, {});
+  running_directory second({.port = port});
   INFO("new directory's log:\n" << second.log());
   const auto restarted = clock_type::now();
   locator finder(second.address());

@@ -1,10 +1,15 @@
 #include "blackbox/directory/running_directory.hpp"
 
+#include "blackbox/directory/eventually.hpp"
 #include "support/tcp_ports.hpp"
 
 #include <doctest/doctest.h>
 
-#include <optional>
+#include <unistd.h>
+
+#include <atomic>
+#include <fstream>
+#include <sstream>
 #include <thread>
 
 namespace imchat::test {
@@ -12,59 +17,74 @@ namespace {
 
 using namespace std::chrono_literals;
 
-child_process start_server(std::uint16_t port, const std::vector<std::string>& extra_args) {
-  std::vector<std::string> argv{IMCHAT_BINARY, "server", std::to_string(port), "--listen", "127.0.0.1"};
-  argv.insert(argv.end(), extra_args.begin(), extra_args.end());
-  return child_process(std::move(argv));
+std::filesystem::path fresh_log_path() {
+  static std::atomic<int> count{0};
+  return std::filesystem::temp_directory_path() /
+         ("imchat-directory-test-" + std::to_string(::getpid()) + "-" + std::to_string(++count) + ".log");
 }
 
-std::string listening_line(std::uint16_t port) {
-  return "directory listening on 127.0.0.1:" + std::to_string(port);
-}
-
-// Starts the server on the port `next_port` gives and waits until it listens. Someone else
-// may hold the port (a free port is only free when asked for, and a restarted server's
-// port may still be in use for a moment), so a server that cannot listen is tried again.
-template <typename NextPort>
-std::pair<std::uint16_t, child_process> start_listening(NextPort next_port,
-                                                        const std::vector<std::string>& extra_args) {
-  const deadline until(default_timeout);
-  std::string failures;
-  for (;;) {
-    const std::uint16_t port = next_port();
-    auto server = start_server(port, extra_args);
-    if (server.wait_for_stderr(listening_line(port))) return {port, std::move(server)};
-    failures += "port " + std::to_string(port) + ":\n" + server.stderr_text();
-    const bool could_not_listen = server.stderr_text().find("cannot listen") != std::string::npos;
-    if (!could_not_listen || until.expired()) {
-      INFO("imchat server did not start:\n" << failures);
-      FAIL("imchat server did not start");
-    }
-    std::this_thread::sleep_for(50ms);
-  }
+// The server, through a shell that sends its stderr to the log file (replacing what an
+// earlier attempt wrote) and sets the descriptor limit, then becomes the server (exec), so
+// that signals sent to the child reach it.
+child_process start_server(std::uint16_t port, const directory_setup& setup, const std::filesystem::path& log) {
+  std::string script;
+  if (setup.open_file_limit != 0) script += "ulimit -n " + std::to_string(setup.open_file_limit) + " && ";
+  script += "exec \"$0\" \"$@\" 2>\"$IMCHAT_TEST_LOG\"";
+  std::vector<std::string> argv{"/bin/sh", "-c", script, IMCHAT_BINARY, "server", std::to_string(port),
+                                "--listen", "127.0.0.1"};
+  argv.insert(argv.end(), setup.extra_args.begin(), setup.extra_args.end());
+  return child_process(std::move(argv), {{"IMCHAT_TEST_LOG", log.string()}});
 }
 
 }  // namespace
 
-running_directory::running_directory(std::vector<std::string> extra_args)
-    : running_directory(0, std::move(extra_args)) {}
-
-running_directory::running_directory(std::uint16_t port, std::vector<std::string> extra_args)
-    : port_(0), process_([&] {
-        auto [bound, server] = start_listening([port] { return port != 0 ? port : free_tcp_port(); },
-                                               extra_args);
-        port_ = bound;
-        return std::move(server);
+running_directory::running_directory(directory_setup setup)
+    : log_path_(fresh_log_path()),
+      process_([&] {
+        // Someone else may take a free port before the server does, and a restarted
+        // server's port may still be busy for a moment: a server that cannot listen is
+        // tried again, on a new free port unless the port was given.
+        const deadline until(default_timeout);
+        std::string failures;
+        for (;;) {
+          port_ = setup.port != 0 ? setup.port : free_tcp_port();
+          auto server = start_server(port_, setup, log_path_);
+          const auto listening = "directory listening on 127.0.0.1:" + std::to_string(port_);
+          if (eventually([&] {
+                return log().find(listening) != std::string::npos || server.wait_exit(0ms).has_value();
+              }) &&
+              log().find(listening) != std::string::npos)
+            return server;
+          failures += "port " + std::to_string(port_) + ":\n" + log();
+          if (log().find("cannot listen") == std::string::npos || until.expired()) {
+            INFO("imchat server did not start:\n" << failures);
+            FAIL("imchat server did not start");
+          }
+          std::this_thread::sleep_for(50ms);
+        }
       }()) {}
+
+running_directory::~running_directory() {
+  process_.send_signal(SIGKILL);
+  process_.wait_exit();
+  std::error_code ignored;
+  std::filesystem::remove(log_path_, ignored);
+}
 
 std::string running_directory::address() const { return "127.0.0.1:" + std::to_string(port_); }
 
 bool running_directory::running() { return !process_.wait_exit(0ms).has_value(); }
 
-std::string running_directory::log() { return process_.stderr_text(); }
+std::string running_directory::log() const {
+  std::ifstream file(log_path_, std::ios::binary);
+  std::ostringstream text;
+  text << file.rdbuf();
+  return text.str();
+}
 
 bool running_directory::wait_for_log(std::string_view text, std::chrono::milliseconds timeout) {
-  return process_.wait_for_stderr(text, timeout);
+  const auto logged = [&] { return log().find(text) != std::string::npos; };
+  return eventually([&] { return logged() || !running(); }, timeout) && logged();
 }
 
 }  // namespace imchat::test

@@ -41,7 +41,10 @@ class directory_wire_client {
   // Sends the client greeting and takes the server's; false if it did not arrive intact.
   bool greet();
 
-  bool send(std::string_view bytes) { return socket_.send_bytes(bytes); }
+  // False if the server closed the connection, or did not take the bytes in time.
+  bool send(std::string_view bytes, std::chrono::milliseconds timeout = default_timeout) {
+    return socket_.send_bytes(bytes, timeout);
+  }
   template <class Request>
   bool send_request(const Request& request) {
     return send(encoded(request));

@@ -58,24 +58,46 @@ std::string explanation(const std::system_error& e) {
   return text;
 }
 
-// --list: asks the directory at `address` for every name and prints the table.
+// Asks the directory at `address` for every name and prints the table.
 int print_listing(const std::string& address, std::chrono::milliseconds timeout) {
   locator_options options;
   options.timeout = timeout;
-  locator directory(address, options);
+  locator client(address, options);
   std::vector<wire::record> records;
   try {
-    records = directory.list("", timeout);
+    records = client.list("", timeout);
   } catch (const std::system_error& e) {
     if (e.code() == std::errc::timed_out)
-      std::cerr << "imchat server: no answer within " << fmt::format("{:g}", std::chrono::duration<double>(timeout).count())
-                << " s: " << explanation(e) << "\n";
+      std::cerr << "imchat server: no answer within "
+                << fmt::format("{:g}", std::chrono::duration<double>(timeout).count()) << " s: " << explanation(e)
+                << "\n";
     else
       std::cerr << "imchat server: cannot list the names: " << e.what() << "\n";
     return exit_failure;
   }
   std::cout << directory::format_listing(records) << std::flush;
   return exit_ok;
+}
+
+bool given(const po::variables_map& vm, const char* option) {
+  return vm.count(option) && !vm[option].defaulted();
+}
+
+// imchat server --list [PORT]: a client of a running directory, not a directory.
+int list_main(const cli_spec& spec, const po::variables_map& vm, std::optional<std::uint16_t> port) {
+  for (const char* serving_option : {"listen", "max-connections", "handshake-timeout", "max-frame-size"})
+    if (given(vm, serving_option))
+      return usage_error(spec, "--" + std::string(serving_option) + " does not go with --list");
+  if (port && vm.count("directory"))
+    return usage_error(spec, "give the directory either as PORT or with --directory, not both");
+  const double timeout = vm["timeout"].as<double>();
+  if (!(timeout > 0) || timeout > 86400)
+    return usage_error(spec, "--timeout must be more than 0 and at most 86400 seconds");
+  const auto address = port ? "localhost:" + std::to_string(*port) : directory_address(vm);
+  std::string host, why;
+  std::uint16_t directory_port = 0;
+  if (!parse_directory_address(address, host, directory_port, why)) return usage_error(spec, why);
+  return print_listing(address, std::chrono::milliseconds(static_cast<long>(std::ceil(timeout * 1000))));
 }
 
 }  // namespace
@@ -109,34 +131,18 @@ int server_main(std::span<const std::string> args) {
   po::variables_map vm;
   if (auto status = parse_command_line(spec, args, vm)) return *status;
 
-  std::uint16_t port = directory::default_port;
+  std::optional<std::uint16_t> given_port;
   if (vm.count("port")) {
     const unsigned value = vm["port"].as<unsigned>();
     if (value == 0 || value > 65535) return usage_error(spec, "PORT must be 1-65535");
-    port = static_cast<std::uint16_t>(value);
+    given_port = static_cast<std::uint16_t>(value);
   }
+  if (vm.count("list")) return list_main(spec, vm, given_port);
+  for (const char* client_option : {"directory", "timeout"})
+    if (given(vm, client_option))
+      return usage_error(spec, "--" + std::string(client_option) + " only goes with --list");
+  const std::uint16_t port = given_port.value_or(directory::default_port);
 
-  const bool listing = vm.count("list") > 0;
-  const auto given = [&](const char* option) { return vm.count(option) && !vm[option].defaulted(); };
-  if (!listing) {
-    for (const char* client_option : {"directory", "timeout"})
-      if (given(client_option))
-        return usage_error(spec, "--" + std::string(client_option) + " only goes with --list");
-  } else {
-    for (const char* serving_option : {"listen", "max-connections", "handshake-timeout", "max-frame-size"})
-      if (given(serving_option))
-        return usage_error(spec, "--" + std::string(serving_option) + " does not go with --list");
-    if (vm.count("port") && vm.count("directory"))
-      return usage_error(spec, "give the directory either as PORT or with --directory, not both");
-    const double timeout = vm["timeout"].as<double>();
-    if (!(timeout > 0) || timeout > 86400)
-      return usage_error(spec, "--timeout must be more than 0 and at most 86400 seconds");
-    const auto address = vm.count("port") ? "localhost:" + std::to_string(port) : directory_address(vm);
-    std::string host, why;
-    std::uint16_t directory_port = 0;
-    if (!parse_directory_address(address, host, directory_port, why)) return usage_error(spec, why);
-    return print_listing(address, std::chrono::milliseconds(static_cast<long>(std::ceil(timeout * 1000))));
-  }
   const double handshake = vm["handshake-timeout"].as<double>();
   if (!(handshake > 0)) return usage_error(spec, "--handshake-timeout must be positive");
   if (vm["max-frame-size"].as<std::uint32_t>() < 1024)

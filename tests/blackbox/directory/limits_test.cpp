@@ -38,6 +38,15 @@ bool answered(directory_wire_client& client) {
 // Whether a new client is greeted and answered.
 bool served(directory_wire_client& client) { return client.greet() && answered(client); }
 
+// The sanitizers' own checks need file descriptors: UBSan's check of a virtual call opens
+// a pipe to see whether memory is readable, and without one reports the call as invalid.
+// A server run out of descriptors on purpose cannot be checked that way.
+#if defined(__SANITIZE_ADDRESS__)
+constexpr bool sanitized_build = true;
+#else
+constexpr bool sanitized_build = false;
+#endif
+
 }  // namespace
 
 TEST_SUITE("directory") {
@@ -102,7 +111,8 @@ TEST_CASE("a connection holding 1024 names gets limit_exceeded for one more and 
   imchat::test::check_still_serving(server);
 }
 
-TEST_CASE("out of file descriptors the directory pauses accepting and then serves again") {
+TEST_CASE("out of file descriptors the directory pauses accepting and then serves again" *
+          doctest::skip(sanitized_build)) {
   // Few descriptors, so that some clients beyond a dozen make accept() fail with EMFILE.
   running_directory server({.open_file_limit = 20});
   INFO("directory log:\n" << server.log());

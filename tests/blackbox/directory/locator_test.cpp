@@ -6,6 +6,7 @@
 #include "blackbox/directory/eventually.hpp"
 #include "blackbox/directory/running_directory.hpp"
 #include "blackbox/directory/still_serving.hpp"
+#include "blackbox/directory/thrown_error.hpp"
 #include "blackbox/directory/wire_client.hpp"
 #include "directory/locator.hpp"
 #include "support/error_code_printing.hpp"
@@ -26,6 +27,7 @@ using imchat::locator;
 using imchat::test::eventually;
 using imchat::test::exit_status;
 using imchat::test::running_directory;
+using imchat::test::thrown_error;
 using imchat::wire::object_kind;
 
 namespace {
@@ -33,17 +35,6 @@ namespace {
 using clock_type = std::chrono::steady_clock;
 
 bool contains(std::string_view text, std::string_view part) { return text.find(part) != std::string_view::npos; }
-
-// The error a call throws, or a default error_code (which fails the checks) if it did not.
-template <typename Call>
-std::system_error error_from(Call call) {
-  try {
-    call();
-  } catch (const std::system_error& e) {
-    return e;
-  }
-  return std::system_error(std::error_code{}, "did not throw");
-}
 
 }  // namespace
 
@@ -55,7 +46,7 @@ TEST_CASE("a locator call while the directory is down times out with a clear tim
   locator client(address);
 
   const auto start = clock_type::now();
-  const auto lookup_error = error_from([&] { client.lookup("Q_cheese", 300ms); });
+  const auto lookup_error = thrown_error([&] { client.lookup("Q_cheese", 300ms); });
   const auto waited = clock_type::now() - start;
   INFO("message: " << lookup_error.what());
   CHECK(lookup_error.code() == std::errc::timed_out);
@@ -64,8 +55,8 @@ TEST_CASE("a locator call while the directory is down times out with a clear tim
   CHECK(waited >= 300ms);                           // it did wait
   CHECK(waited < 3s);                               // but no longer than it was told
 
-  CHECK(error_from([&] { client.list("", 100ms); }).code() == std::errc::timed_out);
-  CHECK(error_from([&] { client.register_object(object_kind::queue, "Q_x", {"127.0.0.1:1"}, 100ms); }).code() ==
+  CHECK(thrown_error([&] { client.list("", 100ms); }).code() == std::errc::timed_out);
+  CHECK(thrown_error([&] { client.register_object(object_kind::queue, "Q_x", {"127.0.0.1:1"}, 100ms); }).code() ==
         std::errc::timed_out);
   CHECK_FALSE(client.connected());
 }
@@ -107,7 +98,7 @@ TEST_CASE("a locator call to a directory that does not answer says so when it ti
   REQUIRE(client.wait_connected(5s));
 
   const auto start = clock_type::now();
-  const auto silence = error_from([&] { client.lookup("Q_cheese", 300ms); });
+  const auto silence = thrown_error([&] { client.lookup("Q_cheese", 300ms); });
   INFO("message: " << silence.what());
   CHECK(silence.code() == std::errc::timed_out);
   CHECK(contains(silence.what(), "did not answer in time"));
@@ -144,7 +135,7 @@ TEST_CASE("after a directory restart a locator registers its names again by itse
 
   // The holder still owns them: it can free them, and nobody else can take them meanwhile.
   locator rival(second.address());
-  CHECK(error_from([&] { rival.register_object(object_kind::queue, "Q_phoenix", {"127.0.0.1:1"}); }).code() ==
+  CHECK(thrown_error([&] { rival.register_object(object_kind::queue, "Q_phoenix", {"127.0.0.1:1"}); }).code() ==
         imchat::wire::error::name_in_use);
   holder.unregister_object("Q_phoenix");
   CHECK_FALSE(finder.lookup("Q_phoenix").has_value());

@@ -5,6 +5,7 @@
 #include "blackbox/directory/eventually.hpp"
 #include "blackbox/directory/running_directory.hpp"
 #include "blackbox/directory/still_serving.hpp"
+#include "blackbox/directory/thrown_error.hpp"
 #include "directory/locator.hpp"
 #include "support/error_code_printing.hpp"
 #include "wire/error.hpp"
@@ -18,6 +19,7 @@ using imchat::locator;
 using imchat::test::eventually;
 using imchat::test::exit_status;
 using imchat::test::running_directory;
+using imchat::test::thrown_error;
 using imchat::wire::object_kind;
 using imchat::wire::record;
 
@@ -27,17 +29,6 @@ std::vector<std::string> names_of(const std::vector<record>& records) {
   std::vector<std::string> names;
   for (const auto& rec : records) names.push_back(rec.name);
   return names;
-}
-
-// The error a call throws, or a default error_code (which fails the checks) if it did not.
-template <typename Call>
-std::system_error error_from(Call call) {
-  try {
-    call();
-  } catch (const std::system_error& e) {
-    return e;
-  }
-  return std::system_error(std::error_code{}, "did not throw");
 }
 
 bool contains(std::string_view text, std::string_view part) { return text.find(part) != std::string_view::npos; }
@@ -106,7 +97,7 @@ TEST_CASE("unregister frees a name at once and only its holder can free it") {
   locator other(server.address());
   holder.register_object(object_kind::queue, "Q_x", {"127.0.0.1:1"});
 
-  const auto refused = error_from([&] { other.unregister_object("Q_x"); });
+  const auto refused = thrown_error([&] { other.unregister_object("Q_x"); });
   CHECK(refused.code() == imchat::wire::error::not_found);
   CHECK(other.lookup("Q_x").has_value());
 
@@ -114,7 +105,7 @@ TEST_CASE("unregister frees a name at once and only its holder can free it") {
   CHECK_FALSE(other.lookup("Q_x").has_value());
   CHECK(other.list("Q_").empty());
   CHECK(server.wait_for_log("unregistered 'Q_x'"));
-  CHECK(error_from([&] { holder.unregister_object("Q_x"); }).code() == imchat::wire::error::not_found);
+  CHECK(thrown_error([&] { holder.unregister_object("Q_x"); }).code() == imchat::wire::error::not_found);
 
   // Free for anyone now.
   other.register_object(object_kind::queue, "Q_x", {"127.0.0.1:2"});
@@ -141,7 +132,7 @@ TEST_CASE("a second registrant of a name gets name_in_use naming who holds it") 
   const auto held = latecomer.lookup("Q_cheese");
   REQUIRE(held.has_value());
 
-  const auto refused = error_from([&] {
+  const auto refused = thrown_error([&] {
     latecomer.register_object(object_kind::queue, "Q_cheese", {"127.0.0.1:50000"});
   });
   INFO("message: " << refused.what());
@@ -158,7 +149,7 @@ TEST_CASE("a second registrant of a name gets name_in_use naming who holds it") 
     try {
       latecomer.register_object(object_kind::queue, "Q_cheese", {"127.0.0.1:50000"});
       return true;
-    } catch (const std::system_error& e) {
+    } catch (const std::system_error&) {
       return false;
     }
   }));
@@ -186,7 +177,7 @@ TEST_CASE("invalid names and endpoints are refused and the client can go on") {
   };
   for (const auto& e : examples) {
     CAPTURE(e.why);
-    const auto refused = error_from([&] { client.register_object(object_kind::queue, e.name, e.endpoints); });
+    const auto refused = thrown_error([&] { client.register_object(object_kind::queue, e.name, e.endpoints); });
     INFO("message: " << refused.what());
     CHECK(refused.code() == imchat::wire::error::invalid_name);
     CHECK(contains(refused.what(), e.why));

@@ -10,6 +10,7 @@
 
 #include <boost/asio/ip/v6_only.hpp>
 #include <boost/asio/post.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <spdlog/spdlog.h>
 
 #include <cerrno>
@@ -91,13 +92,18 @@ void object_listener::accept(tcp::acceptor& acceptor) {
                                                                        tcp::socket socket) {
     if (ec == asio::error::operation_aborted || !acceptor.is_open()) return;
     if (ec) {
-      spdlog::warn("'{}': accept failed: {}", self->name_, ec.message());
-    } else {
-      // The socket already belongs to its worker's io_context: start it there.
-      asio::post(worker, [self, &worker, socket = std::move(socket)]() mutable {
-        self->on_connection(std::move(socket), worker);
+      // Out of file descriptors, say: retrying at once would spin and flood the log.
+      spdlog::warn("'{}': accept failed: {}; retrying in 100 ms", self->name_, ec.message());
+      auto pause = std::make_shared<asio::steady_timer>(self->listening_, std::chrono::milliseconds(100));
+      pause->async_wait([self, pause, &acceptor](boost::system::error_code) {
+        if (acceptor.is_open()) self->accept(acceptor);
       });
+      return;
     }
+    // The socket already belongs to its worker's io_context: start it there.
+    asio::post(worker, [self, &worker, socket = std::move(socket)]() mutable {
+      self->on_connection(std::move(socket), worker);
+    });
     self->accept(acceptor);
   });
 }

@@ -7,7 +7,7 @@
 
 #include <doctest/doctest.h>
 
-#include <regex>
+#include "support/regex.hpp"
 #include <set>
 #include <sstream>
 

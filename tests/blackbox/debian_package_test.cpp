@@ -20,7 +20,7 @@
 #include <fstream>
 #include <iostream>
 #include <optional>
-#include <regex>
+#include "support/regex.hpp"
 #include <set>
 #include <sstream>
 #include <unistd.h>

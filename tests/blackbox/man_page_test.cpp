@@ -6,7 +6,7 @@
 #include <doctest/doctest.h>
 
 #include <fstream>
-#include <regex>
+#include "support/regex.hpp"
 #include <set>
 #include <sstream>
 

@@ -12,7 +12,7 @@
 #include <doctest/doctest.h>
 
 #include <csignal>
-#include <regex>
+#include "support/regex.hpp"
 #include <unistd.h>
 
 using namespace std::chrono_literals;

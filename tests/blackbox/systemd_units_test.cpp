@@ -12,7 +12,7 @@
 #include <csignal>
 #include <filesystem>
 #include <fstream>
-#include <regex>
+#include "support/regex.hpp"
 #include <sstream>
 #include <unistd.h>
 

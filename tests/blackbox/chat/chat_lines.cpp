@@ -4,12 +4,7 @@
 
 #include <array>
 #include <cstdint>
-// GCC 12 with the sanitizers warns of "maybe uninitialized" std::function members inside
-// <regex>'s own automaton (a false positive, and warnings are errors).
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
-#include <regex>
-#pragma GCC diagnostic pop
+#include "support/regex.hpp"
 
 namespace imchat::test::chat {
 

@@ -5,7 +5,7 @@
 #include <doctest/doctest.h>
 
 #include <cstdlib>
-#include <regex>
+#include "support/regex.hpp"
 
 TEST_SUITE("chat") {
   TEST_CASE("the prefix is ctime with its newline turned into a space") {

@@ -1,7 +1,9 @@
 // imchat display: the tutorial's display. A local queue bound to the room's global
 // exchange E_<room>; every message the room publishes is printed on its own line, and a
-// gap notice (the connection to the room broke) as "Problems connecting to the chatroom...".
+// gap notice (messages were lost while the connection to the room was broken) as
+// "Problems connecting to the chatroom...", with how many when that is known.
 
+#include "chat/gap_line.hpp"
 #include "chat/room_name.hpp"
 #include "chat/stop_signal.hpp"
 #include "chat/terminal_text.hpp"
@@ -23,6 +25,9 @@ int display_main(std::span<const std::string> args) {
                 "Print every message the chatroom ROOM publishes, one per line. Control\n"
                 "characters are shown escaped, so messages can never drive the terminal.\n"
                 "Waits for the room if it is not running yet.");
+  spec.options.add_options()
+      ("history", po::value<std::uint32_t>()->default_value(0)->value_name("N"),
+       "first show the last N messages the room keeps");
   spec.arguments.add_options()
       ("room", po::value<std::string>()->required(), "the room to watch");
   spec.positionals.add("room", 1);
@@ -49,7 +54,7 @@ int display_main(std::span<const std::string> args) {
   api->create_queue("Q");
   if (!chat::wait_for_name(locator, chat::exchange_name(room), "the room '" + room + "'", waiting))
     return stop.requested() ? exit_ok : exit_failure;
-  api->bind(chat::exchange_name(room), "Q", io.get(), io.get());
+  api->bind(chat::exchange_name(room), "Q", io.get(), io.get(), {.history = vm["history"].as<std::uint32_t>()});
 
   //  The business logic: print each message; on a terminal at once, into a pipe or a
   //  file at least every 100 ms.
@@ -62,7 +67,7 @@ int display_main(std::span<const std::string> args) {
   while (!stop.requested()) {
     auto m = api->receive(100ms);
     if (m && m->type() == message_type::gap)
-      std::fputs("Problems connecting to the chatroom...\n", stdout);
+      std::fputs(chat::gap_line(m->lost()).c_str(), stdout);
     else if (m)
       std::fputs((chat::terminal_safe(m->text()) + "\n").c_str(), stdout);
     if (terminal || !m || std::chrono::steady_clock::now() - last_flush >= 100ms) flush();

@@ -60,11 +60,15 @@ class line_reader {
 int prompt_main(std::span<const std::string> args) {
   cli_spec spec("prompt", "[OPTIONS] ROOM USER",
                 "Send each line of standard input to the chatroom ROOM as \"USER: line\".\n"
-                "Waits for the room if it is not running yet; at end of input, delivers\n"
-                "every line read, then exits.");
+                "Waits for the room if it is not running yet. Every line reaches the room\n"
+                "exactly once, even across reconnections: lines are kept until the room\n"
+                "acknowledges them and sent again after a reconnection. At end of input,\n"
+                "waits until the room has acknowledged every line, then exits.");
   spec.options.add_options()
       ("linger", po::value<double>()->default_value(10.0)->value_name("SECONDS"),
-       "at end of input, how long to wait for the lines to be sent");
+       "at end of input, how long to wait for the room to acknowledge every line")
+      ("buffer", po::value<std::size_t>()->default_value(100'000)->value_name("LINES"),
+       "lines kept unacknowledged; beyond that, reading pauses until the room catches up");
   spec.arguments.add_options()
       ("room", po::value<std::string>()->required(), "the room to talk in")
       ("user", po::value<std::string>()->required(), "the name shown before each line");
@@ -80,6 +84,8 @@ int prompt_main(std::span<const std::string> args) {
   if (auto problem = chat::room_name_problem(room)) return usage_error(spec, *problem);
   if (user.empty() || user.find_first_of("\n\r") != std::string::npos)
     return usage_error(spec, "USER must be a non-empty name on one line");
+  if (vm["buffer"].as<std::size_t>() < 1) return usage_error(spec, "--buffer must be at least 1");
+  if (!(vm["linger"].as<double>() >= 0)) return usage_error(spec, "--linger must be a number of seconds, 0 or more");
 
   chat::stop_signal stop;
   const auto waiting = wait_policy_from(vm, stop);
@@ -88,7 +94,9 @@ int prompt_main(std::span<const std::string> args) {
   dispatcher dispatcher(2);
   locator locator(directory_address(vm));
   auto io = io_thread::create(dispatcher);
-  auto api = api_thread::create(dispatcher, &locator);
+  kernel_options kernel;
+  kernel.send_window.max_messages = vm["buffer"].as<std::size_t>();
+  auto api = api_thread::create(dispatcher, &locator, kernel);
 
   //  The wiring: a local exchange bound to the room's global queue.
   const auto eid = api->create_exchange("E");
@@ -100,12 +108,20 @@ int prompt_main(std::span<const std::string> args) {
   line_reader lines;
   while (auto line = lines.next(stop)) {
     if (!line->empty() && line->back() == '\r') line->pop_back();
-    api->send(eid, message(user + ": " + *line));
+    //  Waits while --buffer lines are unacknowledged, but not past a stop request.
+    const message m(user + ": " + *line);
+    bool sent = false;
+    while (!(sent = api->send(eid, m, 200ms)) && !stop.requested()) {
+    }
+    if (!sent) break;
   }
 
   const auto linger = std::chrono::milliseconds(static_cast<long>(vm["linger"].as<double>() * 1000));
   if (!api->flush(linger)) {
-    std::cerr << "imchat prompt: could not send every line to the room within the linger time\n";
+    const auto left = api->unacknowledged();
+    std::cerr << "imchat prompt: " << left << (left == 1 ? " line was" : " lines were")
+              << " not acknowledged by the room within the linger time (" << vm["linger"].as<double>()
+              << " s)\n";
     return exit_failure;
   }
   return exit_ok;

@@ -6,6 +6,7 @@
 #include "chat/stop_signal.hpp"
 #include "chat/timestamp.hpp"
 #include "chat/waiting.hpp"
+#include "cmd/byte_size.hpp"
 #include "cmd/cli.hpp"
 #include "cmd/command.hpp"
 #include "directory/directory_thread.hpp"
@@ -50,7 +51,13 @@ int room_main(std::span<const std::string> args) {
   spec.options.add_options()
       ("io-threads", po::value<unsigned>()->default_value(1)->value_name("N"), "I/O threads (1-64)")
       ("embedded-directory", "serve the directory too, on the directory address's port, so that one "
-                             "box needs no separate 'imchat server'");
+                             "box needs no separate 'imchat server'")
+      ("history-size", po::value<std::size_t>()->default_value(10'000)->value_name("N"),
+       "messages kept for displays that reconnect or ask for history (0: none)")
+      ("history-bytes", po::value<byte_size>()->default_value(byte_size{16 << 20})->value_name("BYTES"),
+       "at most this much kept (K, M, G suffixes)")
+      ("max-backlog", po::value<byte_size>()->default_value(byte_size{4 << 20})->value_name("BYTES"),
+       "output waiting for one display before it is disconnected as too slow");
   spec.arguments.add_options()
       ("name", po::value<std::string>()->required(), "the room's name")
       ("in", po::value<std::string>()->default_value("127.0.0.1"), "interface spec for the room's queue")
@@ -96,7 +103,11 @@ int room_main(std::span<const std::string> args) {
   std::vector<io_thread*> workers;
   for (unsigned i = 0; i < io_threads; ++i) workers.push_back(threads.emplace_back(io_thread::create(dispatcher)).get());
   auto& listener = *workers.front();
-  auto api = api_thread::create(dispatcher, &locator);
+  kernel_options kernel;
+  kernel.history = {.max_messages = vm["history-size"].as<std::size_t>(),
+                    .max_bytes = vm["history-bytes"].as<byte_size>().bytes};
+  kernel.max_subscriber_backlog = vm["max-backlog"].as<byte_size>().bytes;
+  auto api = api_thread::create(dispatcher, &locator, kernel);
 
   if (!chat::wait_for_directory(locator, waiting)) return stop.requested() ? exit_ok : exit_failure;
 

@@ -3,7 +3,8 @@
 #include "directory/locator.hpp"
 #include "directory/registry.hpp"
 #include "kernel/object_listener.hpp"
-#include "kernel/remote_binding.hpp"
+#include "kernel/publishing_binding.hpp"
+#include "kernel/subscribing_binding.hpp"
 #include "net/interface_spec.hpp"
 #include "wire/error.hpp"
 
@@ -88,7 +89,7 @@ exchange_id api_thread::create_exchange(std::string_view name, scope visibility,
                                         io_thread& listener, const std::vector<io_thread*>& workers) {
   if (visibility != scope::global) return create_exchange(name, visibility);
   check_name(name, visibility);
-  auto created = std::make_shared<exchange>(std::string(name), visibility);
+  auto created = std::make_shared<exchange>(std::string(name), visibility, options_.history);
   open_global(name, created, interface, listener, workers);
   exchanges_.push_back(std::move(created));
   return {exchanges_.size() - 1};
@@ -171,7 +172,7 @@ std::optional<api_thread::object> api_thread::find_in_process(std::string_view n
 }
 
 void api_thread::bind(std::string_view exchange_name, std::string_view queue_name, io_thread* exchange_thread,
-                      io_thread* queue_thread) {
+                      io_thread* queue_thread, bind_options how) {
   const auto found_exchange = find_in_process(exchange_name);
   const auto found_queue = find_in_process(queue_name);
   if (found_exchange && !std::holds_alternative<std::shared_ptr<exchange>>(*found_exchange))
@@ -200,32 +201,50 @@ void api_thread::bind(std::string_view exchange_name, std::string_view queue_nam
   if (!record)
     throw std::system_error(wire::error::not_found, "bind: no object named '" + remote + "' in this thread, "
                                                     "this process or the directory at " + directory.directory());
-  const binding_options options{.limits = {options_.max_message_size},
-                                .max_pending_messages = options_.max_pending_messages};
+  const binding_options options{.limits = {options_.max_message_size}};
   if (found_exchange) {
     if (record->kind != wire::object_kind::queue) invalid("bind: '" + remote + "' is an exchange, not a queue");
     if (!queue_thread) invalid("bind: reaching the remote queue '" + remote + "' needs an I/O thread");
-    auto pipe = std::get<std::shared_ptr<exchange>>(*found_exchange)->pipe_to(queue_thread->context());
-    auto binding = remote_binding::publish(queue_thread->context(), directory, remote, std::move(pipe), options);
+    auto window = std::make_shared<send_window>(options_.send_window);
+    auto pipe = std::get<std::shared_ptr<exchange>>(*found_exchange)->add_pipe(queue_thread->context(), window);
+    auto binding = std::make_shared<publishing_binding>(queue_thread->context(), directory, remote,
+                                                        std::move(pipe), options);
     binding->start(std::move(*record));
-    bindings_.push_back({std::move(binding), queue_thread});
+    bindings_.push_back({std::move(binding), queue_thread, std::move(window)});
   } else {
     if (record->kind != wire::object_kind::exchange) invalid("bind: '" + remote + "' is a queue, not an exchange");
     if (!exchange_thread) invalid("bind: reaching the remote exchange '" + remote + "' needs an I/O thread");
-    auto binding = remote_binding::subscribe(exchange_thread->context(), directory, remote,
-                                             std::get<std::shared_ptr<queue>>(*found_queue), options);
+    auto binding = std::make_shared<subscribing_binding>(exchange_thread->context(), directory, remote,
+                                                         std::get<std::shared_ptr<queue>>(*found_queue),
+                                                         how.history, options);
     binding->start(std::move(*record));
-    bindings_.push_back({std::move(binding), exchange_thread});
+    bindings_.push_back({std::move(binding), exchange_thread, nullptr});
   }
 }
 
-void api_thread::send(exchange_id id, const message& m) {
+void api_thread::check_sendable(exchange_id id, const message& m) const {
   if (id.index >= exchanges_.size()) invalid("send: no such exchange id");
   if (m.size() > options_.max_message_size)
     throw std::system_error(std::make_error_code(std::errc::message_size),
                             "message of " + std::to_string(m.size()) + " bytes exceeds the maximum of " +
                                 std::to_string(options_.max_message_size));
+}
+
+void api_thread::send(exchange_id id, const message& m) {
+  check_sendable(id, m);
   exchanges_[id.index]->send(m);
+}
+
+bool api_thread::send(exchange_id id, const message& m, std::chrono::milliseconds timeout) {
+  check_sendable(id, m);
+  return exchanges_[id.index]->send(m, std::chrono::steady_clock::now() + timeout);
+}
+
+std::size_t api_thread::unacknowledged() const {
+  std::size_t total = 0;
+  for (const auto& entry : bindings_)
+    if (entry.window) total += entry.window->in_flight();
+  return total;
 }
 
 bool api_thread::flush(std::chrono::milliseconds timeout) {

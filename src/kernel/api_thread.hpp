@@ -19,6 +19,8 @@
 
 #include "kernel/dispatcher.hpp"
 #include "kernel/exchange.hpp"
+#include "kernel/history_ring.hpp"
+#include "kernel/send_window.hpp"
 #include "kernel/io_thread.hpp"
 #include "kernel/message.hpp"
 #include "kernel/queue.hpp"
@@ -48,8 +50,16 @@ struct exchange_id {
 struct kernel_options {
   queue_limits queue{};
   std::uint32_t max_message_size = wire::default_max_body_size;
-  std::size_t max_subscriber_backlog = 8 * 1024 * 1024;  // bytes unsent to one subscriber
-  std::size_t max_pending_messages = 100'000;            // held for an unreachable remote queue
+  std::size_t max_subscriber_backlog = 4 * 1024 * 1024;  // bytes unsent to one subscriber
+  // Sent to one remote queue and not yet acknowledged: a sender waits beyond this.
+  window_limits send_window{};
+  // What each global exchange keeps for subscribers that reconnect.
+  history_limits history{};
+};
+
+struct bind_options {
+  // Binding a remote exchange: how many of its latest messages to receive on joining.
+  std::uint32_t history = 0;
 };
 
 class api_thread {
@@ -79,16 +89,21 @@ class api_thread {
   // then the process's, then the directory. A remote exchange is reached through
   // `exchange_thread`, a remote queue through `queue_thread`.
   void bind(std::string_view exchange_name, std::string_view queue_name,
-            io_thread* exchange_thread = nullptr, io_thread* queue_thread = nullptr);
+            io_thread* exchange_thread = nullptr, io_thread* queue_thread = nullptr, bind_options options = {});
 
   // Sends to an exchange this thread created. Throws std::errc::message_size for a
-  // message larger than the maximum frame size.
+  // message larger than the maximum frame size. Waits while a bound remote queue has a
+  // full send window (it is slow, or unreachable: see kernel_options::send_window).
   void send(exchange_id id, const message& m);
+  // The same, waiting at most `timeout`; false if the message could not be sent then.
+  bool send(exchange_id id, const message& m, std::chrono::milliseconds timeout);
 
-  // Waits until every message sent to a remote queue has been handed to the operating
-  // system (so that a closing program loses nothing it sent), at most `timeout`.
-  // Returns false if some are still waiting then (e.g. the remote queue is unreachable).
+  // Waits until every message sent to a remote queue has been acknowledged by it (so that
+  // a closing program loses nothing it sent), at most `timeout`. Returns false if some
+  // are still unacknowledged then (e.g. the remote queue is unreachable).
   bool flush(std::chrono::milliseconds timeout);
+  // How many messages sent to remote queues they have not acknowledged yet.
+  std::size_t unacknowledged() const;
 
   // The next message from any of this thread's queues (round-robin between them).
   message receive();
@@ -111,6 +126,7 @@ class api_thread {
   struct binding_entry {
     std::shared_ptr<remote_binding> binding;
     io_thread* thread = nullptr;
+    std::shared_ptr<send_window> window;  // a publishing binding's: what is unacknowledged
   };
   using object = std::variant<std::shared_ptr<exchange>, std::shared_ptr<queue>>;
 
@@ -120,6 +136,7 @@ class api_thread {
   std::optional<object> find_in_process(std::string_view name) const;
   std::optional<message> pop_locked();
   locator& require_directory(std::string_view why) const;
+  void check_sendable(exchange_id id, const message& m) const;
 
   dispatcher& dispatcher_;
   locator* directory_;

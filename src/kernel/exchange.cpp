@@ -1,15 +1,34 @@
 #include "kernel/exchange.hpp"
 
+#include "util/random_id.hpp"
+
 namespace imchat {
 
-void exchange::send(const message& m) {
+exchange::exchange(std::string name, imchat::scope scope, history_limits history)
+    : name_(std::move(name)), scope_(scope), incarnation_(random_id()), history_(history) {}
+
+bool exchange::send(const message& original, std::optional<std::chrono::steady_clock::time_point> deadline) {
   std::shared_ptr<const targets> current;
   {
     std::lock_guard lock(mutex_);
     current = targets_;
   }
+  // Room in every send window first: a message goes to every bound queue or to none.
+  const bool windowed = original.type() == message_type::data;
+  for (auto pipe = current->pipes.begin(); windowed && pipe != current->pipes.end(); ++pipe) {
+    auto* window = (*pipe)->window();
+    if (!window || window->acquire(original.size(), deadline)) continue;
+    for (auto taken = current->pipes.begin(); taken != pipe; ++taken)
+      if (auto* given = (*taken)->window()) given->release(1, original.size());
+    return false;
+  }
+  // Numbered before it is delivered anywhere: a subscriber attaching meanwhile reads the
+  // history and then takes the pipe's messages from where the history ended.
+  message m = original;
+  if (m.type() == message_type::data) history_.append(m);
   for (const auto& target : current->queues) target->push_wait(m);
   for (const auto& pipe : current->pipes) pipe->post(m);
+  return true;
 }
 
 void exchange::bind(std::shared_ptr<queue> target) {
@@ -22,9 +41,18 @@ void exchange::bind(std::shared_ptr<queue> target) {
 std::shared_ptr<fanout_pipe> exchange::pipe_to(boost::asio::io_context& io) {
   std::lock_guard lock(mutex_);
   for (const auto& pipe : targets_->pipes)
-    if (&pipe->context() == &io) return pipe;
+    if (&pipe->context() == &io && !pipe->window()) return pipe;
+  return add_pipe_locked(std::make_shared<fanout_pipe>(io));
+}
+
+std::shared_ptr<fanout_pipe> exchange::add_pipe(boost::asio::io_context& io, std::shared_ptr<send_window> window) {
+  std::lock_guard lock(mutex_);
+  return add_pipe_locked(std::make_shared<fanout_pipe>(io, std::move(window)));
+}
+
+std::shared_ptr<fanout_pipe> exchange::add_pipe_locked(std::shared_ptr<fanout_pipe> pipe) {
   auto next = std::make_shared<targets>(*targets_);
-  auto pipe = next->pipes.emplace_back(std::make_shared<fanout_pipe>(io));
+  next->pipes.push_back(pipe);
   targets_ = std::move(next);
   return pipe;
 }

@@ -3,13 +3,20 @@
 // message to every queue bound to it: in-process queues directly, remote ones through a
 // fanout_pipe per I/O thread, which shares the message's bytes instead of copying them.
 // Only the thread that created it sends to it; any thread may bind to it.
+//
+// Every data message it sends gets the next number of its history_ring, which also keeps
+// the latest ones for subscribers that reconnect. Its incarnation, random per exchange
+// object, tells a subscriber whether numbers it saw before still mean anything here.
 
 #include "kernel/fanout_pipe.hpp"
+#include "kernel/history_ring.hpp"
 #include "kernel/message.hpp"
 #include "kernel/queue.hpp"
 #include "kernel/scope.hpp"
 
+#include <chrono>
 #include <memory>
+#include <optional>
 #include <mutex>
 #include <string>
 #include <vector>
@@ -18,23 +25,34 @@ namespace imchat {
 
 class exchange {
  public:
-  exchange(std::string name, imchat::scope scope) : name_(std::move(name)), scope_(scope) {}
+  exchange(std::string name, imchat::scope scope, history_limits history = {.max_messages = 0});
 
   const std::string& name() const noexcept { return name_; }
   imchat::scope scope() const noexcept { return scope_; }
+  std::uint64_t incarnation() const noexcept { return incarnation_; }
+  const history_ring& history() const noexcept { return history_; }
 
   // Delivers to every bound queue, in-process ones first; order per sender is kept.
-  void send(const message& m);
+  // Waits while a remote queue's send window is full, until `deadline` if one is given;
+  // returns false (the message went nowhere) if there was still no room then.
+  bool send(const message& m, std::optional<std::chrono::steady_clock::time_point> deadline = std::nullopt);
 
   // Binds an in-process queue (any thread).
   void bind(std::shared_ptr<queue> target);
 
-  // The pipe to `io` (created on first use): attach sinks to it on that I/O thread.
+  // The pipe to `io` (created on first use), shared by the sinks on that I/O thread that
+  // never hold the sender back (subscribers): attach them to it on that thread.
   std::shared_ptr<fanout_pipe> pipe_to(boost::asio::io_context& io);
+  // A pipe of its own, for a sink with a send window (a publishing binding).
+  std::shared_ptr<fanout_pipe> add_pipe(boost::asio::io_context& io, std::shared_ptr<send_window> window);
 
  private:
+  std::shared_ptr<fanout_pipe> add_pipe_locked(std::shared_ptr<fanout_pipe> pipe);
+
   const std::string name_;
   const imchat::scope scope_;
+  const std::uint64_t incarnation_;
+  history_ring history_;
   struct targets {
     std::vector<std::shared_ptr<queue>> queues;
     std::vector<std::shared_ptr<fanout_pipe>> pipes;

@@ -13,9 +13,10 @@ message::message(std::span<const std::byte> bytes) : message(bytes.size()) {
 
 message::message(std::string_view text) : message(std::as_bytes(std::span(text.data(), text.size()))) {}
 
-message message::gap() {
+message message::gap(std::uint64_t lost) {
   message m;
   m.type_ = message_type::gap;
+  m.number_ = lost;
   return m;
 }
 

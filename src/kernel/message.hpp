@@ -1,7 +1,11 @@
 #pragma once
-// A message: bytes plus a type (data, or a gap notice saying the stream may have lost
-// messages). The bytes live in one reference-counted buffer, so an exchange hands the
-// same buffer to every bound queue and I/O thread instead of copying it per subscriber.
+// A message: bytes plus a type (data, or a gap notice saying the stream lost messages).
+// The bytes live in one reference-counted buffer, so an exchange hands the same buffer
+// to every bound queue and I/O thread instead of copying it per subscriber.
+//
+// A data message that went through an exchange carries the number the exchange gave it
+// (1, 2, 3... per exchange), which is how a subscriber that reconnects resumes where it
+// left off. A gap notice carries how many messages were lost, when that is known.
 
 #include <cstddef>
 #include <cstdint>
@@ -25,7 +29,14 @@ class message {
   explicit message(std::span<const std::byte> bytes);
   explicit message(std::string_view text);
 
-  static message gap();
+  // A gap notice; `lost` is 0 when the number of lost messages is unknown.
+  static message gap(std::uint64_t lost = 0);
+
+  // Data: the exchange's number for this message (0 before it is sent).
+  std::uint64_t sequence() const noexcept { return type_ == message_type::data ? number_ : 0; }
+  void set_sequence(std::uint64_t sequence) noexcept { number_ = sequence; }
+  // Gap notice: how many messages were lost, 0 when unknown.
+  std::uint64_t lost() const noexcept { return type_ == message_type::gap ? number_ : 0; }
 
   message_type type() const noexcept { return type_; }
   std::size_t size() const noexcept { return size_; }
@@ -40,6 +51,7 @@ class message {
  private:
   std::shared_ptr<std::byte[]> buffer_;
   std::size_t size_ = 0;
+  std::uint64_t number_ = 0;  // sequence() or lost(), by type
   message_type type_ = message_type::data;
 };
 

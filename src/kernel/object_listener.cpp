@@ -1,9 +1,10 @@
 #include "kernel/object_listener.hpp"
 
-#include "kernel/queue_feeder.hpp"
+#include "kernel/publisher_session.hpp"
 #include "kernel/subscriber_session.hpp"
 #include "net/framed_connection.hpp"
 #include "net/interface_spec.hpp"
+#include "util/random_id.hpp"
 #include "wire/body_writer.hpp"
 #include "wire/control_frames.hpp"
 #include "wire/error.hpp"
@@ -28,7 +29,8 @@ object_listener::object_listener(asio::io_context& listening, std::vector<asio::
       workers_(std::move(workers)),
       name_(std::move(name)),
       object_(std::move(object)),
-      options_(options) {
+      options_(options),
+      incarnation_(random_id()) {
   if (workers_.empty()) workers_.push_back(&listening_);
 }
 
@@ -123,6 +125,10 @@ std::error_code check_attach(const wire::attach_request& attach, const std::stri
                    : "'" + name + "' is an exchange: it can only be subscribed to";
     return wire::error::bad_field_value;
   }
+  if (is_queue && (attach.stream == 0 || attach.sequence == 0)) {
+    why = "a publisher needs an identity and a first sequence number (both non-zero)";
+    return wire::error::bad_field_value;
+  }
   return {};
 }
 
@@ -163,34 +169,15 @@ void object_listener::on_attach(const std::shared_ptr<net::framed_connection>& c
     connection->close_with_error(ec, why);
     return;
   }
-  connection->send_with([](wire::bytes& out) { wire::append_frame(out, wire::frame_type::attached); });
   if (const auto* into = std::get_if<std::shared_ptr<queue>>(&object_)) {
     spdlog::info("{}: publishing to '{}'", connection->peer(), name_);
-    attach_publisher(connection, *into);
+    std::make_shared<publisher_session>(connection, *into, publishers_, incarnation_)->start(attach);
   } else {
     spdlog::info("{}: subscribed to '{}'", connection->peer(), name_);
-    auto pipe = std::get<std::shared_ptr<exchange>>(object_)->pipe_to(io);
-    std::make_shared<subscriber_session>(connection, std::move(pipe), options_.max_subscriber_backlog)->start();
+    const auto& source = std::get<std::shared_ptr<exchange>>(object_);
+    std::make_shared<subscriber_session>(connection, source, source->pipe_to(io), options_.max_subscriber_backlog)
+        ->start(attach);
   }
-}
-
-void object_listener::attach_publisher(const std::shared_ptr<net::framed_connection>& connection,
-                                       const std::shared_ptr<queue>& into) {
-  auto feeder = std::make_shared<queue_feeder>(into, connection);
-  std::weak_ptr<net::framed_connection> weak = connection;
-  connection->on_frame = [feeder, weak](wire::frame&& frame) {
-    if (frame.type == wire::frame_type::message) return feeder->add(frame);
-    if (frame.type == wire::frame_type::heartbeat) return;
-    if (auto publisher = weak.lock())
-      publisher->close_with_error(wire::error::unexpected_frame,
-                                  "a publisher may not send " + std::string(wire::frame_type_name(frame.type)) +
-                                      " frames");
-  };
-  connection->on_batch_end = [feeder] { feeder->flush(); };
-  connection->on_closed = [peer = connection->peer(), name = name_](std::error_code ec, const std::string& detail) {
-    spdlog::info("{}: stopped publishing to '{}'{}{}", peer, name, ec ? ": " + ec.message() : "",
-                 detail.empty() ? "" : " (" + detail + ")");
-  };
 }
 
 }  // namespace imchat

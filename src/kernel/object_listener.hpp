@@ -1,10 +1,11 @@
 #pragma once
 // Accepts connections for one global object (the tutorial's "I/O thread that listens"),
 // hands each new connection to the next of the object's I/O threads (round-robin), and
-// checks its ATTACH: the right object, the right direction. Then a queue's publisher is
-// fed into the queue, and an exchange's subscriber gets the exchange's messages.
+// checks its ATTACH: the right object, the right direction. Then a queue's publisher
+// becomes a publisher_session, and an exchange's subscriber a subscriber_session.
 
 #include "kernel/exchange.hpp"
+#include "kernel/publisher_registry.hpp"
 #include "kernel/queue.hpp"
 #include "net/framed_connection.hpp"
 #include "wire/frame_decoder.hpp"
@@ -50,8 +51,6 @@ class object_listener : public std::enable_shared_from_this<object_listener> {
   void on_connection(boost::asio::ip::tcp::socket socket, boost::asio::io_context& io);
   void on_attach(const std::shared_ptr<net::framed_connection>& connection, const wire::frame& frame,
                  boost::asio::io_context& io);
-  void attach_publisher(const std::shared_ptr<net::framed_connection>& connection,
-                        const std::shared_ptr<queue>& into);
 
   boost::asio::io_context& listening_;
   std::vector<boost::asio::io_context*> workers_;
@@ -59,6 +58,9 @@ class object_listener : public std::enable_shared_from_this<object_listener> {
   const std::string name_;
   target object_;
   listener_options options_;
+  // A queue's publishers, and its incarnation (which a publisher only logs).
+  std::shared_ptr<publisher_registry> publishers_ = std::make_shared<publisher_registry>();
+  const std::uint64_t incarnation_;
   std::vector<std::unique_ptr<boost::asio::ip::tcp::acceptor>> acceptors_;
   // Connections start on the workers while close() runs on the listening thread.
   std::mutex connections_mutex_;

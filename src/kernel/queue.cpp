@@ -45,11 +45,15 @@ void queue::push_wait(message m) {
   signal_->arrived.notify_all();
 }
 
-void queue::push_gap() {
+void queue::push_gap(std::uint64_t lost) {
   {
     std::lock_guard lock(signal_->mutex);
-    if (!items_.empty() && items_.back().type() == message_type::gap) return;
-    push_locked(message::gap());
+    if (!items_.empty() && items_.back().type() == message_type::gap) {
+      const auto before = items_.back().lost();
+      items_.back() = message::gap(before == 0 || lost == 0 ? 0 : before + lost);
+      return;
+    }
+    push_locked(message::gap(lost));
   }
   signal_->arrived.notify_all();
 }

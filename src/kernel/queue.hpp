@@ -57,8 +57,9 @@ class queue {
   // For in-process senders: waits while the queue is full (see the policy above).
   void push_wait(message m);
 
-  // Queues a gap notice, unless the last queued item already is one.
-  void push_gap();
+  // Queues a gap notice of `lost` messages (0: unknown). A gap right after another one is
+  // the same outage: the two merge into one notice (the counts add up; unknown wins).
+  void push_gap(std::uint64_t lost = 0);
 
   // Owner only, with signal().mutex held: the next message, if any.
   std::optional<message> pop_locked();

@@ -4,17 +4,24 @@
 
 namespace imchat {
 
+queue_feeder::queue_feeder(std::shared_ptr<net::framed_connection> connection, std::shared_ptr<queue> target)
+    : queue_feeder(std::move(connection), [target](std::span<message> batch, std::function<void()> resume) {
+        return target->push_some(batch, std::move(resume));
+      }) {}
+
 void queue_feeder::add(const wire::frame& frame) { batch_.emplace_back(std::span(frame.body)); }
 
 void queue_feeder::flush() {
   if (paused_ || delivered_ == batch_.size()) return;
   std::weak_ptr<queue_feeder> weak = shared_from_this();
   auto executor = connection_->executor();
-  delivered_ += queue_->push_some(std::span(batch_).subspan(delivered_), [weak, executor] {
+  const auto taken = push_(std::span(batch_).subspan(delivered_), [weak, executor] {
     boost::asio::post(executor, [weak] {
       if (auto self = weak.lock()) self->resume();
     });
   });
+  delivered_ += taken;
+  accepted_ += taken;
   if (delivered_ < batch_.size()) {
     paused_ = true;
     connection_->pause_reading();

@@ -6,6 +6,8 @@
 #include "kernel/queue.hpp"
 #include "net/framed_connection.hpp"
 
+#include <cstdint>
+#include <functional>
 #include <memory>
 #include <vector>
 
@@ -13,23 +15,32 @@ namespace imchat {
 
 class queue_feeder : public std::enable_shared_from_this<queue_feeder> {
  public:
-  queue_feeder(std::shared_ptr<queue> target, std::shared_ptr<net::framed_connection> connection)
-      : queue_(std::move(target)), connection_(std::move(connection)) {}
+  // How a batch goes into the queue: queue::push_some's contract (takes what fits, calls
+  // `resume` later when it did not take everything). A publisher's stream wraps it to
+  // check that the stream is still its own.
+  using push_function = std::function<std::size_t(std::span<message> batch, std::function<void()> resume)>;
+
+  queue_feeder(std::shared_ptr<net::framed_connection> connection, push_function push)
+      : connection_(std::move(connection)), push_(std::move(push)) {}
+  // Straight into `target`.
+  queue_feeder(std::shared_ptr<net::framed_connection> connection, std::shared_ptr<queue> target);
 
   // For on_frame: a MESSAGE frame's body becomes a data message.
   void add(const wire::frame& frame);
   // For on_batch_end: hands the batch to the queue.
   void flush();
 
-  queue& target() noexcept { return *queue_; }
+  // How many messages the queue has taken from this connection.
+  std::uint64_t accepted() const noexcept { return accepted_; }
 
  private:
   void resume();
 
-  std::shared_ptr<queue> queue_;
   std::shared_ptr<net::framed_connection> connection_;
+  push_function push_;
   std::vector<message> batch_;
   std::size_t delivered_ = 0;  // how much of batch_ the queue has taken
+  std::uint64_t accepted_ = 0;
   bool paused_ = false;
 };
 

@@ -2,7 +2,6 @@
 
 #include "directory/locator.hpp"
 #include "net/interface_spec.hpp"
-#include "wire/body_writer.hpp"
 #include "wire/error.hpp"
 
 #include <boost/asio/connect.hpp>
@@ -13,24 +12,6 @@ namespace imchat {
 
 namespace asio = boost::asio;
 using asio::ip::tcp;
-
-std::shared_ptr<remote_binding> remote_binding::publish(asio::io_context& io, locator& directory,
-                                                        std::string remote, std::shared_ptr<fanout_pipe> source,
-                                                        binding_options options) {
-  auto binding = std::make_shared<remote_binding>(io, directory, std::move(remote),
-                                                  wire::attach_direction::publish, options);
-  binding->source_ = std::move(source);
-  return binding;
-}
-
-std::shared_ptr<remote_binding> remote_binding::subscribe(asio::io_context& io, locator& directory,
-                                                          std::string remote, std::shared_ptr<queue> into,
-                                                          binding_options options) {
-  auto binding = std::make_shared<remote_binding>(io, directory, std::move(remote),
-                                                  wire::attach_direction::subscribe, options);
-  binding->into_ = std::move(into);
-  return binding;
-}
 
 remote_binding::remote_binding(asio::io_context& io, locator& directory, std::string remote,
                                wire::attach_direction direction, binding_options options)
@@ -44,7 +25,7 @@ remote_binding::remote_binding(asio::io_context& io, locator& directory, std::st
 
 void remote_binding::start(wire::record first) {
   asio::post(io_, [self = shared_from_this(), first = std::move(first)] {
-    if (auto source = self->source_.lock()) source->attach(self);
+    self->on_start();
     self->connect(first);
   });
 }
@@ -53,7 +34,7 @@ void remote_binding::stop() {
   asio::post(io_, [self = shared_from_this()] {
     self->stopping_ = true;
     self->retry_timer_.cancel();
-    if (auto source = self->source_.lock()) source->detach(self.get());
+    self->on_stop();
     if (self->connection_) self->connection_->close();
   });
 }
@@ -102,16 +83,16 @@ void remote_binding::on_connected(tcp::socket socket) {
   connection_->on_ready = [weak] {
     auto self = weak.lock();
     if (!self) return;
-    self->connection_->send_with([&](wire::bytes& out) {
-      wire::encode(out, wire::attach_request{self->direction_, self->remote_});
-    });
+    wire::attach_request request{self->direction_, self->remote_};
+    self->fill_attach(request);
+    self->connection_->send_with([&](wire::bytes& out) { wire::encode(out, request); });
   };
   connection_->on_frame = [weak](wire::frame&& frame) {
     if (auto self = weak.lock()) self->on_frame(std::move(frame));
   };
   connection_->on_batch_end = [weak] {
     auto self = weak.lock();
-    if (self && self->feeder_) self->feeder_->flush();
+    if (self && self->attached_) self->on_batch_end();
   };
   connection_->on_closed = [weak](std::error_code ec, const std::string& detail) {
     if (auto self = weak.lock()) self->on_closed(ec, detail);
@@ -119,45 +100,36 @@ void remote_binding::on_connected(tcp::socket socket) {
   connection_->start();
 }
 
+void remote_binding::refuse(std::error_code ec, const std::string& why) {
+  spdlog::warn("'{}' at {}: {}", remote_, connection_->peer(), why);
+  connection_->close_with_error(ec, why);
+}
+
 void remote_binding::on_frame(wire::frame&& frame) {
-  if (!attached_) {
-    if (frame.type != wire::frame_type::attached) {
-      connection_->close_with_error(wire::error::unexpected_frame, "expected ATTACHED");
-      return;
-    }
-    attached_ = true;
-    backoff_.reset();
-    if (ever_attached_)
-      spdlog::info("reconnected to '{}' at {}", remote_, connection_->peer());
-    else
-      spdlog::debug("bound to '{}' at {}", remote_, connection_->peer());
-    ever_attached_ = true;
-    if (into_) feeder_ = std::make_shared<queue_feeder>(into_, connection_);
-    if (!pending_.empty()) {
-      const std::vector<message> held(pending_.begin(), pending_.end());
-      pending_.clear();
-      write(held);
-    }
-    return;
-  }
   if (frame.type == wire::frame_type::heartbeat) return;
-  if (frame.type == wire::frame_type::message && feeder_) return feeder_->add(frame);
-  connection_->close_with_error(wire::error::unexpected_frame,
-                                "unexpected " + std::string(wire::frame_type_name(frame.type)) + " frame");
+  if (attached_) return on_stream_frame(std::move(frame));
+  wire::attached_reply reply;
+  if (frame.type != wire::frame_type::attached) return refuse(wire::error::unexpected_frame, "expected ATTACHED");
+  if (const auto ec = wire::decode(frame.body, reply)) return refuse(ec, "malformed ATTACHED");
+  if (const auto ec = on_attached(reply)) return refuse(ec, "refused its ATTACHED: " + ec.message());
+  attached_ = true;
+  backoff_.reset();
+  if (ever_attached_)
+    spdlog::info("reconnected to '{}' at {}", remote_, connection_->peer());
+  else
+    spdlog::debug("bound to '{}' at {}", remote_, connection_->peer());
+  ever_attached_ = true;
 }
 
 void remote_binding::on_closed(std::error_code ec, const std::string& detail) {
   const bool was_attached = attached_;
   attached_ = false;
-  feeder_.reset();
+  if (was_attached) on_detached();
   connection_.reset();
   if (stopping_) return;
   std::string why = ec ? ec.message() : "closed";
   if (!detail.empty()) why += " (" + detail + ")";
-  if (was_attached) {
-    spdlog::warn("lost the connection to '{}': {}; reconnecting", remote_, why);
-    if (into_) into_->push_gap();
-  }
+  if (was_attached) spdlog::warn("lost the connection to '{}': {}; reconnecting", remote_, why);
   retry(why);
 }
 
@@ -168,32 +140,6 @@ void remote_binding::retry(const std::string& why) {
   retry_timer_.expires_after(delay);
   retry_timer_.async_wait([self = shared_from_this()](boost::system::error_code ec) {
     if (!ec && !self->stopping_) self->look_up();
-  });
-}
-
-void remote_binding::deliver(std::span<const message> batch) {
-  if (attached_ && connection_ && !connection_->closed()) return write(batch);
-  for (const auto& m : batch) {
-    if (m.type() != message_type::data) continue;
-    if (pending_.size() >= options_.max_pending_messages) {
-      spdlog::warn("'{}' unreachable and {} messages are waiting: dropping the oldest", remote_, pending_.size());
-      pending_.pop_front();
-    }
-    pending_.push_back(m);
-  }
-}
-
-bool remote_binding::drained() const {
-  if (auto source = source_.lock(); source && !source->empty()) return false;
-  if (!pending_.empty()) return false;
-  if (direction_ == wire::attach_direction::subscribe) return true;
-  return attached_ && connection_ && connection_->outbound_bytes() == 0;
-}
-
-void remote_binding::write(std::span<const message> batch) {
-  connection_->send_with([&](wire::bytes& out) {
-    for (const auto& m : batch)
-      if (m.type() == message_type::data) wire::append_frame(out, wire::frame_type::message, m.data());
   });
 }
 

@@ -7,8 +7,22 @@
 
 namespace imchat {
 
-void subscriber_session::start() {
+namespace {
+// How much history goes into the connection at a time while catching up: enough to keep
+// the socket busy, small next to the output limit.
+constexpr std::size_t catch_up_chunk = 256 * 1024;
+}  // namespace
+
+void subscriber_session::start(const wire::attach_request& request) {
+  // On the pipe first, then the history: whatever the history read misses comes through
+  // the pipe, and what comes through twice is recognized by its number.
   if (auto pipe = pipe_.lock()) pipe->attach(shared_from_this());
+  const auto& history = source_->history();
+  next_ = stream_start(source_->incarnation(), request.stream, request.sequence, request.history,
+                       history.oldest(), history.next());
+  connection_->send_with(
+      [&](wire::bytes& out) { wire::encode(out, wire::attached_reply{source_->incarnation(), next_}); });
+
   std::weak_ptr<subscriber_session> weak = shared_from_this();
   connection_->on_frame = [weak](wire::frame&& frame) {
     auto self = weak.lock();
@@ -17,6 +31,10 @@ void subscriber_session::start() {
                                         "a subscriber may not send " +
                                             std::string(wire::frame_type_name(frame.type)) + " frames");
   };
+  connection_->on_sent = [weak] {
+    auto self = weak.lock();
+    if (self && !self->live_ && self->connection_->outbound_bytes() < catch_up_chunk) self->catch_up();
+  };
   connection_->on_closed = [weak](std::error_code ec, const std::string& detail) {
     auto self = weak.lock();
     if (!self) return;
@@ -24,20 +42,46 @@ void subscriber_session::start() {
                  detail.empty() ? "" : " (" + detail + ")");
     if (auto pipe = self->pipe_.lock()) pipe->detach(self.get());
   };
+  catch_up();
+}
+
+void subscriber_session::catch_up() {
+  if (connection_->closed()) return;
+  const auto slice = source_->history().read(next_, catch_up_chunk);
+  if (slice.first > next_) {
+    // Flooded while catching up: the history moved past what this subscriber still needs.
+    // Closing makes it reconnect, and it learns exactly how many it lost.
+    connection_->close_with_error(wire::error::limit_exceeded, "fell behind the history while catching up");
+    return;
+  }
+  next_ += write(slice.messages.begin(), slice.messages.end());
+  live_ = next_ == slice.next;
 }
 
 void subscriber_session::deliver(std::span<const message> batch) {
-  if (connection_->closed()) return;
+  if (!live_ || connection_->closed()) return;  // catch_up() reads these from the history
   if (connection_->outbound_bytes() > max_outbound_bytes_) {
     spdlog::warn("{}: subscriber too slow ({} bytes unsent), disconnecting", connection_->peer(),
                  connection_->outbound_bytes());
     connection_->close_with_error(wire::error::limit_exceeded, "too slow: output limit exceeded");
     return;
   }
+  // Messages numbered before next_ were sent from the history already.
+  auto first = batch.begin();
+  while (first != batch.end() && (first->type() != message_type::data || first->sequence() < next_)) ++first;
+  next_ += write(first, batch.end());
+}
+
+std::size_t subscriber_session::write(auto first, auto last) {
+  std::size_t sent = 0;
   connection_->send_with([&](wire::bytes& out) {
-    for (const auto& m : batch)
-      if (m.type() == message_type::data) wire::append_frame(out, wire::frame_type::message, m.data());
+    for (auto at = first; at != last; ++at) {
+      if (at->type() != message_type::data) continue;
+      wire::append_frame(out, wire::frame_type::message, at->data());
+      ++sent;
+    }
   });
+  return sent;
 }
 
 }  // namespace imchat

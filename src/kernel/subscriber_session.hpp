@@ -1,35 +1,51 @@
 #pragma once
 // A remote queue's subscription to one of our global exchanges (a display bound to the
-// room's E_<room>): a message_sink that writes each batch into the connection as MESSAGE
-// frames. A subscriber that stops reading is cut off once its unsent output passes the
-// limit, so that it can never make the exchange's process grow without bound; it
-// reconnects by itself and is told of the gap.
+// room's E_<room>): a message_sink that writes the exchange's messages into the
+// connection as MESSAGE frames.
+//
+// It starts where the subscriber asked (stream_start(): after the last message it saw,
+// or the latest few on joining), catching up from the exchange's history a chunk at a
+// time as the connection drains, and then goes live on the pipe, taking each message
+// exactly once at the seam. A subscriber that stops reading is cut off once its unsent
+// output passes the limit, so that it can never make the exchange's process grow without
+// bound; it reconnects by itself and resumes from the history.
 
+#include "kernel/exchange.hpp"
 #include "kernel/fanout_pipe.hpp"
 #include "kernel/message_sink.hpp"
 #include "net/framed_connection.hpp"
+#include "wire/control_frames.hpp"
 
 #include <memory>
 
 namespace imchat {
 
-class subscriber_session : public message_sink,
-                           public std::enable_shared_from_this<subscriber_session> {
+class subscriber_session : public message_sink, public std::enable_shared_from_this<subscriber_session> {
  public:
-  subscriber_session(std::shared_ptr<net::framed_connection> connection,
+  subscriber_session(std::shared_ptr<net::framed_connection> connection, std::shared_ptr<exchange> source,
                      std::shared_ptr<fanout_pipe> pipe, std::size_t max_outbound_bytes)
-      : connection_(std::move(connection)), pipe_(pipe), max_outbound_bytes_(max_outbound_bytes) {}
+      : connection_(std::move(connection)),
+        source_(std::move(source)),
+        pipe_(pipe),
+        max_outbound_bytes_(max_outbound_bytes) {}
 
-  // Attaches to the pipe; detaches when the connection closes.
-  void start();
+  // Answers the ATTACH, starts catching up, and detaches when the connection closes.
+  void start(const wire::attach_request& request);
   void deliver(std::span<const message> batch) override;
 
  private:
+  void catch_up();
+  // Sends the data messages in [first, last); returns how many.
+  std::size_t write(auto first, auto last);
+
   std::shared_ptr<net::framed_connection> connection_;
+  std::shared_ptr<exchange> source_;
   // Weak: the pipe holds its sinks, and a strong reference back would be a cycle that
   // outlives the exchange, its I/O thread and the connection's socket.
   std::weak_ptr<fanout_pipe> pipe_;
   std::size_t max_outbound_bytes_;
+  std::uint64_t next_ = 0;  // the number of the next message to send
+  bool live_ = false;       // caught up: the pipe's messages go out as they come
 };
 
 }  // namespace imchat

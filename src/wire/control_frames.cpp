@@ -15,7 +15,22 @@ void encode(bytes& out, const error_frame& f) {
 
 void encode(bytes& out, const attach_request& f) {
   body_writer w(out, frame_type::attach);
-  w.put_u8(static_cast<std::uint8_t>(f.direction)).put_str(f.object).finish();
+  w.put_u8(static_cast<std::uint8_t>(f.direction))
+      .put_str(f.object)
+      .put_u64(f.stream)
+      .put_u64(f.sequence)
+      .put_u32(f.history)
+      .finish();
+}
+
+void encode(bytes& out, const attached_reply& f) {
+  body_writer w(out, frame_type::attached);
+  w.put_u64(f.stream).put_u64(f.sequence).finish();
+}
+
+void encode(bytes& out, const ack_frame& f) {
+  body_writer w(out, frame_type::ack);
+  w.put_u64(f.next).finish();
 }
 
 std::error_code decode(std::span<const std::byte> body, error_frame& f) {
@@ -33,6 +48,22 @@ std::error_code decode(std::span<const std::byte> body, attach_request& f) {
     in.fail(error::bad_field_value);
   f.direction = static_cast<attach_direction>(direction);
   f.object = in.str();
+  f.stream = in.u64();
+  f.sequence = in.u64();
+  f.history = in.u32();
+  return in.finish();
+}
+
+std::error_code decode(std::span<const std::byte> body, attached_reply& f) {
+  body_reader in(body);
+  f.stream = in.u64();
+  f.sequence = in.u64();
+  return in.finish();
+}
+
+std::error_code decode(std::span<const std::byte> body, ack_frame& f) {
+  body_reader in(body);
+  f.next = in.u64();
   return in.finish();
 }
 

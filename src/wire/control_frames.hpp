@@ -1,6 +1,9 @@
 #pragma once
 // Frames outside the directory: ERROR (the last word before a close) and the kernel's
-// ATTACH, by which a peer asks a global object for a publish or subscribe stream.
+// stream control: ATTACH, by which a peer asks a global object for a publish or subscribe
+// stream, ATTACHED, where that stream starts, and ACK, how far a queue has accepted a
+// publisher's messages. MESSAGE frames carry no number of their own: each stream counts
+// them from the sequence number ATTACHED gave (docs/wire-protocol.md §3).
 
 #include "wire/frame.hpp"
 
@@ -22,16 +25,46 @@ enum class attach_direction : std::uint8_t {
   subscribe = 2,  // the peer receives the named exchange's MESSAGE frames
 };
 
+// What `stream` and `sequence` mean depends on the direction:
+// - publish: `stream` is the publisher's identity (random, per binding), `sequence` the
+//   number of the first message it still holds (the oldest not acknowledged);
+// - subscribe: `stream` is the exchange incarnation the peer last saw (0: none),
+//   `sequence` the next message number it wants from it (0: none yet), and `history`
+//   how many of the latest messages it wants on a first attach.
 struct attach_request {
   attach_direction direction = attach_direction::publish;
   std::string object;
+  std::uint64_t stream = 0;
+  std::uint64_t sequence = 0;
+  std::uint32_t history = 0;
   bool operator==(const attach_request&) const = default;
+};
+
+// The object's answer to ATTACH. `stream` is the object's incarnation (random, per
+// process run of the object). `sequence`: for a publisher, the number the queue expects
+// next (everything before it was accepted, so the publisher resends from there); for a
+// subscriber, the number of the first MESSAGE that follows.
+struct attached_reply {
+  std::uint64_t stream = 0;
+  std::uint64_t sequence = 0;
+  bool operator==(const attached_reply&) const = default;
+};
+
+// A queue's cumulative acknowledgement to its publisher: every message numbered below
+// `next` has been accepted.
+struct ack_frame {
+  std::uint64_t next = 0;
+  bool operator==(const ack_frame&) const = default;
 };
 
 void encode(bytes& out, const error_frame& f);
 void encode(bytes& out, const attach_request& f);
+void encode(bytes& out, const attached_reply& f);
+void encode(bytes& out, const ack_frame& f);
 std::error_code decode(std::span<const std::byte> body, error_frame& f);
 std::error_code decode(std::span<const std::byte> body, attach_request& f);
+std::error_code decode(std::span<const std::byte> body, attached_reply& f);
+std::error_code decode(std::span<const std::byte> body, ack_frame& f);
 
 // An ERROR frame for `code`, with `detail` as its message (or the code's own message).
 error_frame make_error_frame(std::error_code code, std::string_view detail = {});

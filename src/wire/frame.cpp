@@ -21,6 +21,7 @@ std::string_view frame_type_name(frame_type type) noexcept {
     case frame_type::attach: return "ATTACH";
     case frame_type::attached: return "ATTACHED";
     case frame_type::message: return "MESSAGE";
+    case frame_type::ack: return "ACK";
   }
   return {};
 }

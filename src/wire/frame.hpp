@@ -27,6 +27,7 @@ enum class frame_type : std::uint8_t {
   attach = 0x20,
   attached = 0x21,
   message = 0x22,
+  ack = 0x23,
 };
 
 bool is_known_frame_type(std::uint8_t type) noexcept;

@@ -64,7 +64,7 @@ inline std::string label(const std::error_code& ec) {
 // §3, written out: the fuzzer checks the decoder against the spec, not against itself.
 inline bool is_spec_frame_type(std::uint8_t type) {
   constexpr std::uint8_t types[] = {0x01, 0x02, 0x10, 0x11, 0x12, 0x13, 0x18,
-                                    0x19, 0x1A, 0x1B, 0x20, 0x21, 0x22};
+                                    0x19, 0x1A, 0x1B, 0x20, 0x21, 0x22, 0x23};
   return std::find(std::begin(types), std::end(types), type) != std::end(types);
 }
 
@@ -153,8 +153,7 @@ inline std::error_code check_body(const wire::frame& got, std::span<const std::b
       return decode_and_reencode<wire::error_frame>(got, whole_frame, !long_message);
     }
     case frame_type::heartbeat:
-    case frame_type::attached:
-      // Empty bodies: no typed decoder, but the same rule as for every body.
+      // An empty body: no typed decoder, but the same rule as for every body.
       return got.body.empty() ? std::error_code{} : wire::error::trailing_bytes;
     case frame_type::message: return {};  // bytes payload: anything goes
     case frame_type::register_name: return decode_and_reencode<wire::register_request>(got, whole_frame);
@@ -166,6 +165,8 @@ inline std::error_code check_body(const wire::frame& got, std::span<const std::b
     case frame_type::record: return decode_and_reencode<wire::record_reply>(got, whole_frame);
     case frame_type::records: return decode_and_reencode<wire::records_reply>(got, whole_frame);
     case frame_type::attach: return decode_and_reencode<wire::attach_request>(got, whole_frame);
+    case frame_type::attached: return decode_and_reencode<wire::attached_reply>(got, whole_frame);
+    case frame_type::ack: return decode_and_reencode<wire::ack_frame>(got, whole_frame);
   }
   throw invariant_violation("the decoder produced a frame of unknown type " +
                             std::to_string(static_cast<unsigned>(got.type)));

@@ -92,12 +92,20 @@ def records_reply(request, last, recs):
     return frame(0x1B, u32(request) + u8(last) + u16(len(recs)) + b"".join(recs))
 
 
-def attach(direction, obj):
-    return frame(0x20, u8(direction) + text(obj))
+def u64(v):
+    return struct.pack(">Q", v)
 
 
-def attached():
-    return frame(0x21)
+def attach(direction, obj, stream=0x1122334455667788, sequence=1, history=0):
+    return frame(0x20, u8(direction) + text(obj) + u64(stream) + u64(sequence) + u32(history))
+
+
+def attached(stream=0x0102030405060708, sequence=1):
+    return frame(0x21, u64(stream) + u64(sequence))
+
+
+def ack(next_sequence):
+    return frame(0x23, u64(next_sequence))
 
 
 def message(payload):
@@ -132,6 +140,7 @@ SEEDS = {
     "valid-attach-publish": seed(greeting(KERNEL_PEER), attach(PUBLISH, "Q_cheese")),
     "valid-attach-subscribe": seed(greeting(KERNEL_PEER), attach(SUBSCRIBE, "R_lobby")),
     "valid-attached": seed(greeting(KERNEL_OBJECT), attached()),
+    "valid-ack": seed(greeting(KERNEL_OBJECT), ack(42)),
     "valid-message": seed(greeting(KERNEL_OBJECT), message(b"alice: hello, room")),
     # Whole conversations, fed in awkward chunk sizes.
     "conversation-directory": seed(
@@ -141,7 +150,7 @@ SEEDS = {
         chunks=(1, 2, 3, 7)),
     "conversation-kernel": seed(
         greeting(KERNEL_OBJECT),
-        attached() + message(b"first") + message(b"") + heartbeat() + message(bytes(range(256))),
+        attached() + message(b"first") + message(b"") + heartbeat() + message(bytes(range(256))) + ack(3),
         chunks=(5, 0)),
     "conversation-byte-by-byte": seed(
         greeting(DIRECTORY_SERVER),
@@ -176,6 +185,9 @@ SEEDS = {
     "body-record-bad-kind": seed(greeting(DIRECTORY_SERVER),
                                  record_reply(1, record(0, "Q_x", [], "o"))),
     "body-attach-bad-direction": seed(greeting(KERNEL_PEER), attach(3, "Q_cheese")),
+    "body-attach-missing-history": seed(greeting(KERNEL_PEER),
+                                        frame(0x20, u8(SUBSCRIBE) + text("R_lobby") + u64(0) + u64(0))),
+    "body-ack-truncated": seed(greeting(KERNEL_OBJECT), frame(0x23, b"\x00\x00\x01")),
     "body-ok-trailing-bytes": seed(greeting(DIRECTORY_SERVER), frame(0x18, u32(1) + b"\x00")),
     "body-heartbeat-with-body": seed(greeting(KERNEL_OBJECT), frame(0x02, b"\x01")),
     "body-error-string-too-long": seed(greeting(DIRECTORY_SERVER), frame(0x01, u16(4) + u16(50) + b"short")),

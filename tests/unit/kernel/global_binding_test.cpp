@@ -1,8 +1,8 @@
 // Global objects between programs: each simulated_process here stands for a separate
 // program (its own dispatcher, locator and I/O thread), so every binding between them is
 // found through the directory and carried over TCP. Covers publishing into a remote
-// queue, subscribing to a remote exchange, gap notices when a connection breaks, and a
-// full queue holding a remote sender back.
+// queue, subscribing to a remote exchange, gap notices when an exchange is replaced, and
+// a full queue holding a remote sender back.
 
 #include "application_thread.hpp"
 #include "message_texts.hpp"
@@ -140,14 +140,17 @@ TEST_CASE("kernel: a broken subscription gives a gap only to a thread that maske
   for (auto* display : {&masked, &unmasked})
     CHECK(display->call([](api_thread& api) { return receive_past_probes(api, 3, 10s); }) == numbered("before", 3));
 
-  // The room's program ends: its connections close under the displays.
+  // The room's program ends: its connections close under the displays. Whether messages
+  // were lost is only known once a display is back in touch with the room.
   room.reset();
-  CHECK(masked.call([](api_thread& api) { return receive_texts(api, 1, 10s); }) ==
-        std::vector<std::string>{"<gap>"});
+  CHECK(masked.call([](api_thread& api) { return receive_texts(api, 1, 500ms); }).empty());
 
-  // It comes back (on another port): the displays find it again by themselves.
+  // It comes back (on another port): the displays find it again by themselves, and the
+  // masked one hears of the gap first, since a new room cannot say what the old one sent.
   room = std::make_unique<simulated_process>(directory.address());
   out = open_room();
+  CHECK(masked.call([](api_thread& api) { return receive_texts(api, 1, 15s); }, 20s) ==
+        std::vector<std::string>{"<gap>"});
   REQUIRE(probe_until_attached(room->app(), out, {&masked, &unmasked}));
   room->app().call([&](api_thread& api) { send_all(api, out, numbered("after", 3)); });
 
@@ -175,10 +178,9 @@ TEST_CASE("kernel: when a thread holding a global exchange ends its subscribers 
   // Only the thread ends; the program and its I/O thread go on, so nothing but the
   // kernel itself can tell the display that the exchange is gone.
   room.end_app(0);
-  CHECK(display.app().call([](api_thread& api) { return receive_texts(api, 1, 10s); }) ==
-        std::vector<std::string>{"<gap>"});
-
   out = open_room(1);
+  CHECK(display.app().call([](api_thread& api) { return receive_texts(api, 1, 15s); }, 20s) ==
+        std::vector<std::string>{"<gap>"});
   REQUIRE(probe_until_attached(room.app(1), out, {&display.app()}));
   room.app(1).call([&](api_thread& api) { send_all(api, out, numbered("next", 3)); });
   CHECK(display.app().call([](api_thread& api) { return receive_past_probes(api, 3, 10s); }) == numbered("next", 3));

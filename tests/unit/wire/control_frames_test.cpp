@@ -19,25 +19,36 @@ using test::concat;
 using test::frame_bytes;
 using test::str_field;
 using test::u16_be;
+using test::u32_be;
+using test::u64_be;
 
 TEST_CASE("ERROR is u16 code then str message, a layout frozen across versions") {
   check_encoding(error_frame{2, "peer speaks 2"},
                  frame_bytes(0x01, concat(u16_be(2), str_field("peer speaks 2"))));
 }
 
-TEST_CASE("ATTACH is u8 direction then str object") {
-  check_encoding(attach_request{attach_direction::publish, "Q_cheese"},
-                 frame_bytes(0x20, concat(bytes_of({1}), str_field("Q_cheese"))));
-  check_encoding(attach_request{attach_direction::subscribe, "R_lobby"},
-                 frame_bytes(0x20, concat(bytes_of({2}), str_field("R_lobby"))));
+TEST_CASE("ATTACH is u8 direction, str object, u64 stream, u64 sequence, u32 history") {
+  check_encoding(attach_request{attach_direction::publish, "Q_cheese", 0x0102030405060708, 9, 0},
+                 frame_bytes(0x20, concat(concat(bytes_of({1}), str_field("Q_cheese")),
+                                          concat(concat(u64_be(0x0102030405060708), u64_be(9)), u32_be(0)))));
+  check_encoding(attach_request{attach_direction::subscribe, "R_lobby", 0, 0, 50},
+                 frame_bytes(0x20, concat(concat(bytes_of({2}), str_field("R_lobby")),
+                                          concat(concat(u64_be(0), u64_be(0)), u32_be(50)))));
+}
+
+TEST_CASE("ATTACHED is u64 stream then u64 sequence; ACK is u64 next") {
+  check_encoding(attached_reply{0xFFFFFFFFFFFFFFFF, 1}, frame_bytes(0x21, concat(u64_be(0xFFFFFFFFFFFFFFFF), u64_be(1))));
+  check_encoding(ack_frame{1234567890123}, frame_bytes(0x23, u64_be(1234567890123)));
+  check_typed_frame(attached_reply{0, 0}, frame_type::attached);
+  check_typed_frame(ack_frame{0}, frame_type::ack);
 }
 
 TEST_CASE("ERROR and ATTACH round-trip and refuse short and overlong bodies") {
   check_typed_frame(error_frame{0, ""}, frame_type::error);
   check_typed_frame(error_frame{0xFFFF, std::string("\0\xff", 2)}, frame_type::error);
   check_typed_frame(error_frame{4, std::string(4096, 'm')}, frame_type::error);
-  check_typed_frame(attach_request{attach_direction::publish, ""}, frame_type::attach);
-  check_typed_frame(attach_request{attach_direction::subscribe, std::string(65535, 'o')},
+  check_typed_frame(attach_request{attach_direction::publish, "", 1, 2, 3}, frame_type::attach);
+  check_typed_frame(attach_request{attach_direction::subscribe, std::string(65535, 'o'), 0, 0, 0},
                     frame_type::attach);
 }
 

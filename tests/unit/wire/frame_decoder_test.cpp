@@ -29,7 +29,7 @@ using test::u32_be;
 // The frame types of docs/wire-protocol.md §3, written out here rather than taken from
 // the codec, so that the decoder is checked against the spec.
 constexpr std::uint8_t spec_frame_types[] = {0x01, 0x02, 0x10, 0x11, 0x12, 0x13, 0x18,
-                                             0x19, 0x1A, 0x1B, 0x20, 0x21, 0x22};
+                                             0x19, 0x1A, 0x1B, 0x20, 0x21, 0x22, 0x23};
 
 bool is_spec_frame_type(unsigned type) {
   return std::find(std::begin(spec_frame_types), std::end(spec_frame_types), type) !=

@@ -15,7 +15,7 @@ const std::map<unsigned, std::string_view> spec_frame_names = {
     {0x01, "ERROR"},  {0x02, "HEARTBEAT"}, {0x10, "REGISTER"}, {0x11, "UNREGISTER"},
     {0x12, "LOOKUP"}, {0x13, "LIST"},      {0x18, "OK"},       {0x19, "FAIL"},
     {0x1A, "RECORD"}, {0x1B, "RECORDS"},   {0x20, "ATTACH"},   {0x21, "ATTACHED"},
-    {0x22, "MESSAGE"},
+    {0x22, "MESSAGE"},  {0x23, "ACK"},
 };
 
 TEST_CASE("exactly the spec's frame types are known, each by its spec name") {

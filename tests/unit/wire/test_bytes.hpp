@@ -32,6 +32,12 @@ inline bytes u32_be(std::uint32_t value) {
           std::byte(value & 0xFF)};
 }
 
+inline bytes u64_be(std::uint64_t value) {
+  bytes out;
+  for (int shift = 56; shift >= 0; shift -= 8) out.push_back(std::byte((value >> shift) & 0xFF));
+  return out;
+}
+
 // A `str` field: u16 byte count, then the bytes.
 inline bytes str_field(std::string_view text) {
   bytes out = u16_be(static_cast<std::uint16_t>(text.size()));

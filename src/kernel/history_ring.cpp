@@ -1,0 +1,55 @@
+#include "kernel/history_ring.hpp"
+
+#include <algorithm>
+
+namespace imchat {
+
+void history_ring::append(message& m) {
+  std::lock_guard lock(mutex_);
+  m.set_sequence(next_++);
+  if (limits_.max_messages == 0) return;
+  kept_.push_back(m);
+  bytes_ += m.size();
+  while (kept_.size() > limits_.max_messages || (bytes_ > limits_.max_bytes && kept_.size() > 1)) {
+    bytes_ -= kept_.front().size();
+    kept_.pop_front();
+  }
+}
+
+history_ring::slice history_ring::read(std::uint64_t from, std::size_t max_bytes) const {
+  std::lock_guard lock(mutex_);
+  const std::uint64_t oldest = next_ - kept_.size();
+  slice out{std::clamp(from, oldest, next_), next_, {}};
+  std::size_t bytes = 0;
+  for (auto at = kept_.begin() + static_cast<std::ptrdiff_t>(out.first - oldest);
+       at != kept_.end() && (out.messages.empty() || bytes + at->size() <= max_bytes); ++at) {
+    bytes += at->size();
+    out.messages.push_back(*at);
+  }
+  return out;
+}
+
+std::uint64_t history_ring::next() const {
+  std::lock_guard lock(mutex_);
+  return next_;
+}
+
+std::uint64_t history_ring::oldest() const {
+  std::lock_guard lock(mutex_);
+  return next_ - kept_.size();
+}
+
+std::uint64_t stream_start(std::uint64_t own_incarnation, std::uint64_t seen_incarnation,
+                           std::uint64_t wanted_next, std::uint32_t history, std::uint64_t oldest,
+                           std::uint64_t next) {
+  std::uint64_t start = next;
+  if (seen_incarnation == own_incarnation && wanted_next != 0)
+    start = wanted_next;
+  else if (seen_incarnation != 0)
+    start = 1;
+  else
+    start = next - std::min<std::uint64_t>(history, next - 1);
+  return std::clamp(start, oldest, next);
+}
+
+}  // namespace imchat

@@ -1,0 +1,61 @@
+#pragma once
+// What a global exchange remembers of what it published: every data message gets the
+// next number (1, 2, 3...), and the latest ones are kept, bounded by count and bytes, so
+// that a subscriber that reconnects (or joins asking for history) can be sent what it
+// missed. The sending thread appends; I/O threads read, so it is locked.
+
+#include "kernel/message.hpp"
+
+#include <cstddef>
+#include <cstdint>
+#include <deque>
+#include <mutex>
+#include <vector>
+
+namespace imchat {
+
+struct history_limits {
+  std::size_t max_messages = 10'000;  // 0 keeps nothing: numbers only
+  std::size_t max_bytes = 8 * 1024 * 1024;
+};
+
+class history_ring {
+ public:
+  explicit history_ring(history_limits limits) : limits_(limits) {}
+
+  // Sending thread: gives `m` the next number and keeps it, forgetting the oldest
+  // messages beyond the limits.
+  void append(message& m);
+
+  struct slice {
+    std::uint64_t first = 0;  // the number of messages[0]; past `from` if older ones are gone
+    std::uint64_t next = 0;   // the number the next appended message will get
+    std::vector<message> messages;
+  };
+  // The kept messages numbered `from` and after, at most about `max_bytes` of them (always
+  // at least one when there is one).
+  slice read(std::uint64_t from, std::size_t max_bytes) const;
+
+  // The number the next appended message will get.
+  std::uint64_t next() const;
+  // The number of the oldest message kept (next() when none is).
+  std::uint64_t oldest() const;
+
+ private:
+  const history_limits limits_;
+  mutable std::mutex mutex_;
+  std::deque<message> kept_;
+  std::size_t bytes_ = 0;
+  std::uint64_t next_ = 1;
+};
+
+// Where a subscriber's stream starts (the number of the first message it is sent), from
+// what it asked for in ATTACH and what the exchange holds: the message after the last it
+// saw, if it saw this incarnation; everything this incarnation published, if it saw an
+// earlier one (the exchange restarted); else the latest `history` messages. Never before
+// the oldest message kept, never past `next`.
+std::uint64_t stream_start(std::uint64_t own_incarnation, std::uint64_t seen_incarnation,
+                           std::uint64_t wanted_next, std::uint32_t history, std::uint64_t oldest,
+                           std::uint64_t next);
+
+}  // namespace imchat

@@ -59,10 +59,11 @@ void subscriber_session::catch_up() {
 }
 
 void subscriber_session::deliver(std::span<const message> batch) {
-  if (!live_ || connection_->closed()) return;  // catch_up() reads these from the history
+  if (!live_ || cut_off_ || connection_->closed()) return;  // catch_up() reads these from the history
   if (connection_->outbound_bytes() > max_outbound_bytes_) {
-    spdlog::warn("{}: subscriber too slow ({} bytes unsent), disconnecting", connection_->peer(),
-                 connection_->outbound_bytes());
+    cut_off_ = true;
+    spdlog::warn("{}: subscriber too slow ({} bytes unsent), disconnecting; it resumes from the history",
+                 connection_->peer(), connection_->outbound_bytes());
     connection_->close_with_error(wire::error::limit_exceeded, "too slow: output limit exceeded");
     return;
   }

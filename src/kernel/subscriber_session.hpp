@@ -46,6 +46,7 @@ class subscriber_session : public message_sink, public std::enable_shared_from_t
   std::size_t max_outbound_bytes_;
   std::uint64_t next_ = 0;  // the number of the next message to send
   bool live_ = false;       // caught up: the pipe's messages go out as they come
+  bool cut_off_ = false;    // too slow: closing
 };
 
 }  // namespace imchat

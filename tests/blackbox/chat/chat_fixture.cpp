@@ -59,23 +59,33 @@ child_process chat_fixture::start_prompt(const std::string& room, const std::str
 }
 
 void chat_fixture::sync_displays(const std::string& room, const std::vector<child_process*>& displays) const {
+  std::vector<output_check> outputs;
+  for (auto* display : displays)
+    outputs.push_back([display](std::string_view text) { return display->wait_for_stdout(text, 100ms); });
+  const auto stderrs = [&] {
+    std::string text;
+    for (auto* display : displays) text += "a display's stderr:\n" + display->stderr_text();
+    return text;
+  };
+  INFO(stderrs());  // doctest evaluates it only if the sync fails
+  sync_outputs(room, outputs);
+}
+
+void chat_fixture::sync_outputs(const std::string& room, const std::vector<output_check>& outputs) const {
   static std::atomic<int> syncs{0};
   const std::string tag = "sync " + std::to_string(++syncs) + " ";
   auto probe = start_prompt(room, "probe");
   const deadline until(chat_timeout);
-  std::vector<bool> seen(displays.size(), false);
+  std::vector<bool> seen(outputs.size(), false);
   for (int n = 1;; ++n) {
     REQUIRE(probe.write_stdin(tag + std::to_string(n) + "\n"));
     bool all = true;
-    for (std::size_t i = 0; i < displays.size(); ++i) {
-      if (!seen[i]) seen[i] = displays[i]->wait_for_stdout("probe: " + tag, 100ms);
+    for (std::size_t i = 0; i < outputs.size(); ++i) {
+      if (!seen[i]) seen[i] = outputs[i]("probe: " + tag);
       all = all && seen[i];
     }
     if (all) break;
     if (until.expired()) {
-      std::string stderrs;
-      for (auto* display : displays) stderrs += "a display's stderr:\n" + display->stderr_text();
-      INFO(stderrs);
       INFO("probe stderr:\n" << probe.stderr_text());
       FAIL("the displays did not all see the probe's lines in time");
     }

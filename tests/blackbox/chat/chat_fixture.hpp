@@ -18,6 +18,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -62,6 +63,10 @@ class chat_fixture {
   // as user "probe" says "sync TAG N" lines until then (REQUIREd within chat_timeout);
   // transcripts leave the user "probe" out.
   void sync_displays(const std::string& room, const std::vector<child_process*>& displays) const;
+  // The same for outputs read some other way (a display writing into a file): each
+  // function waits briefly for `text` in its output and says whether it is there.
+  using output_check = std::function<bool(std::string_view text)>;
+  void sync_outputs(const std::string& room, const std::vector<output_check>& outputs) const;
 
  private:
   std::uint16_t port_ = 0;

@@ -8,6 +8,8 @@
 #include "blackbox/directory/wire_client.hpp"
 #include "wire/error.hpp"
 
+#include "support/sanitizers.hpp"
+
 #include <doctest/doctest.h>
 
 #include <memory>
@@ -41,11 +43,7 @@ bool served(directory_wire_client& client) { return client.greet() && answered(c
 // The sanitizers' own checks need file descriptors: UBSan's check of a virtual call opens
 // a pipe to see whether memory is readable, and without one reports the call as invalid.
 // A server run out of descriptors on purpose cannot be checked that way.
-#if defined(__SANITIZE_ADDRESS__)
-constexpr bool sanitized_build = true;
-#else
-constexpr bool sanitized_build = false;
-#endif
+using imchat::test::sanitized_build;
 
 }  // namespace
 

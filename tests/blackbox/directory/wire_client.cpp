@@ -24,8 +24,8 @@ std::string frame_header(std::uint32_t body_length, std::uint8_t type) {
 
 directory_wire_client::directory_wire_client(std::uint16_t port) : socket_(port) {}
 
-bool directory_wire_client::greet() {
-  return socket_.send_bytes(client_greeting()) && socket_.receive_exactly(8) == server_greeting();
+bool directory_wire_client::greet(wire::role self, wire::role peer) {
+  return socket_.send_bytes(greeting_of(self)) && socket_.receive_exactly(wire::greeting_size) == greeting_of(peer);
 }
 
 std::optional<wire::frame> directory_wire_client::receive_frame(std::chrono::milliseconds timeout) {

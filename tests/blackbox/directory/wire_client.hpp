@@ -12,6 +12,7 @@
 #include "support/raw_tcp_client.hpp"
 #include "wire/control_frames.hpp"
 #include "wire/directory_frames.hpp"
+#include "wire/greeting.hpp"
 
 #include <cstdint>
 #include <optional>
@@ -39,7 +40,8 @@ class directory_wire_client {
   explicit directory_wire_client(std::uint16_t port);
 
   // Sends the client greeting and takes the server's; false if it did not arrive intact.
-  bool greet();
+  // Other roles speak to other servers: (kernel_peer, kernel_object) to a room's objects.
+  bool greet(wire::role self = wire::role::directory_client, wire::role peer = wire::role::directory_server);
 
   // False if the server closed the connection, or did not take the bytes in time.
   bool send(std::string_view bytes, std::chrono::milliseconds timeout = default_timeout) {

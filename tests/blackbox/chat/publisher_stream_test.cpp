@@ -1,0 +1,115 @@
+// A room's queue as a publisher sees it on the wire (docs/wire-protocol.md §3): a raw
+// client attaches to a real room's Q_<room> with a publisher identity, sends MESSAGE
+// frames and reads the ATTACHED and ACK frames, as a prompt that lost its connection
+// would. What the room queued is read back through a real display.
+
+#include "blackbox/chat/chat_fixture.hpp"
+#include "blackbox/directory/wire_client.hpp"
+#include "support/tcp_ports.hpp"
+#include "wire/body_writer.hpp"
+#include "wire/error.hpp"
+
+#include <doctest/doctest.h>
+
+using namespace std::chrono_literals;
+using imchat::test::directory_wire_client;
+using imchat::test::free_tcp_port;
+using imchat::test::reply_as;
+using namespace imchat::test::chat;
+namespace wire = imchat::wire;
+
+namespace {
+
+constexpr std::uint64_t kofi = 0x6b6f6669'00000001;
+
+// A publisher attached to the room's queue on `port`, or a failed REQUIRE.
+struct raw_publisher {
+  directory_wire_client client;
+  wire::attached_reply attached;
+
+  raw_publisher(std::uint16_t port, const std::string& queue, std::uint64_t identity, std::uint64_t first_held)
+      : client(port) {
+    REQUIRE(client.greet(wire::role::kernel_peer, wire::role::kernel_object));
+    REQUIRE(client.send_request(wire::attach_request{wire::attach_direction::publish, queue, identity, first_held, 0}));
+    const auto reply = reply_as<wire::attached_reply>(client.receive_frame(chat_timeout), wire::frame_type::attached);
+    REQUIRE(reply.has_value());
+    attached = *reply;
+  }
+
+  void say(const std::string& text) {
+    wire::bytes frame;
+    wire::append_frame(frame, wire::frame_type::message, wire::as_bytes(text));
+    REQUIRE(client.send(wire::as_text(frame)));
+  }
+
+  // Reads ACKs until one acknowledges everything below `next`; false if none does.
+  bool acknowledged(std::uint64_t next) {
+    while (auto frame = client.receive_frame(chat_timeout)) {
+      const auto ack = reply_as<wire::ack_frame>(frame, wire::frame_type::ack);
+      if (!ack) return false;
+      if (ack->next >= next) return ack->next == next;
+    }
+    return false;
+  }
+};
+
+}  // namespace
+
+TEST_SUITE("chat: delivery") {
+
+TEST_CASE("a room acknowledges a publisher's messages and on its return asks only for what it lacks") {
+  chat_fixture chat;
+  const auto in_port = free_tcp_port();
+  auto room = chat.start_room("ledger", {"127.0.0.1:" + std::to_string(in_port)});
+  auto display = chat.start_display("ledger");
+  chat.sync_displays("ledger", {&display});
+
+  raw_publisher first(in_port, "Q_ledger", kofi, 1);
+  CHECK(first.attached.sequence == 1);
+  for (const auto* text : {"kofi: one", "kofi: two", "kofi: three"}) first.say(text);
+  CHECK(first.acknowledged(4));
+
+  // The same publisher on a new connection (its first one presumed dead), still holding
+  // everything from 1 because it never saw the ACKs: the room asks for 4 and on, and the
+  // old connection is closed, so two connections never feed one stream.
+  raw_publisher again(in_port, "Q_ledger", kofi, 1);
+  CHECK(again.attached.sequence == 4);
+  const auto closed_with = first.client.receive_error(chat_timeout);
+  REQUIRE(closed_with.has_value());
+  CHECK(closed_with->code == static_cast<std::uint16_t>(wire::error::name_in_use));
+  again.say("kofi: four");
+  CHECK(again.acknowledged(5));
+
+  require_stdout(display, "kofi: four\n");
+  for (const auto* text : {"kofi: one\n", "kofi: two\n", "kofi: three\n", "kofi: four\n"})
+    CHECK(occurrences(display.stdout_text(), text) == 1);
+}
+
+TEST_CASE("a room takes a publisher it does not know from the first message that publisher still holds") {
+  chat_fixture chat;
+  const auto in_port = free_tcp_port();
+  auto room = chat.start_room("fresh", {"127.0.0.1:" + std::to_string(in_port)});
+  // Messages 1 to 9 were acknowledged by an earlier run of the room: never asked for again.
+  raw_publisher publisher(in_port, "Q_fresh", kofi + 1, 10);
+  CHECK(publisher.attached.sequence == 10);
+  CHECK(publisher.attached.stream != 0);
+  publisher.say("kofi: ten");
+  CHECK(publisher.acknowledged(11));
+}
+
+TEST_CASE("a room refuses a publisher without an identity and keeps serving") {
+  chat_fixture chat;
+  const auto in_port = free_tcp_port();
+  auto room = chat.start_room("strict", {"127.0.0.1:" + std::to_string(in_port)});
+  directory_wire_client anonymous(in_port);
+  REQUIRE(anonymous.greet(wire::role::kernel_peer, wire::role::kernel_object));
+  REQUIRE(anonymous.send_request(wire::attach_request{wire::attach_direction::publish, "Q_strict", 0, 1, 0}));
+  const auto refused = anonymous.receive_error(chat_timeout);
+  REQUIRE(refused.has_value());
+  CHECK(refused->code == static_cast<std::uint16_t>(wire::error::bad_field_value));
+
+  raw_publisher named(in_port, "Q_strict", kofi, 1);
+  CHECK(named.attached.sequence == 1);
+}
+
+}  // TEST_SUITE

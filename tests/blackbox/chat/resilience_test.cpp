@@ -1,0 +1,233 @@
+// Nothing lost, nothing silent: the chat programs across a room that is killed and
+// restarted, a display that stops reading under a flood, and a display that joins late
+// asking for history. Each test checks the exact lines each display printed: every line
+// once where the design promises it, and the exact gap count where it does not.
+
+#include "blackbox/chat/chat_fixture.hpp"
+#include "blackbox/chat/chat_lines.hpp"
+#include "support/deadline.hpp"
+#include "support/sanitizers.hpp"
+#include "support/scratch_directory.hpp"
+#include "support/tcp_ports.hpp"
+
+#include <doctest/doctest.h>
+
+#include <csignal>
+#include <fstream>
+#include <thread>
+
+using namespace std::chrono_literals;
+using imchat::test::child_process;
+using imchat::test::deadline;
+using imchat::test::free_tcp_port;
+using imchat::test::read_file;
+using imchat::test::sanitized_build;
+using imchat::test::scratch_directory;
+using namespace imchat::test::chat;
+
+namespace {
+
+std::vector<std::string> numbered(const std::string& tag, int count) {
+  std::vector<std::string> lines;
+  for (int i = 1; i <= count; ++i) lines.push_back(tag + " " + std::to_string(i));
+  return lines;
+}
+
+void say(child_process& prompt, const std::vector<std::string>& lines) {
+  std::string text;
+  for (const auto& line : lines) text += line + "\n";
+  REQUIRE(prompt.write_stdin(text));
+}
+
+std::vector<std::string> operator+(std::vector<std::string> a, const std::vector<std::string>& b) {
+  a.insert(a.end(), b.begin(), b.end());
+  return a;
+}
+
+// The room's resident memory in KiB, from /proc; 0 if it cannot be read.
+std::size_t resident_kib(pid_t pid) {
+  std::ifstream status("/proc/" + std::to_string(pid) + "/status");
+  for (std::string line; std::getline(status, line);)
+    if (line.starts_with("VmRSS:")) return std::stoul(line.substr(6));
+  return 0;
+}
+
+// `output` without its gap lines, for check_transcript (which takes chat lines only).
+std::string without_gap_lines(std::string_view output) {
+  std::string kept;
+  for (const auto& line : complete_lines(output))
+    if (!line.starts_with(problems_line)) kept += line + "\n";
+  return kept;
+}
+
+// Waits until `file` contains `text`.
+bool wait_for_file_text(const std::filesystem::path& file, std::string_view text, std::chrono::milliseconds timeout) {
+  for (const deadline until(timeout);; std::this_thread::sleep_for(20ms)) {
+    if (read_file(file).find(text) != std::string::npos) return true;
+    if (until.expired()) return false;
+  }
+}
+
+// "Problems connecting to the chatroom... (12 messages lost)" -> 12; 0 without a count.
+std::optional<std::uint64_t> gap_count(const std::string& line) {
+  if (!line.starts_with(problems_line)) return std::nullopt;
+  const auto open = line.find('(');
+  return open == std::string::npos ? 0 : std::stoull(line.substr(open + 1));
+}
+
+// Checks `resumed` (a display that fell behind) against `complete` (one that printed
+// every message): from its first line on, each line is the next of `complete`, and each
+// gap line skips exactly as many lines of `complete` as it says were lost.
+void check_resumed_exactly(const std::vector<std::string>& complete, const std::vector<std::string>& resumed) {
+  REQUIRE_FALSE(resumed.empty());
+  auto at = std::find(complete.begin(), complete.end(), resumed.front());
+  REQUIRE(at != complete.end());
+  std::size_t lost_said = 0;
+  for (const auto& line : resumed) {
+    CAPTURE(line);
+    if (const auto lost = gap_count(line)) {
+      REQUIRE(*lost > 0);  // the room did not restart: the count is known
+      REQUIRE(static_cast<std::size_t>(complete.end() - at) >= *lost);
+      at += static_cast<std::ptrdiff_t>(*lost);
+      lost_said += *lost;
+      continue;
+    }
+    REQUIRE(at != complete.end());
+    REQUIRE(line == *at);
+    ++at;
+  }
+  CHECK(at == complete.end());
+  MESSAGE("the stopped display printed " << resumed.size() << " lines and said " << lost_said << " were lost");
+}
+
+}  // namespace
+
+TEST_SUITE("chat: delivery") {
+
+TEST_CASE("lines typed while the room is down reach it exactly once when it is back on the same or other ports") {
+  chat_fixture chat;
+  const time_window window{.from = std::time(nullptr), .to = 0};
+  const std::vector<std::string> ports{"127.0.0.1:" + std::to_string(free_tcp_port()),
+                                       "127.0.0.1:" + std::to_string(free_tcp_port())};
+  std::optional<child_process> room(chat.start_room("phoenix", ports));
+  std::vector<child_process> displays;
+  for (int i = 0; i < 2; ++i) displays.push_back(chat.start_display("phoenix"));
+  std::vector<child_process*> watching;
+  for (auto& display : displays) watching.push_back(&display);
+  chat.sync_displays("phoenix", watching);
+
+  auto kofi = chat.start_prompt("phoenix", "kofi");
+  const auto before = numbered("before", 5);
+  say(kofi, before);
+  for (auto& display : displays) require_stdout(display, "kofi: before 5\n");
+
+  int outages = 0;
+  const auto outage = [&](const std::vector<std::string>& restart_on, const std::vector<std::string>& typed) {
+    ++outages;
+    REQUIRE(room->send_signal(SIGKILL));
+    room->wait_exit(chat_timeout);
+    for (auto& display : displays)
+      CHECK(wait_for_stderr_count(display, "lost the connection to 'E_phoenix'", static_cast<std::size_t>(outages)));
+    CHECK(wait_for_stderr_count(kofi, "lost the connection to 'Q_phoenix'", static_cast<std::size_t>(outages)));
+    say(kofi, typed);  // while no room runs
+    room.emplace(chat.start_room("phoenix", restart_on));
+    for (auto& display : displays) require_stdout(display, "kofi: " + typed.back() + "\n");
+  };
+  const auto during = numbered("during", 20);
+  outage(ports, during);
+  const auto later = numbered("later", 20);
+  outage({}, later);  // other ports, which the OS picks: found again through the directory
+
+  kofi.close_stdin();
+  check_exits_0(kofi);
+  for (auto& display : displays) {
+    const auto output = display.stdout_text();
+    INFO("display stdout:\n" << output);
+    check_transcript(without_gap_lines(output), {{"kofi", before + during + later}},
+                     {.from = window.from, .to = std::time(nullptr)});
+    // A restarted room cannot say what its predecessor sent: one gap line per outage.
+    CHECK(occurrences(output, problems_line) == 2);
+  }
+}
+
+TEST_CASE("a display started with --history N first shows the last N messages the room kept") {
+  chat_fixture chat;
+  const time_window window{.from = std::time(nullptr), .to = 0};
+  auto room = chat.start_room("memory");
+  auto first = chat.start_display("memory");
+  chat.sync_displays("memory", {&first});
+  auto kofi = chat.start_prompt("memory", "kofi");
+  say(kofi, numbered("line", 8));
+  require_stdout(first, "kofi: line 8\n");  // the room has published them all
+
+  auto late = chat.start_display("memory", {"--history", "5"});
+  require_stdout(late, "kofi: line 8\n");
+  say(kofi, {"live"});
+  require_stdout(late, "kofi: live\n");
+  const auto output = late.stdout_text();
+  INFO("late display stdout:\n" << output);
+  const std::vector<std::string> last_five{"line 4", "line 5", "line 6", "line 7", "line 8", "live"};
+  check_transcript(output, {{"kofi", last_five}}, {.from = window.from, .to = std::time(nullptr)});
+  CHECK(occurrences(output, problems_line) == 0);
+}
+
+TEST_CASE("a stopped display never holds the room back and afterwards catches up or counts exactly what it lost") {
+  // The sanitizers make everything several times slower and bigger: fewer messages, and
+  // memory is not measured.
+  const int count = sanitized_build ? 40'000 : 200'000;
+  chat_fixture chat;
+  scratch_directory scratch("flood");
+  auto room = chat.start_room("flood", {"--max-backlog", "1M", "--history-size", "50000"});
+  const auto display_into = [&](const std::filesystem::path& file) {
+    return child_process({"/bin/sh", "-c",
+                          "exec " + shell_quote(IMCHAT_BINARY) + " display flood --directory " + chat.directory() +
+                              " > " + shell_quote(file.string())});
+  };
+  const auto steady_file = scratch.path() / "steady", stopped_file = scratch.path() / "stopped";
+  auto steady = display_into(steady_file);
+  auto stopped = display_into(stopped_file);
+  const auto file_has = [](const std::filesystem::path& file) {
+    return [file](std::string_view text) { return wait_for_file_text(file, text, 100ms); };
+  };
+  chat.sync_outputs("flood", {file_has(steady_file), file_has(stopped_file)});
+  const auto baseline_kib = resident_kib(room.pid());
+
+  REQUIRE(stopped.send_signal(SIGSTOP));
+  std::string lines;
+  for (int i = 1; i <= count; ++i) lines += "flood " + std::to_string(i) + "\n";
+  imchat::test::write_file(scratch.path() / "lines", lines);
+  child_process flood({"/bin/sh", "-c",
+                       "exec " + shell_quote(IMCHAT_BINARY) + " prompt flood kofi --directory " + chat.directory() +
+                           " < " + shell_quote((scratch.path() / "lines").string())});
+  const std::string last = "kofi: flood " + std::to_string(count) + "\n";
+  std::size_t peak_kib = baseline_kib;
+  INFO("flood prompt stderr:\n" << flood.stderr_text());
+  INFO("steady display's last lines:\n" << read_file(steady_file).substr(read_file(steady_file).size() > 300 ? read_file(steady_file).size() - 300 : 0));
+  for (const deadline until(120s); read_file(steady_file).find(last) == std::string::npos;) {
+    peak_kib = std::max(peak_kib, resident_kib(room.pid()));
+    room.stderr_text();  // reads the room's log as it goes: a full pipe would stall it
+    REQUIRE_FALSE(until.expired());
+    std::this_thread::sleep_for(50ms);
+  }
+  check_exits_0(flood);
+  MESSAGE("room memory: " << baseline_kib << " KiB before the flood, at most " << peak_kib << " KiB during it");
+  // What the room may hold: its history (50,000 short messages), 1 MiB of backlog per
+  // display, its queue's share; never the whole flood, which a display that does not
+  // read would otherwise pile up.
+  if (!sanitized_build) CHECK(peak_kib - baseline_kib < 64 * 1024);
+
+  // The display that kept reading got everything, once, in order, without a gap.
+  const auto steady_output = read_file(steady_file);
+  check_transcript(steady_output, {{"kofi", numbered("flood", count)}}, {.from = 0, .to = std::time(nullptr)});
+  CHECK(occurrences(steady_output, problems_line) == 0);
+
+  // The stopped one, once it reads again, catches up from the room's history or says
+  // exactly how many it lost.
+  REQUIRE(stopped.send_signal(SIGCONT));
+  REQUIRE(wait_for_file_text(stopped_file, last, 120s));
+  check_resumed_exactly(complete_lines(steady_output), complete_lines(read_file(stopped_file)));
+  CHECK(still_running(steady));
+  CHECK(still_running(stopped));
+}
+
+}  // TEST_SUITE

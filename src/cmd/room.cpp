@@ -57,7 +57,9 @@ int room_main(std::span<const std::string> args) {
       ("history-bytes", po::value<byte_size>()->default_value(byte_size{16 << 20})->value_name("BYTES"),
        "at most this much kept (K, M, G suffixes)")
       ("max-backlog", po::value<byte_size>()->default_value(byte_size{4 << 20})->value_name("BYTES"),
-       "output waiting for one display before it is disconnected as too slow");
+       "output waiting for one display before it is disconnected as too slow")
+      ("stop-timeout", po::value<double>()->default_value(5.0)->value_name("SECONDS"),
+       "on SIGTERM or SIGINT, how long displays get to receive the last messages");
   spec.arguments.add_options()
       ("name", po::value<std::string>()->required(), "the room's name")
       ("in", po::value<std::string>()->default_value("127.0.0.1"), "interface spec for the room's queue")
@@ -74,6 +76,7 @@ int room_main(std::span<const std::string> args) {
   if (auto problem = chat::room_name_problem(room)) return usage_error(spec, *problem);
   const unsigned io_threads = vm["io-threads"].as<unsigned>();
   if (io_threads < 1 || io_threads > 64) return usage_error(spec, "--io-threads must be 1-64");
+  if (!(vm["stop-timeout"].as<double>() >= 0)) return usage_error(spec, "--stop-timeout must be 0 or more seconds");
 
   chat::stop_signal stop;
   const auto waiting = wait_policy_from(vm, stop);
@@ -165,10 +168,18 @@ int room_main(std::span<const std::string> args) {
     }
     if (auto in = api->receive(200ms)) relay(*in);
   }
-  //  What the room already accepted still goes out before it closes.
-  while (auto in = api->try_receive()) relay(*in);
+  //  Stopping: take nothing more in (prompts keep what the room has not acknowledged,
+  //  for the next room of that name), relay what the room already accepted, and give the
+  //  displays a bounded time to receive it.
   systemd.notify("STOPPING=1");
-  spdlog::info("room '{}' closing (signal {})", room, stop.signal_number());
+  spdlog::info("room '{}' stopping (signal {}): relaying what it accepted", room, stop.signal_number());
+  api->close_inputs();
+  while (auto in = api->try_receive()) relay(*in);
+  const auto grace = std::chrono::milliseconds(static_cast<long>(vm["stop-timeout"].as<double>() * 1000));
+  if (!api->drain_outputs(grace))
+    spdlog::warn("room '{}': some displays had not received everything after {} s; closing anyway", room,
+                 vm["stop-timeout"].as<double>());
+  spdlog::info("room '{}' closed after relaying {} messages", room, relayed);
   return exit_ok;
 }
 

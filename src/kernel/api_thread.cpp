@@ -45,16 +45,42 @@ api_thread::api_thread(dispatcher& d, locator* directory, kernel_options options
 
 api_thread::~api_thread() {
   for (auto& entry : bindings_) entry.binding->stop();
-  for (auto& global : globals_) {
-    try {
-      directory_->unregister_object(global.name);
-    } catch (const std::exception& e) {
-      spdlog::warn("could not leave the directory cleanly for '{}': {}", global.name, e.what());
-    }
-    run_on(*global.listening_thread, [&] { global.listener->close(); });
-  }
+  for (auto& global : globals_) close_global(global);
   for (const auto& name : shared_names_) dispatcher_.remove_shared(name);
   dispatcher_.release_thread();
+}
+
+void api_thread::close_global(global_object& global) {
+  if (global.closed) return;
+  global.closed = true;
+  try {
+    directory_->unregister_object(global.name);
+  } catch (const std::exception& e) {
+    spdlog::warn("could not leave the directory cleanly for '{}': {}", global.name, e.what());
+  }
+  const auto closing = run_on(*global.listening_thread, [&] { return global.listener->close(); });
+  // Until each connection has closed on its own thread, a publisher's last batch may
+  // still be going into a queue that the caller is about to empty for the last time.
+  object_listener::unsent_bytes(closing, std::chrono::steady_clock::now() + std::chrono::seconds(2));
+}
+
+void api_thread::close_inputs() {
+  for (auto& global : globals_)
+    if (!global.source) close_global(global);
+}
+
+bool api_thread::drain_outputs(std::chrono::milliseconds timeout) {
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  for (;;) {
+    bool drained = true;
+    for (auto& global : globals_)
+      if (global.source && !global.closed)
+        drained = drained && global.source->pipes_empty() &&
+                  object_listener::unsent_bytes(global.listener->connections(), deadline) == 0;
+    if (drained) return true;
+    if (std::chrono::steady_clock::now() >= deadline) return false;
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
 }
 
 locator& api_thread::require_directory(std::string_view why) const {
@@ -157,11 +183,12 @@ std::vector<std::string> api_thread::open_global(std::string_view name, const ob
     directory.register_object(kind, name, endpoints);
   } catch (...) {
     dispatcher_.remove_shared(owned_name);
-    run_on(listener, [&] { opened->close(); });
+    run_on(listener, [&] { return opened->close(); });
     throw;
   }
   shared_names_.push_back(owned_name);
-  globals_.push_back({owned_name, std::move(opened), &listener, endpoints});
+  const auto* as_exchange = std::get_if<std::shared_ptr<exchange>>(&target);
+  globals_.push_back({owned_name, std::move(opened), &listener, endpoints, as_exchange ? *as_exchange : nullptr});
   return endpoints;
 }
 

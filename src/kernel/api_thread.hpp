@@ -113,6 +113,16 @@ class api_thread {
   // Switches on delivery of a message type that is off by default (message_type::gap).
   void mask(message_type type);
 
+  // Shutting down without losing what was accepted, in two steps. First: this thread's
+  // global queues stop taking messages (they leave the directory, and their listeners
+  // and publishers' connections close; publishers keep what was not acknowledged, for
+  // whoever serves the name next). What the queues hold stays to be received.
+  void close_inputs();
+  // Then, once the last messages are sent: waits until this thread's global exchanges
+  // have handed everything to the operating system for every subscriber, at most
+  // `timeout`. False if some output is still waiting then (a subscriber not reading).
+  bool drain_outputs(std::chrono::milliseconds timeout);
+
   // The endpoints a global object of this thread advertises in the directory.
   std::vector<std::string> endpoints(std::string_view global_name) const;
 
@@ -122,6 +132,8 @@ class api_thread {
     std::shared_ptr<object_listener> listener;
     io_thread* listening_thread = nullptr;
     std::vector<std::string> endpoints;
+    std::shared_ptr<imchat::exchange> source;  // an exchange's; null for a queue
+    bool closed = false;
   };
   struct binding_entry {
     std::shared_ptr<remote_binding> binding;
@@ -131,6 +143,7 @@ class api_thread {
   using object = std::variant<std::shared_ptr<exchange>, std::shared_ptr<queue>>;
 
   void check_name(std::string_view name, scope visibility) const;
+  void close_global(global_object& global);
   std::vector<std::string> open_global(std::string_view name, const object& target, std::string_view interface,
                                        io_thread& listener, const std::vector<io_thread*>& workers);
   std::optional<object> find_in_process(std::string_view name) const;

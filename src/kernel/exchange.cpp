@@ -2,6 +2,8 @@
 
 #include "util/random_id.hpp"
 
+#include <algorithm>
+
 namespace imchat {
 
 exchange::exchange(std::string name, imchat::scope scope, history_limits history)
@@ -43,6 +45,15 @@ std::shared_ptr<fanout_pipe> exchange::pipe_to(boost::asio::io_context& io) {
   for (const auto& pipe : targets_->pipes)
     if (&pipe->context() == &io && !pipe->window()) return pipe;
   return add_pipe_locked(std::make_shared<fanout_pipe>(io));
+}
+
+bool exchange::pipes_empty() const {
+  std::shared_ptr<const targets> current;
+  {
+    std::lock_guard lock(mutex_);
+    current = targets_;
+  }
+  return std::all_of(current->pipes.begin(), current->pipes.end(), [](const auto& pipe) { return pipe->empty(); });
 }
 
 std::shared_ptr<fanout_pipe> exchange::add_pipe(boost::asio::io_context& io, std::shared_ptr<send_window> window) {

@@ -43,6 +43,9 @@ class exchange {
   // The pipe to `io` (created on first use), shared by the sinks on that I/O thread that
   // never hold the sender back (subscribers): attach them to it on that thread.
   std::shared_ptr<fanout_pipe> pipe_to(boost::asio::io_context& io);
+  // Whether every message sent has been taken from every pipe by its I/O thread.
+  bool pipes_empty() const;
+
   // A pipe of its own, for a sink with a send window (a publishing binding).
   std::shared_ptr<fanout_pipe> add_pipe(boost::asio::io_context& io, std::shared_ptr<send_window> window);
 
@@ -59,7 +62,7 @@ class exchange {
   };
   // Copied on bind, shared on send: a sender that waits on a full queue holds no lock
   // that a binding thread needs.
-  std::mutex mutex_;
+  mutable std::mutex mutex_;
   std::shared_ptr<const targets> targets_ = std::make_shared<targets>();
 };
 

@@ -15,6 +15,7 @@
 #include <spdlog/spdlog.h>
 
 #include <cerrno>
+#include <future>
 #include <netinet/in.h>
 #include <sys/socket.h>
 
@@ -76,16 +77,41 @@ std::uint16_t object_listener::listen(const std::vector<tcp::endpoint>& endpoint
   return port;
 }
 
-void object_listener::close() {
+object_listener::connection_list object_listener::close() {
   for (auto& acceptor : acceptors_) {
     boost::system::error_code ignored;
     acceptor->close(ignored);
   }
+  auto closing = connections();
   std::lock_guard lock(connections_mutex_);
   closed_ = true;
-  for (const auto& weak : connections_)
-    if (auto connection = weak.lock()) asio::post(connection->executor(), [connection] { connection->close(); });
+  for (const auto& connection : closing) asio::post(connection->executor(), [connection] { connection->close(); });
   connections_.clear();
+  return closing;
+}
+
+object_listener::connection_list object_listener::connections() {
+  connection_list live;
+  std::lock_guard lock(connections_mutex_);
+  for (const auto& weak : connections_)
+    if (auto connection = weak.lock()) live.push_back(std::move(connection));
+  return live;
+}
+
+std::size_t object_listener::unsent_bytes(const connection_list& connections,
+                                          std::chrono::steady_clock::time_point deadline) {
+  std::vector<std::future<std::size_t>> counts;
+  for (const auto& connection : connections) {
+    auto count = std::make_shared<std::promise<std::size_t>>();
+    counts.push_back(count->get_future());
+    asio::post(connection->executor(), [connection, count] {
+      count->set_value(connection->closed() ? 0 : connection->outbound_bytes());
+    });
+  }
+  std::size_t unsent = 0;
+  for (auto& count : counts)
+    unsent += count.wait_until(deadline) == std::future_status::ready ? count.get() : 1;
+  return unsent;
 }
 
 void object_listener::accept(tcp::acceptor& acceptor) {

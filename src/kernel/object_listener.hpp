@@ -42,9 +42,19 @@ class object_listener : public std::enable_shared_from_this<object_listener> {
                        const std::string& spec_text);
 
   // Stops accepting and closes every connection it accepted (each on its own I/O thread),
-  // so that peers learn the object is gone: a subscriber gets its gap notice and, like a
-  // publisher, looks the name up again instead of staying attached to nothing.
-  void close();
+  // so that peers learn the object is gone: a subscriber reconnects and, like a
+  // publisher, looks the name up again instead of staying attached to nothing. Returns
+  // the connections being closed.
+  using connection_list = std::vector<std::shared_ptr<net::framed_connection>>;
+  connection_list close();
+  // The connections it has accepted and that are still open (any thread).
+  connection_list connections();
+
+  // From a thread that is none of their I/O threads: the bytes `connections` have not
+  // yet handed to the operating system, each counted on its own I/O thread (so, too, a
+  // barrier: whatever was posted to those threads before has run). A connection that
+  // does not answer by `deadline` counts as one unsent byte.
+  static std::size_t unsent_bytes(const connection_list& connections, std::chrono::steady_clock::time_point deadline);
 
  private:
   void accept(boost::asio::ip::tcp::acceptor& acceptor);

@@ -12,7 +12,8 @@ queue_feeder::queue_feeder(std::shared_ptr<net::framed_connection> connection, s
 void queue_feeder::add(const wire::frame& frame) { batch_.emplace_back(std::span(frame.body)); }
 
 void queue_feeder::flush() {
-  if (paused_ || delivered_ == batch_.size()) return;
+  // A closed connection's frames are not acknowledged: their sender sends them again.
+  if (paused_ || delivered_ == batch_.size() || connection_->closed()) return;
   std::weak_ptr<queue_feeder> weak = shared_from_this();
   auto executor = connection_->executor();
   const auto taken = push_(std::span(batch_).subspan(delivered_), [weak, executor] {

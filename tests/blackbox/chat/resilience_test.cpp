@@ -230,4 +230,40 @@ TEST_CASE("a stopped display never holds the room back and afterwards catches up
   CHECK(still_running(stopped));
 }
 
+TEST_CASE("a room stopped by SIGTERM first relays what it accepted and lets its displays receive it") {
+  // More than the sockets' buffers hold, so that output is still waiting in the room.
+  const int count = sanitized_build ? 150'000 : 300'000;
+  chat_fixture chat;
+  scratch_directory scratch("drain");
+  auto room = chat.start_room("closing", {"--max-backlog", "256M", "--stop-timeout", "60"});
+  const auto output_file = scratch.path() / "display";
+  child_process display({"/bin/sh", "-c",
+                         "exec " + shell_quote(IMCHAT_BINARY) + " display closing --directory " + chat.directory() +
+                             " > " + shell_quote(output_file.string())});
+  chat.sync_outputs("closing", {[&](std::string_view text) { return wait_for_file_text(output_file, text, 100ms); }});
+
+  // The display stops reading; a prompt's lines are all acknowledged (accepted).
+  REQUIRE(display.send_signal(SIGSTOP));
+  std::string lines;
+  for (int i = 1; i <= count; ++i) lines += "last words " + std::to_string(i) + "\n";
+  imchat::test::write_file(scratch.path() / "lines", lines);
+  child_process kofi({"/bin/sh", "-c",
+                      "exec " + shell_quote(IMCHAT_BINARY) + " prompt closing kofi --directory " + chat.directory() +
+                          " < " + shell_quote((scratch.path() / "lines").string())});
+  check_exits_0(kofi);
+
+  REQUIRE(room.send_signal(SIGTERM));
+  CHECK(room.wait_for_stderr("stopping", chat_timeout));
+  std::this_thread::sleep_for(500ms);
+  CHECK(still_running(room));  // waiting for the display
+  REQUIRE(display.send_signal(SIGCONT));
+  const auto status = room.wait_exit(90s);
+  INFO("room stderr:\n" << room.stderr_text());
+  CHECK(status == imchat::test::exit_status::exited(0));
+  CHECK(room.stderr_text().find("closing anyway") == std::string::npos);
+  REQUIRE(wait_for_file_text(output_file, "kofi: last words " + std::to_string(count) + "\n", 60s));
+  check_transcript(without_gap_lines(read_file(output_file)), {{"kofi", numbered("last words", count)}},
+                   {.from = 0, .to = std::time(nullptr)});
+}
+
 }  // TEST_SUITE

@@ -266,4 +266,23 @@ TEST_CASE("a room stopped by SIGTERM first relays what it accepted and lets its 
                    {.from = 0, .to = std::time(nullptr)});
 }
 
+TEST_CASE("a prompt at the end of its input says how many lines the room has not acknowledged and exits 1") {
+  chat_fixture chat;
+  std::optional<child_process> room(chat.start_room("gone"));
+  auto kofi = chat.start_prompt("gone", "kofi", {"--linger", "1"});
+  say(kofi, {"heard"});
+  auto display = chat.start_display("gone", {"--history", "10"});
+  require_stdout(display, "kofi: heard\n");
+
+  REQUIRE(room->send_signal(SIGKILL));
+  room->wait_exit(chat_timeout);
+  CHECK(kofi.wait_for_stderr("lost the connection to 'Q_gone'", chat_timeout));
+  say(kofi, {"one", "two", "three"});
+  kofi.close_stdin();
+  const auto status = kofi.wait_exit(chat_timeout);
+  INFO("prompt stderr:\n" << kofi.stderr_text());
+  CHECK(status == imchat::test::exit_status::exited(1));
+  CHECK(kofi.stderr_text().find("3 lines were not acknowledged by the room") != std::string::npos);
+}
+
 }  // TEST_SUITE

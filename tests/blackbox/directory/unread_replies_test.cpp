@@ -7,11 +7,14 @@
 #include "blackbox/directory/wire_client.hpp"
 #include "directory/locator.hpp"
 
+#include "support/process_memory.hpp"
+
 #include <doctest/doctest.h>
 
 #include <fstream>
 
 using namespace std::chrono_literals;
+using imchat::test::resident_kib;
 using imchat::test::directory_wire_client;
 using imchat::test::reply_as;
 using imchat::test::running_directory;
@@ -28,14 +31,6 @@ std::string big_name(std::size_t number) {
   auto name = "Q_big_" + std::to_string(number);
   name.resize(name_size, 'x');
   return name;
-}
-
-// The resident memory of a process, in KiB, from /proc.
-std::size_t resident_kib(pid_t pid) {
-  std::ifstream status("/proc/" + std::to_string(pid) + "/status");
-  for (std::string line; std::getline(status, line);)
-    if (line.starts_with("VmRSS:")) return std::stoul(line.substr(6));
-  return 0;
 }
 
 std::string list_requests(std::uint32_t first, std::uint32_t count) {

@@ -15,6 +15,7 @@
 namespace imchat::bench {
 
 struct bench_config {
+  std::string tool = "imchat bench";  // names what measured, in the report
   std::string room;       // the room's name
   std::string directory;  // where the room is registered
   unsigned senders = 1;

@@ -32,7 +32,7 @@ void print_progress(std::ostream& out, const progress_snapshot& now) {
 void print_table(std::ostream& out, const bench_config& config, const bench_result& result) {
   const auto& d = result.deliveries;
   const auto bytes = static_cast<double>(config.size);
-  out << fmt::format("imchat bench: room '{}', {} sender(s), {} display(s), {}-byte messages, {}\n\n", config.room,
+  out << fmt::format("{}: room '{}', {} sender(s), {} display(s), {}-byte messages, {}\n\n", config.tool, config.room,
                      config.senders, config.displays, config.size, describe_load(config));
   out << fmt::format("{:<12} {:>12} {:>10} {:>14} {:>10}\n", "", "messages", "seconds", "per second", "MB/s");
   out << fmt::format("{:<12} {:>12} {:>10.3f} {:>14.0f} {:>10.1f}\n", "sent", result.sent, result.send_seconds,

@@ -65,7 +65,13 @@ json_rss() { python3 -c "import json, sys; print(json.load(open(sys.argv[1]))['r
 ratio() { python3 -c "import sys; a, b = float(sys.argv[1]), float(sys.argv[2]); print(f'{a / b:.2f}' if b else 'n/a')" "$1" "$2"; }
 bytes_written() { awk '/^wchar/ { print $2 }' "/proc/$1/io"; }
 PIDS=()
-cleanup() { for pid in "${PIDS[@]}"; do kill -CONT "$pid" 2>/dev/null; kill "$pid" 2>/dev/null || true; done; wait 2>/dev/null || true; PIDS=(); }
+# Stops what start_room and start_display started, the displays before their room.
+cleanup() {
+  local i
+  for ((i = ${#PIDS[@]} - 1; i >= 0; i--)); do kill -CONT "${PIDS[i]}" 2>/dev/null; kill "${PIDS[i]}" 2>/dev/null || true; done
+  wait 2>/dev/null || true
+  PIDS=()
+}
 trap cleanup EXIT
 
 # start_room KIND: an imchat room or a zmq_room on fresh ports; sets ROOM_PID and the
@@ -87,8 +93,8 @@ start_room() {
 }
 
 start_display() {  # KIND: one display writing to /dev/null; prints its pid
-  if [[ $1 == imchat ]]; then "$IMCHAT" display bench --directory "$DIRECTORY" >/dev/null &
-  else "$DIR/zmq/zmq_display" "$OUT" >/dev/null &
+  if [[ $1 == imchat ]]; then "$IMCHAT" display bench --directory "$DIRECTORY" >/dev/null 2>>"$RESULTS/display.log" &
+  else "$DIR/zmq/zmq_display" "$OUT" >/dev/null 2>>"$RESULTS/display.log" &
   fi
   echo $!
 }
@@ -226,5 +232,4 @@ if wants stalled; then
   row "  the flooded display: lost (imchat / libzmq)" "$(json "$RESULTS/stalled-imchat.json" lost)" "$(json "$RESULTS/stalled-zmq.json" lost)" "" "0"
 fi
 
-say "== results in $RESULTS"
-cat "$SUMMARY"
+say "== results in $RESULTS (summary.txt, one JSON file per measured run, room.log)"

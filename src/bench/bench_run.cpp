@@ -7,6 +7,8 @@
 #include "directory/locator.hpp"
 #include "kernel/api_thread.hpp"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <atomic>
 #include <memory>
@@ -139,7 +141,7 @@ group_outcome run_displays(const run_context& run, unsigned first, unsigned coun
   auto api = api_thread::create(run.threads, &run.directory, options);
   api->mask(message_type::gap);
   for (unsigned i = 0; i < count; ++i) {
-    const auto name = "Q" + std::to_string(first + i);
+    const auto name = fmt::format("Q{}", first + i);  // not "Q" + to_string: GCC 12 -O3 warns falsely
     auto* io = run.io[(first + i) % run.io.size()];
     api->create_queue(name);
     api->bind(chat::exchange_name(run.config.room), name, io, io);

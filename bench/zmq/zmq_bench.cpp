@@ -5,12 +5,13 @@
 //
 //   zmq_bench --in tcp://127.0.0.1:5555 --out tcp://127.0.0.1:5556 --displays 10 --count 1000000
 //             [--senders N] [--display-threads N] [--size BYTES] [--rate MSGS_PER_S]
-//             [--drain-timeout SECONDS] [--room-pid PID] [--json]
+//             [--drain-timeout SECONDS] [--window N] [--room-pid PID] [--json]
 
 #include "bench/bench_report.hpp"
 #include "bench/open_loop_schedule.hpp"
 #include "bench/payload.hpp"
 #include "bench/process_memory.hpp"
+#include "bench/send_window.hpp"
 #include "bench/zmq/zmq_check.hpp"
 
 #include <algorithm>
@@ -53,6 +54,7 @@ struct run_context {
   std::string in, out;
   std::vector<std::uint64_t> shares;
   run_state& state;
+  send_window& window;
 };
 
 void run_sender(const run_context& run, unsigned index) {
@@ -77,6 +79,7 @@ void run_sender(const run_context& run, unsigned index) {
       if (intended > when) std::this_thread::sleep_for(std::chrono::nanoseconds(intended - when));
       when = intended;
     }
+    if (sequence % 64 == 0) run.window.wait(run.state.sent + unreported, run.state.stop);
     send({.kind = payload_kind::measured, .sender = index, .sequence = sequence, .intended_ns = when});
     if (++unreported == 1024) run.state.sent += std::exchange(unreported, 0);
   }
@@ -89,7 +92,7 @@ void run_sender(const run_context& run, unsigned index) {
   ++run.state.senders_done;
 }
 
-group_outcome run_displays(const run_context& run, unsigned count) {
+group_outcome run_displays(const run_context& run, unsigned group, unsigned count) {
   std::vector<zmq_pollitem_t> items;
   for (unsigned i = 0; i < count; ++i) {
     void* socket = zmq_socket(run.context, ZMQ_SUB);
@@ -111,6 +114,7 @@ group_outcome run_displays(const run_context& run, unsigned count) {
   while (!run.state.stop && !tally.complete()) {
     if (check(zmq_poll(items.data(), static_cast<int>(items.size()), 50), "poll") == 0) {
       run.state.delivered += std::exchange(unreported, 0);
+      run.window.taken(group, tally.progress());
       continue;
     }
     for (auto& item : items) {
@@ -134,7 +138,10 @@ group_outcome run_displays(const run_context& run, unsigned count) {
           tally.add(*fields);
           outcome.latency.record(arrived - fields->intended_ns);
           outcome.last_delivery_ns = arrived;
-          if (++unreported == 1024) run.state.delivered += std::exchange(unreported, 0);
+          if (++unreported == 1024) {
+            run.state.delivered += std::exchange(unreported, 0);
+            run.window.taken(group, tally.progress());
+          }
         }
       }
     }
@@ -179,6 +186,7 @@ int main(int argc, char** argv) {
     else if (option == "--rate") config.rate = std::stod(value);
     else if (option == "--drain-timeout") config.drain_timeout = std::chrono::milliseconds(static_cast<long>(std::stod(value) * 1000));
     else if (option == "--room-pid") config.room_pid = std::stoi(value);
+    else if (option == "--window") config.window = std::stoull(value);
     else {
       std::cerr << "zmq_bench: unknown option " << option << "\n";
       return 2;
@@ -194,8 +202,9 @@ int main(int argc, char** argv) {
   run_state state;
   std::vector<std::uint64_t> shares(config.senders, config.count / config.senders);
   for (std::uint64_t i = 0; i < config.count % config.senders; ++i) ++shares[i];
-  run_context run{config, context, in, out, shares, state};
   const unsigned groups = std::min(config.displays, config.display_threads);
+  send_window window(config.window, groups);
+  run_context run{config, context, in, out, shares, state, window};
   room_memory memory;
   const auto sample = [&] {
     const auto kib = config.room_pid > 0 ? resident_kib(config.room_pid).value_or(0) : 0;
@@ -208,7 +217,7 @@ int main(int argc, char** argv) {
   std::vector<std::thread> workers;
   for (unsigned g = 0; g < groups; ++g) {
     const unsigned count = config.displays / groups + (g < config.displays % groups ? 1 : 0);
-    workers.emplace_back([&, g, count] { outcomes[g] = run_displays(run, count); });
+    workers.emplace_back([&, g, count] { outcomes[g] = run_displays(run, g, count); });
   }
   for (unsigned s = 0; s < config.senders; ++s) workers.emplace_back([&, s] { run_sender(run, s); });
 

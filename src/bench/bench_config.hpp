@@ -26,6 +26,9 @@ struct bench_config {
   std::uint64_t count = 100'000;  // messages in all, split between the senders
   double rate = 0;                // messages per second in all; 0: as fast as they go
   std::size_t display_queue = 100'000;  // each display's queue bound, in messages
+  // At most this many messages sent and not yet taken by every display thread (0: no
+  // limit): the throughput a room sustains without overrunning its displays.
+  std::uint64_t window = 0;
   std::chrono::milliseconds drain_timeout{5000};  // no delivery that long ends the run
   pid_t room_pid = 0;  // a room process whose memory to watch (0: none)
   bool progress = true;

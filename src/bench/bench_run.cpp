@@ -3,6 +3,7 @@
 #include "bench/open_loop_schedule.hpp"
 #include "bench/payload.hpp"
 #include "bench/process_memory.hpp"
+#include "bench/send_window.hpp"
 #include "chat/room_name.hpp"
 #include "directory/locator.hpp"
 #include "kernel/api_thread.hpp"
@@ -97,6 +98,7 @@ struct run_context {
   std::vector<io_thread*> io;
   std::vector<std::uint64_t> shares;  // messages per sender
   run_state& state;
+  send_window& window;
 };
 
 void run_sender(const run_context& run, unsigned index) {
@@ -124,6 +126,7 @@ void run_sender(const run_context& run, unsigned index) {
       if (intended > when) std::this_thread::sleep_for(std::chrono::nanoseconds(intended - when));
       when = intended;
     }
+    if (sequence % 64 == 0) run.window.wait(run.state.sent + unreported, run.state.stop);
     send({.kind = payload_kind::measured, .sender = index, .sequence = sequence, .intended_ns = when});
     if (++unreported == 1024) run.state.sent += std::exchange(unreported, 0);
   }
@@ -135,7 +138,7 @@ void run_sender(const run_context& run, unsigned index) {
   ++run.state.senders_done;
 }
 
-group_outcome run_displays(const run_context& run, unsigned first, unsigned count) {
+group_outcome run_displays(const run_context& run, unsigned group, unsigned first, unsigned count) {
   kernel_options options;
   options.queue.max_messages = run.config.display_queue;
   auto api = api_thread::create(run.threads, &run.directory, options);
@@ -163,6 +166,7 @@ group_outcome run_displays(const run_context& run, unsigned first, unsigned coun
     const auto m = api->receive(50ms);
     if (!m) {
       run.state.delivered += std::exchange(unreported, 0);
+      run.window.taken(group, tally.progress());
       continue;
     }
     if (m->type() == message_type::gap) {
@@ -179,7 +183,10 @@ group_outcome run_displays(const run_context& run, unsigned first, unsigned coun
     tally.add(*fields);
     outcome.latency.record(arrived - fields->intended_ns);
     outcome.last_delivery_ns = arrived;
-    if (++unreported == 1024) run.state.delivered += std::exchange(unreported, 0);
+    if (++unreported == 1024) {
+      run.state.delivered += std::exchange(unreported, 0);
+      run.window.taken(group, tally.progress());
+    }
   }
   run.state.delivered += unreported;
   outcome.counts = tally.counts();
@@ -215,7 +222,8 @@ bench_result run_bench(const bench_config& config, const chat::stop_signal& stop
 
   std::vector<std::unique_ptr<io_thread>> io_threads;
   run_state state;
-  run_context run{config, threads, directory, {}, split(config.count, config.senders), state};
+  send_window window(config.window, groups);
+  run_context run{config, threads, directory, {}, split(config.count, config.senders), state, window};
   for (unsigned i = 0; i < config.io_threads; ++i) run.io.push_back(io_threads.emplace_back(io_thread::create(threads)).get());
 
   memory_watch memory(config.room_pid);
@@ -232,7 +240,7 @@ bench_result run_bench(const bench_config& config, const chat::stop_signal& stop
   std::vector<std::thread> workers;
   for (unsigned g = 0, first = 0; g < groups; ++g) {
     const unsigned count = config.displays / groups + (g < config.displays % groups ? 1 : 0);
-    workers.emplace_back([&, g, first, count] { guarded([&] { outcomes[g] = run_displays(run, first, count); }); });
+    workers.emplace_back([&, g, first, count] { guarded([&] { outcomes[g] = run_displays(run, g, first, count); }); });
     first += count;
   }
   for (unsigned s = 0; s < config.senders; ++s)

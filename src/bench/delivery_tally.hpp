@@ -35,6 +35,8 @@ class delivery_tally {
   // Every expected delivery has arrived.
   bool complete() const noexcept { return useful_ == expected_; }
   std::uint64_t delivered() const noexcept { return delivered_; }
+  // Messages the group has taken, per display on average: what flow control waits for.
+  std::uint64_t progress() const noexcept { return useful_ / copies_; }
   // The counts so far (lost: what has not arrived yet).
   delivery_counts counts() const;
 

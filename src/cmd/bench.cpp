@@ -53,6 +53,8 @@ int bench_main(std::span<const std::string> args) {
       ("duration", po::value<double>()->value_name("SECONDS"), "with --rate: send for SECONDS (sets --count)")
       ("display-queue", po::value<std::size_t>()->default_value(100'000)->value_name("N"),
        "each display's queue bound, in messages")
+      ("window", po::value<std::uint64_t>()->default_value(0)->value_name("N"),
+       "at most N messages sent and not yet taken by the displays (0: no limit)")
       ("drain-timeout", po::value<double>()->default_value(5.0)->value_name("SECONDS"),
        "once everything is sent, end the run when nothing arrives for SECONDS")
       ("room-pid", po::value<int>()->value_name("PID"), "report the memory of the room process PID")
@@ -79,6 +81,7 @@ int bench_main(std::span<const std::string> args) {
   config.size = vm["size"].as<std::size_t>();
   config.count = vm["count"].as<std::uint64_t>();
   config.display_queue = vm["display-queue"].as<std::size_t>();
+  config.window = vm["window"].as<std::uint64_t>();
   config.drain_timeout = std::chrono::milliseconds(static_cast<long>(vm["drain-timeout"].as<double>() * 1000));
   if (config.senders < 1 || config.senders > 1000) return usage_error(spec, "--senders must be 1-1000");
   if (config.displays < 1 || config.displays > 65000) return usage_error(spec, "--displays must be 1-65000");

@@ -112,9 +112,11 @@ void run_sender(const run_context& run, unsigned index) {
     api->send(eid, m);
   };
 
+  //  Every probe goes to every display bound so far: fewer of them when there are many.
+  const auto probe_interval = 20ms + run.config.displays * 100us;
   for (std::uint64_t probe = 0; !run.state.go && !run.state.stop; ++probe) {
     send({.kind = payload_kind::probe, .sender = index, .sequence = probe, .intended_ns = now_ns()});
-    std::this_thread::sleep_for(20ms);
+    std::this_thread::sleep_for(probe_interval);
   }
   const auto start = run.state.start_ns.load();
   const open_loop_schedule schedule(start, run.config.rate > 0 ? run.config.rate : 1, run.config.senders);

@@ -66,7 +66,10 @@ now() { date +%s.%N; }
 json() { python3 -c "import json, sys; print(json.load(open(sys.argv[1]))[sys.argv[2]])" "$1" "$2"; }
 json_latency() { python3 -c "import json, sys; print(json.load(open(sys.argv[1]))['latency_ns'][sys.argv[2]])" "$1" "$2"; }
 json_rss() { python3 -c "import json, sys; print(json.load(open(sys.argv[1]))['room_rss_kib'][sys.argv[2]])" "$1" "$2"; }
-ratio() { python3 -c "import sys; a, b = float(sys.argv[1]), float(sys.argv[2]); print(f'{a / b:.2f}' if b else 'n/a')" "$1" "$2"; }
+ratio() { python3 -c "
+import sys
+try: a, b = float(sys.argv[1]), float(sys.argv[2]); print(f'{a / b:.2f}' if b else 'n/a')
+except ValueError: print('n/a')" "$1" "$2"; }
 bytes_written() { awk '/^wchar/ { print $2 }' "/proc/$1/io"; }
 PIDS=()
 # Stops what start_room and start_display started, the displays before their room.
@@ -136,19 +139,25 @@ pipeline() {
   expected=$((LINES * (25 + 3 + 64 + 1)))
   start=$(now)
   send_lines "$kind" <"$DIR/lines.txt" >/dev/null &
-  local prompt=$! deadline=$((SECONDS + 600)) done_all=0
-  while ((SECONDS < deadline)); do
-    done_all=1
+  # Until every display has every line, or nothing more arrives for 10 s (lines lost).
+  local prompt=$! done_all=0 total last_total=-1 least stalled_since=$SECONDS
+  while ((SECONDS - stalled_since < 10)); do
+    done_all=1 total=0 least=$expected
     for i in "${!pids[@]}"; do
-      (($(bytes_written "${pids[$i]}") - ${base[$i]} >= expected)) || { done_all=0; break; }
+      local got=$(($(bytes_written "${pids[$i]}") - ${base[$i]}))
+      total=$((total + got))
+      ((got < least)) && least=$got
+      ((got >= expected)) || done_all=0
     done
     ((done_all)) && break
+    ((total != last_total)) && { last_total=$total; stalled_since=$SECONDS; }
     sleep 0.005
   done
   local end; end=$(now)
   wait "$prompt" || true
   cleanup
-  ((done_all)) || { echo "incomplete"; return; }
+  # Lines are all 93 bytes: the least complete display's share of them.
+  ((done_all)) || { echo "lost:$((100 - least * 100 / expected))%"; return; }
   python3 -c "import sys; print(f'{float(sys.argv[2]) - float(sys.argv[1]):.3f}')" "$start" "$end"
 }
 

@@ -98,6 +98,7 @@ group_outcome run_displays(const run_context& run, unsigned group, unsigned coun
   std::vector<zmq_pollitem_t> items;
   for (unsigned i = 0; i < count; ++i) {
     void* socket = zmq_socket(run.context, ZMQ_SUB);
+    if (!socket) check(-1, "zmq_socket");
     set_int(socket, ZMQ_RCVHWM, high_water_mark, "ZMQ_RCVHWM");
     check(zmq_setsockopt(socket, ZMQ_SUBSCRIBE, "", 0), "ZMQ_SUBSCRIBE");
     check(zmq_connect(socket, run.out.c_str()), run.out.c_str());
@@ -225,7 +226,12 @@ int main(int argc, char** argv) {
 
   bench_result result;
   const auto began = steady::now();
-  while (state.bound_groups < groups) std::this_thread::sleep_for(5ms);
+  const auto bind_deadline = began + 30s + config.displays * 5ms;
+  while (state.bound_groups < groups && steady::now() < bind_deadline) std::this_thread::sleep_for(5ms);
+  if (state.bound_groups < groups) {
+    std::cerr << "zmq_bench: the displays did not all bind within the time allowed\n";
+    std::exit(1);
+  }
   result.bind_seconds = std::chrono::duration<double>(steady::now() - began).count();
   memory.connected_kib = memory.peak_kib = sample();
   state.start_ns = now_ns();

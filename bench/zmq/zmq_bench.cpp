@@ -70,7 +70,9 @@ void run_sender(const run_context& run, unsigned index) {
   const auto probe_interval = 20ms + run.config.displays * 100us;
   for (std::uint64_t probe = 0; !run.state.go && !run.state.stop; ++probe) {
     send({.kind = payload_kind::probe, .sender = index, .sequence = probe, .intended_ns = now_ns()});
-    std::this_thread::sleep_for(probe_interval);
+    //  In short naps, so that the measured messages start on time.
+    const auto next = steady::now() + probe_interval;
+    while (!run.state.go && !run.state.stop && steady::now() < next) std::this_thread::sleep_for(200us);
   }
   const open_loop_schedule schedule(run.state.start_ns, run.config.rate > 0 ? run.config.rate : 1, run.config.senders);
   std::uint64_t unreported = 0;

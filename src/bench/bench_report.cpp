@@ -14,6 +14,17 @@ std::string describe_load(const bench_config& config) {
   return config.rate > 0 ? fmt::format("open loop at {:.0f} msg/s", config.rate) : "as fast as they go";
 }
 
+// A room name as a JSON string: names have no control characters, only quotes and
+// backslashes to escape.
+std::string json_string(std::string_view text) {
+  std::string quoted = "\"";
+  for (const char c : text) {
+    if (c == '"' || c == '\\') quoted += '\\';
+    quoted += c;
+  }
+  return quoted + '"';
+}
+
 std::string verdict(const bench_result& result) {
   if (result.clean()) return "no loss";
   const auto& d = result.deliveries;
@@ -64,13 +75,13 @@ void print_json(std::ostream& out, const bench_config& config, const bench_resul
   const auto& d = result.deliveries;
   const auto l = result.latency.summary();
   out << fmt::format(
-      "{{\"room\": \"{}\", \"senders\": {}, \"displays\": {}, \"size\": {}, \"count\": {}, \"rate\": {}, "
+      "{{\"room\": {}, \"senders\": {}, \"displays\": {}, \"size\": {}, \"count\": {}, \"rate\": {}, "
       "\"sent\": {}, \"send_seconds\": {:.6f}, \"sent_per_second\": {:.1f}, "
       "\"delivered\": {}, \"deliver_seconds\": {:.6f}, \"delivered_per_second\": {:.1f}, "
       "\"expected\": {}, \"lost\": {}, \"duplicated\": {}, \"reordered\": {}, \"foreign\": {}, \"gaps\": {}, "
       "\"latency_ns\": {{\"count\": {}, \"p50\": {}, \"p90\": {}, \"p99\": {}, \"p999\": {}, \"max\": {}}}, "
       "\"bind_seconds\": {:.3f}",
-      config.room, config.senders, config.displays, config.size, config.count, config.rate, result.sent,
+      json_string(config.room), config.senders, config.displays, config.size, config.count, config.rate, result.sent,
       result.send_seconds, per_second(result.sent, result.send_seconds), d.delivered, result.deliver_seconds,
       per_second(d.delivered, result.deliver_seconds), d.expected, d.lost, d.duplicated, d.reordered, d.foreign,
       result.gaps, l.count, l.p50_ns, l.p90_ns, l.p99_ns, l.p999_ns, l.max_ns, result.bind_seconds);

@@ -71,6 +71,15 @@ TEST_SUITE("bench") {
     CHECK(json.find("\"clean\": false") != std::string::npos);
   }
 
+  TEST_CASE("the JSON result quotes a room name with quotes in it") {
+    const auto result = run_program({IMCHAT_BINARY, "bench", "say \"hi\" \\o/", "--host-room", "--count", "100",
+                                     "--json"},
+                                    {}, 60s);
+    INFO(result);
+    CHECK(result.status == exit_status::exited(0));
+    CHECK(result.stdout_text.find(R"("room": "say \"hi\" \\o/",)") != std::string::npos);
+  }
+
   TEST_CASE("bench usage errors exit 2") {
     for (const std::vector<std::string>& args : {std::vector<std::string>{"--duration", "3"},
                                                 {"--size", "10"},

@@ -10,14 +10,13 @@
 #include "bench/bench_report.hpp"
 #include "bench/open_loop_schedule.hpp"
 #include "bench/payload.hpp"
-#include "bench/process_memory.hpp"
+#include "bench/probe_tracker.hpp"
+#include "bench/run_monitor.hpp"
 #include "bench/send_window.hpp"
 #include "bench/zmq/zmq_check.hpp"
 
 #include <algorithm>
-#include <atomic>
 #include <iostream>
-#include <map>
 #include <string>
 #include <thread>
 #include <utility>
@@ -30,24 +29,6 @@ using steady = std::chrono::steady_clock;
 
 namespace {
 
-std::int64_t now_ns() {
-  return std::chrono::duration_cast<std::chrono::nanoseconds>(steady::now().time_since_epoch()).count();
-}
-
-struct run_state {
-  std::atomic<unsigned> bound_groups{0};
-  std::atomic<bool> go{false}, stop{false};
-  std::atomic<std::int64_t> start_ns{0}, last_send_ns{0};
-  std::atomic<std::uint64_t> sent{0}, delivered{0};
-  std::atomic<unsigned> senders_done{0}, groups_done{0};
-};
-
-struct group_outcome {
-  delivery_counts counts;
-  latency_histogram latency;
-  std::int64_t last_delivery_ns = 0;
-};
-
 struct run_context {
   const bench_config& config;
   void* context;
@@ -59,6 +40,7 @@ struct run_context {
 
 void run_sender(const run_context& run, unsigned index) {
   void* socket = zmq_socket(run.context, ZMQ_PUSH);
+  if (!socket) check(-1, "zmq_socket");
   set_int(socket, ZMQ_SNDHWM, high_water_mark, "ZMQ_SNDHWM");
   check(zmq_connect(socket, run.in.c_str()), run.in.c_str());
   std::vector<std::byte> bytes(payload_size(run.config.size));
@@ -66,11 +48,10 @@ void run_sender(const run_context& run, unsigned index) {
     write_payload(bytes, fields);
     check(zmq_send(socket, bytes.data(), bytes.size(), 0), "send");
   };
-  //  Every probe goes to every display bound so far: fewer of them when there are many.
+  //  As imchat bench's senders (src/bench/bench_run.cpp).
   const auto probe_interval = 20ms + run.config.displays * 100us;
   for (std::uint64_t probe = 0; !run.state.go && !run.state.stop; ++probe) {
     send({.kind = payload_kind::probe, .sender = index, .sequence = probe, .intended_ns = now_ns()});
-    //  In short naps, so that the measured messages start on time.
     const auto next = steady::now() + probe_interval;
     while (!run.state.go && !run.state.stop && steady::now() < next) std::this_thread::sleep_for(200us);
   }
@@ -88,12 +69,9 @@ void run_sender(const run_context& run, unsigned index) {
     if (++unreported == 1024) run.state.sent += std::exchange(unreported, 0);
   }
   run.state.sent += unreported;
-  const auto finished = now_ns();
-  for (auto last = run.state.last_send_ns.load(); last < finished && !run.state.last_send_ns.compare_exchange_weak(last, finished);) {
-  }
+  run.state.sender_finished();
   set_int(socket, ZMQ_LINGER, static_cast<int>(run.config.drain_timeout.count()), "ZMQ_LINGER");
   zmq_close(socket);
-  ++run.state.senders_done;
 }
 
 group_outcome run_displays(const run_context& run, unsigned group, unsigned count) {
@@ -106,20 +84,20 @@ group_outcome run_displays(const run_context& run, unsigned group, unsigned coun
     check(zmq_connect(socket, run.out.c_str()), run.out.c_str());
     items.push_back({socket, 0, ZMQ_POLLIN, 0});
   }
-  // Bound once a probe of every sender reached every display (as imchat bench's probe_tracker).
-  std::map<std::pair<std::uint32_t, std::uint64_t>, unsigned> probes;
-  std::vector<bool> sender_ready(run.config.senders, false);
-  unsigned ready = 0;
+  probe_tracker probes(run.config.senders, count);
+  bool bound = false;
   group_outcome outcome;
   delivery_tally tally(run.shares, count);
   std::uint64_t unreported = 0;
-  bool bound = false;
+  const auto report = [&] {
+    run.state.delivered += std::exchange(unreported, 0);
+    run.window.taken(group, tally.progress());
+  };
   zmq_msg_t message;
   zmq_msg_init(&message);
   while (!run.state.stop && !tally.complete()) {
     if (check(zmq_poll(items.data(), static_cast<int>(items.size()), 50), "poll") == 0) {
-      run.state.delivered += std::exchange(unreported, 0);
-      run.window.taken(group, tally.progress());
+      report();
       continue;
     }
     for (auto& item : items) {
@@ -130,29 +108,22 @@ group_outcome run_displays(const run_context& run, unsigned group, unsigned coun
         if (!fields) {
           tally.add_foreign();
         } else if (fields->kind == payload_kind::probe) {
-          if (!bound && fields->sender < sender_ready.size() &&
-              ++probes[{fields->sender, fields->sequence}] == count && !sender_ready[fields->sender]) {
-            sender_ready[fields->sender] = true;
-            if (++ready == run.config.senders) {
-              bound = true;
-              ++run.state.bound_groups;
-            }
+          if (!bound && probes.add(*fields)) {
+            bound = true;
+            ++run.state.bound_groups;
           }
         } else {
           const auto arrived = now_ns();
           tally.add(*fields);
           outcome.latency.record(arrived - fields->intended_ns);
           outcome.last_delivery_ns = arrived;
-          if (++unreported == 1024) {
-            run.state.delivered += std::exchange(unreported, 0);
-            run.window.taken(group, tally.progress());
-          }
+          if (++unreported == 1024) report();
         }
       }
     }
   }
   zmq_msg_close(&message);
-  run.state.delivered += unreported;
+  report();
   for (auto& item : items) {
     set_int(item.socket, ZMQ_LINGER, 0, "ZMQ_LINGER");
     zmq_close(item.socket);
@@ -205,19 +176,9 @@ int main(int argc, char** argv) {
   void* context = zmq_ctx_new();
   zmq_ctx_set(context, ZMQ_MAX_SOCKETS, static_cast<int>(config.displays + config.senders + 16));
   run_state state;
-  std::vector<std::uint64_t> shares(config.senders, config.count / config.senders);
-  for (std::uint64_t i = 0; i < config.count % config.senders; ++i) ++shares[i];
   const unsigned groups = std::min(config.displays, config.display_threads);
   send_window window(config.window, groups);
-  run_context run{config, context, in, out, shares, state, window};
-  room_memory memory;
-  const auto sample = [&] {
-    const auto kib = config.room_pid > 0 ? resident_kib(config.room_pid).value_or(0) : 0;
-    memory.peak_kib = std::max(memory.peak_kib, kib);
-    return kib;
-  };
-  memory.before_kib = sample();
-
+  run_context run{config, context, in, out, split(config.count, config.senders), state, window};
   std::vector<group_outcome> outcomes(groups);
   std::vector<std::thread> workers;
   for (unsigned g = 0; g < groups; ++g) {
@@ -227,54 +188,15 @@ int main(int argc, char** argv) {
   for (unsigned s = 0; s < config.senders; ++s) workers.emplace_back([&, s] { run_sender(run, s); });
 
   bench_result result;
-  const auto began = steady::now();
-  const auto bind_deadline = began + 30s + config.displays * 5ms;
-  while (state.bound_groups < groups && steady::now() < bind_deadline) std::this_thread::sleep_for(5ms);
-  if (state.bound_groups < groups) {
-    std::cerr << "zmq_bench: the displays did not all bind within the time allowed\n";
-    std::exit(1);
-  }
-  result.bind_seconds = std::chrono::duration<double>(steady::now() - began).count();
-  memory.connected_kib = memory.peak_kib = sample();
-  state.start_ns = now_ns();
-  state.go = true;
-  const auto start = steady::now();
-  auto next_progress = start + 1s;
-  auto last_delivered = state.delivered.load();
-  auto last_change = start;
-  for (;;) {
-    std::this_thread::sleep_for(20ms);
-    sample();
-    const auto now = steady::now();
-    if (state.groups_done == groups && state.senders_done == config.senders) break;
-    if (const auto delivered = state.delivered.load(); delivered != last_delivered) {
-      last_delivered = delivered;
-      last_change = now;
-    } else if (state.senders_done == config.senders && now - last_change > config.drain_timeout) {
-      break;
-    }
-    if (now >= next_progress) {
-      print_progress(std::cerr, {.seconds = std::chrono::duration<double>(now - start).count(),
-                                 .sent = state.sent, .to_send = config.count, .delivered = last_delivered,
-                                 .to_deliver = config.count * config.displays});
-      next_progress += 1s;
-    }
-  }
-  state.stop = true;
+  const auto progress = [](const progress_snapshot& now) { print_progress(std::cerr, now); };
+  monitor_run(config, groups, state, result, [] { return false; }, progress);
   for (auto& worker : workers) worker.join();
-  memory.after_kib = sample();
   zmq_ctx_term(context);
-
-  std::int64_t last_delivery = state.start_ns;
-  for (const auto& outcome : outcomes) {
-    result.deliveries += outcome.counts;
-    result.latency.merge(outcome.latency);
-    last_delivery = std::max(last_delivery, outcome.last_delivery_ns);
+  if (!state.failure.empty()) {
+    std::cerr << "zmq_bench: " << state.failure << "\n";
+    return 1;
   }
-  result.sent = state.sent;
-  result.send_seconds = static_cast<double>(std::max(state.last_send_ns.load(), state.start_ns.load()) - state.start_ns) / 1e9;
-  result.deliver_seconds = static_cast<double>(last_delivery - state.start_ns) / 1e9;
-  if (config.room_pid > 0) result.room = memory;
+  collect_result(config, state, outcomes, result);
   if (json) print_json(std::cout, config, result);
   else print_table(std::cout, config, result);
   return result.clean() ? 0 : 1;

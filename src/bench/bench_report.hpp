@@ -3,7 +3,7 @@
 // a table (or one JSON object, for scripts) on stdout.
 
 #include "bench/bench_config.hpp"
-#include "bench/bench_run.hpp"
+#include "bench/run_monitor.hpp"
 
 #include <ostream>
 

@@ -12,21 +12,10 @@
 // arrives until all of it has or nothing arrives for the drain timeout.
 
 #include "bench/bench_config.hpp"
+#include "bench/run_monitor.hpp"
 #include "chat/stop_signal.hpp"
 
-#include <functional>
-
 namespace imchat::bench {
-
-// Called about once a second while messages flow.
-struct progress_snapshot {
-  double seconds = 0;
-  std::uint64_t sent = 0;
-  std::uint64_t to_send = 0;
-  std::uint64_t delivered = 0;
-  std::uint64_t to_deliver = 0;
-};
-using progress_handler = std::function<void(const progress_snapshot&)>;
 
 // Throws std::runtime_error when the run cannot happen (no such room, displays that
 // never bind); loss is not an error but part of the result.

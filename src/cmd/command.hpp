@@ -26,6 +26,7 @@ int server_main(std::span<const std::string> args);
 int room_main(std::span<const std::string> args);
 int prompt_main(std::span<const std::string> args);
 int display_main(std::span<const std::string> args);
+int bench_main(std::span<const std::string> args);
 
 // Every subcommand, in the order `imchat --help` lists them.
 std::span<const command> all_commands();

@@ -12,7 +12,7 @@
 
 namespace {
 
-const std::vector<std::string> subcommands{"server", "room", "prompt", "display"};
+const std::vector<std::string> subcommands{"server", "room", "prompt", "display", "bench"};
 
 std::set<std::string> long_options_in(const std::string& text) {
   std::set<std::string> options;

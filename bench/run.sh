@@ -1,0 +1,252 @@
+#!/usr/bin/env bash
+# imchat side by side with an equivalent relay on libzmq, in one run (issue 6). Builds
+# imchat (Release, in its own build directory) and the libzmq programs of bench/zmq, runs
+# each scenario on both, and prints the figures and the ratios imchat / libzmq.
+#
+#   bench/run.sh                          # everything, full size (several minutes)
+#   BENCH_SCALE=0.1 bench/run.sh          # every count a tenth: a quick look
+#   BENCH_ONLY="fanout latency" bench/run.sh
+#
+# Scenarios: pipeline (a file of lines through prompt -> room -> displays > /dev/null,
+# 1 and 10 displays), fanout (deliveries per second, 10 and 100 subscribers), latency
+# (open loop at half of imchat's maximum rate, 10 subscribers), idle (10,000 displays on
+# one room: room memory per display), stalled (one stopped display under a flood: room
+# memory against its bounds). Needs root only to install libzmq3-dev when it is missing.
+#
+# Environment: BENCH_SCALE (multiplies the counts), BENCH_LINES (pipeline lines,
+# 1000000), BENCH_FANOUT_COUNT (messages per fan-out run, 1000000), BENCH_LATENCY_SECONDS
+# (10), BENCH_IDLE_DISPLAYS (10000), BENCH_FLOOD_COUNT (3000000), BENCH_WINDOW (20000),
+# BENCH_ONLY (scenario names), BENCH_DIR (build and results, default build-bench/).
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+DIR=${BENCH_DIR:-$ROOT/build-bench}
+SCALE=${BENCH_SCALE:-1}
+scaled() { python3 -c "import sys; print(max(1, int(float(sys.argv[1]) * float(sys.argv[2]))))" "$1" "$SCALE"; }
+LINES=$(scaled "${BENCH_LINES:-1000000}")
+FANOUT_COUNT=$(scaled "${BENCH_FANOUT_COUNT:-1000000}")
+LATENCY_SECONDS=$(scaled "${BENCH_LATENCY_SECONDS:-10}")
+IDLE_DISPLAYS=${BENCH_IDLE_DISPLAYS:-10000}
+FLOOD_COUNT=$(scaled "${BENCH_FLOOD_COUNT:-3000000}")
+ONLY=${BENCH_ONLY:-pipeline fanout latency idle stalled}
+# Throughput runs keep the senders at most this many messages ahead of the slowest display
+# thread (imchat bench --window): below both relays' bounds, so the figures are what each
+# sustains with nothing lost rather than how each sheds load.
+WINDOW=${BENCH_WINDOW:-20000}
+RESULTS=$DIR/results
+mkdir -p "$RESULTS"
+
+say() { printf '%s\n' "$*" >&2; }
+wants() { [[ " $ONLY " == *" $1 "* ]]; }
+
+# --- build -----------------------------------------------------------------------------
+if ! dpkg -s libzmq3-dev >/dev/null 2>&1; then
+  say "== installing libzmq3-dev"
+  apt-get install -y libzmq3-dev >/dev/null
+fi
+say "== building imchat (Release) in $DIR/imchat"
+cmake -S "$ROOT" -B "$DIR/imchat" -G Ninja -DCMAKE_BUILD_TYPE=Release -DIMCHAT_TESTS=OFF >/dev/null
+cmake --build "$DIR/imchat" -j2 --target imchat >/dev/null
+IMCHAT=$DIR/imchat/imchat
+say "== building the libzmq relay in $DIR/zmq"
+mkdir -p "$DIR/zmq"
+CXX=(g++ -std=c++20 -O2 -DNDEBUG -I "$ROOT/src" -I "$ROOT")
+"${CXX[@]}" -o "$DIR/zmq/zmq_room" "$ROOT/bench/zmq/zmq_room.cpp" "$ROOT/src/chat/timestamp.cpp" -lzmq
+"${CXX[@]}" -o "$DIR/zmq/zmq_prompt" "$ROOT/bench/zmq/zmq_prompt.cpp" -lzmq
+"${CXX[@]}" -o "$DIR/zmq/zmq_display" "$ROOT/bench/zmq/zmq_display.cpp" "$ROOT/src/chat/terminal_text.cpp" -lzmq
+"${CXX[@]}" -o "$DIR/zmq/zmq_bench" "$ROOT/bench/zmq/zmq_bench.cpp" "$ROOT"/src/bench/{payload,latency_histogram,delivery_tally,probe_tracker,run_monitor,bench_report,process_memory}.cpp -lzmq -lfmt -pthread
+
+# 10,000 displays are 10,000 sockets in the bench and 10,000 in the room.
+ulimit -n 65536 2>/dev/null || ulimit -n "$(ulimit -Hn)"
+
+# --- helpers ---------------------------------------------------------------------------
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
+wait_port() { for _ in $(seq 500); do (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null && return 0; sleep 0.02; done; say "port $1 never opened"; return 1; }
+now() { date +%s.%N; }
+json() { python3 -c "import json, sys; print(json.load(open(sys.argv[1]))[sys.argv[2]])" "$1" "$2"; }
+json_latency() { python3 -c "import json, sys; print(json.load(open(sys.argv[1]))['latency_ns'][sys.argv[2]])" "$1" "$2"; }
+json_rss() { python3 -c "import json, sys; print(json.load(open(sys.argv[1]))['room_rss_kib'][sys.argv[2]])" "$1" "$2"; }
+ratio() { python3 -c "
+import sys
+try: a, b = float(sys.argv[1]), float(sys.argv[2]); print(f'{a / b:.2f}' if b else 'n/a')
+except ValueError: print('n/a')" "$1" "$2"; }
+bytes_written() { awk '/^wchar/ { print $2 }' "/proc/$1/io"; }
+PIDS=()
+# Stops what start_room and start_display started, the displays before their room.
+cleanup() {
+  local i
+  for ((i = ${#PIDS[@]} - 1; i >= 0; i--)); do kill -CONT "${PIDS[i]}" 2>/dev/null; kill "${PIDS[i]}" 2>/dev/null || true; done
+  wait 2>/dev/null || true
+  PIDS=()
+}
+trap cleanup EXIT
+
+# start_room KIND: an imchat room or a zmq_room on fresh ports; sets ROOM_PID and the
+# variables the clients need (DIRECTORY, IN, OUT).
+start_room() {
+  local q e
+  q=$(free_port); e=$(free_port)
+  if [[ $1 == imchat ]]; then
+    DIRECTORY=127.0.0.1:$(free_port)
+    "$IMCHAT" room bench "127.0.0.1:$q" "127.0.0.1:$e" --embedded-directory --directory "$DIRECTORY" \
+      --log-level warn 2>>"$RESULTS/room.log" &
+  else
+    "$DIR/zmq/zmq_room" "tcp://127.0.0.1:$q" "tcp://127.0.0.1:$e" 2>>"$RESULTS/room.log" &
+  fi
+  ROOM_PID=$!
+  PIDS+=("$ROOM_PID")
+  IN=tcp://127.0.0.1:$q OUT=tcp://127.0.0.1:$e
+  wait_port "$e"
+}
+
+start_display() {  # KIND: one display writing to /dev/null; prints its pid
+  if [[ $1 == imchat ]]; then "$IMCHAT" display bench --directory "$DIRECTORY" >/dev/null 2>>"$RESULTS/display.log" &
+  else "$DIR/zmq/zmq_display" "$OUT" >/dev/null 2>>"$RESULTS/display.log" &
+  fi
+  echo $!
+}
+
+send_lines() {  # KIND < lines
+  if [[ $1 == imchat ]]; then "$IMCHAT" prompt bench u --directory "$DIRECTORY" --linger 600
+  else "$DIR/zmq/zmq_prompt" "$IN" u
+  fi
+}
+
+bench_client() {  # KIND ARGS...: the measuring client against the running room
+  local kind=$1; shift
+  if [[ $kind == imchat ]]; then "$IMCHAT" bench bench --directory "$DIRECTORY" --room-pid "$ROOM_PID" "$@"
+  else "$DIR/zmq/zmq_bench" --in "$IN" --out "$OUT" --room-pid "$ROOM_PID" "$@"
+  fi
+}
+
+# pipeline KIND DISPLAYS: seconds from starting the prompt until every display has
+# written every line (read from /proc/PID/io: they write to /dev/null).
+pipeline() {
+  local kind=$1 count=$2 pids=() pid base=() expected start
+  start_room "$kind"
+  for _ in $(seq "$count"); do pid=$(start_display "$kind"); pids+=("$pid"); PIDS+=("$pid"); done
+  # Until every display has printed a warm-up line, and nothing more comes.
+  for _ in $(seq 200); do
+    echo warm | send_lines "$kind" >/dev/null
+    sleep 0.2
+    local all=1
+    for pid in "${pids[@]}"; do [[ $(bytes_written "$pid") -gt 0 ]] || all=0; done
+    ((all)) && break
+  done
+  sleep 0.3
+  for pid in "${pids[@]}"; do base+=("$(bytes_written "$pid")"); done
+  # Each line out: the 25-byte timestamp, "u: ", the 64-byte line, a newline.
+  expected=$((LINES * (25 + 3 + 64 + 1)))
+  start=$(now)
+  send_lines "$kind" <"$DIR/lines.txt" >/dev/null &
+  # Until every display has every line, or nothing more arrives for 10 s (lines lost).
+  local prompt=$! done_all=0 total last_total=-1 least stalled_since=$SECONDS
+  while ((SECONDS - stalled_since < 10)); do
+    done_all=1 total=0 least=$expected
+    for i in "${!pids[@]}"; do
+      local got=$(($(bytes_written "${pids[$i]}") - ${base[$i]}))
+      total=$((total + got))
+      ((got < least)) && least=$got
+      ((got >= expected)) || done_all=0
+    done
+    ((done_all)) && break
+    ((total != last_total)) && { last_total=$total; stalled_since=$SECONDS; }
+    sleep 0.005
+  done
+  local end; end=$(now)
+  wait "$prompt" || true
+  cleanup
+  # Lines are all 93 bytes: the least complete display's share of them.
+  ((done_all)) || { echo "lost:$((100 - least * 100 / expected))%"; return; }
+  python3 -c "import sys; print(f'{float(sys.argv[2]) - float(sys.argv[1]):.3f}')" "$start" "$end"
+}
+
+# --- scenarios -------------------------------------------------------------------------
+SUMMARY=$RESULTS/summary.txt
+: >"$SUMMARY"
+row() { printf '%-44s %14s %14s %8s  %s\n' "$@" | tee -a "$SUMMARY"; }
+say "== $(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), load $(cut -d' ' -f1-3 /proc/loadavg)"
+row "scenario" "imchat" "libzmq" "ratio" "target"
+
+if wants pipeline; then
+  if [[ ! -s $DIR/lines.txt || $(wc -l <"$DIR/lines.txt") -ne $LINES ]]; then
+    awk -v n="$LINES" 'BEGIN { for (i = 0; i < n; i++) printf "%08d%056d\n", i, 0 }' >"$DIR/lines.txt"
+  fi
+  for displays in 1 10; do
+    say "== pipeline: $LINES lines, $displays display(s)"
+    a=$(pipeline imchat "$displays"); b=$(pipeline zmq "$displays")
+    row "pipeline $LINES lines, $displays display(s) (s)" "$a" "$b" "$(ratio "$a" "$b")" "<= 1.0 (aim 0.7)"
+  done
+fi
+
+if wants fanout || wants latency; then
+  for subscribers in 10 100; do
+    say "== fan-out: $FANOUT_COUNT messages of 64 bytes, $subscribers subscribers"
+    for kind in imchat zmq; do
+      start_room "$kind"
+      bench_client "$kind" --displays "$subscribers" --count "$FANOUT_COUNT" --window "$WINDOW" --json >"$RESULTS/fanout-$kind-$subscribers.json" || true
+      cleanup
+    done
+    a=$(json "$RESULTS/fanout-imchat-$subscribers.json" delivered_per_second)
+    b=$(json "$RESULTS/fanout-zmq-$subscribers.json" delivered_per_second)
+    row "fan-out $subscribers subscribers (deliveries/s)" "$a" "$b" "$(ratio "$a" "$b")" ">= 1.5"
+    row "  lost (imchat / libzmq)" "$(json "$RESULTS/fanout-imchat-$subscribers.json" lost)" "$(json "$RESULTS/fanout-zmq-$subscribers.json" lost)" "" ""
+  done
+fi
+
+if wants latency; then
+  rate=$(python3 -c "import sys; print(int(float(sys.argv[1]) / 10 / 2))" "$(json "$RESULTS/fanout-imchat-10.json" delivered_per_second)")
+  say "== latency: open loop at $rate msg/s (half of imchat's maximum), 10 subscribers, $LATENCY_SECONDS s"
+  for kind in imchat zmq; do
+    start_room "$kind"
+    bench_client "$kind" --displays 10 --rate "$rate" --count "$((rate * LATENCY_SECONDS))" --json >"$RESULTS/latency-$kind.json" || true
+    cleanup
+  done
+  for p in p50 p99 p999 max; do
+    a=$(json_latency "$RESULTS/latency-imchat.json" $p); b=$(json_latency "$RESULTS/latency-zmq.json" $p)
+    row "latency at $rate msg/s, $p (us)" "$((a / 1000))" "$((b / 1000))" "$(ratio "$a" "$b")" "$([[ $p == p99 ]] && echo '<= 1.0')"
+  done
+fi
+
+if wants idle; then
+  # A libzmq socket takes two descriptors (its TCP connection and its mailbox): the libzmq
+  # client gets as many displays as fit in the descriptor limit. Memory is per display.
+  zmq_idle=$(( IDLE_DISPLAYS < ($(ulimit -n) - 200) / 2 ? IDLE_DISPLAYS : ($(ulimit -n) - 200) / 2 ))
+  say "== idle: $IDLE_DISPLAYS displays on one room ($zmq_idle for libzmq), one message"
+  per=() got=()
+  for kind in imchat zmq; do
+    start_room "$kind"
+    displays=$([[ $kind == imchat ]] && echo "$IDLE_DISPLAYS" || echo "$zmq_idle")
+    bench_client "$kind" --displays "$displays" --count 1 --drain-timeout 30 --json >"$RESULTS/idle-$kind.json" || true
+    cleanup
+  done
+  for kind in imchat zmq; do
+    f=$RESULTS/idle-$kind.json
+    per[${#per[@]}]=$(( ($(json_rss "$f" connected) - $(json_rss "$f" before)) * 1024 / $(json "$f" displays) ))
+    got[${#got[@]}]="$(json "$f" delivered)/$(json "$f" expected)"
+  done
+  row "idle: room RSS per display (bytes)" "${per[0]}" "${per[1]}" "$(ratio "${per[0]}" "${per[1]}")" "imchat <= 4096"
+  row "idle: one message reached (deliveries)" "${got[0]}" "${got[1]}" "" "all"
+fi
+
+if wants stalled; then
+  say "== stalled: one stopped display, $FLOOD_COUNT messages to another"
+  grow=()
+  for kind in imchat zmq; do
+    start_room "$kind"
+    stalled=$(start_display "$kind"); PIDS+=("$stalled")
+    sleep 1
+    kill -STOP "$stalled"
+    bench_client "$kind" --displays 1 --count "$FLOOD_COUNT" --window "$WINDOW" --json >"$RESULTS/stalled-$kind.json" || true
+    cleanup
+  done
+  for kind in imchat zmq; do
+    f=$RESULTS/stalled-$kind.json
+    grow[${#grow[@]}]=$(( $(json_rss "$f" peak) - $(json_rss "$f" before) ))
+  done
+  # imchat's configured bounds: 8 MiB unsent to one subscriber, 64 MiB in the room's queue.
+  row "stalled: room RSS growth at peak (KiB)" "${grow[0]}" "${grow[1]}" "" "imchat < $((72 * 1024))"
+  row "  the flooded display: lost (imchat / libzmq)" "$(json "$RESULTS/stalled-imchat.json" lost)" "$(json "$RESULTS/stalled-zmq.json" lost)" "" "0"
+fi
+
+say "== results in $RESULTS (summary.txt, one JSON file per measured run, room.log)"

@@ -70,6 +70,7 @@ int prompt_main(std::span<const std::string> args) {
       ("user", po::value<std::string>()->required(), "the name shown before each line");
   spec.positionals.add("room", 1).add("user", 1);
   add_timeout_option(spec, "the room");
+  add_peer_timeout_option(spec);
   add_directory_option(spec);
   add_common_options(spec);
   po::variables_map vm;
@@ -86,9 +87,9 @@ int prompt_main(std::span<const std::string> args) {
 
   //  One application thread and one I/O thread.
   dispatcher dispatcher(2);
-  locator locator(directory_address(vm));
+  locator locator(directory_address(vm), {.peer_timeout = peer_timeout_from(vm)});
   auto io = io_thread::create(dispatcher);
-  auto api = api_thread::create(dispatcher, &locator);
+  auto api = api_thread::create(dispatcher, &locator, {.peer_timeout = peer_timeout_from(vm)});
 
   //  The wiring: a local exchange bound to the room's global queue.
   const auto eid = api->create_exchange("E");

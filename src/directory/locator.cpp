@@ -210,6 +210,7 @@ class locator::impl : public std::enable_shared_from_this<impl> {
     connection_->on_closed = [weak](std::error_code ec, const std::string& detail) {
       if (auto self = weak.lock()) self->on_closed(ec, detail);
     };
+    connection_->enable_heartbeats({.peer_timeout = options_.peer_timeout});
     connection_->start();
   }
 

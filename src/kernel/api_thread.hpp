@@ -50,6 +50,7 @@ struct kernel_options {
   std::uint32_t max_message_size = wire::default_max_body_size;
   std::size_t max_subscriber_backlog = 8 * 1024 * 1024;  // bytes unsent to one subscriber
   std::size_t max_pending_messages = 100'000;            // held for an unreachable remote queue
+  std::chrono::milliseconds peer_timeout{5000};          // a silent peer's connection is closed
 };
 
 class api_thread {

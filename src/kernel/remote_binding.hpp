@@ -34,6 +34,7 @@ struct binding_options {
   wire::decoder_limits limits{};
   std::chrono::milliseconds reconnect_min{100};
   std::chrono::milliseconds reconnect_max{3000};
+  std::chrono::milliseconds peer_timeout{5000};  // a silent object is taken for gone
   // Publishing: messages kept while the remote queue is unreachable.
   std::size_t max_pending_messages = 100'000;
 };

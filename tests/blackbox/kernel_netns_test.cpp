@@ -1,7 +1,9 @@
 // The tutorial's programs on three hosts: the directory server on one, a room bound to
 // one of its interfaces by name on a second, a prompt and a display on a third, each host
 // a network namespace of this machine (see test_network.hpp). Shows that what a room
-// registers for "INTERFACE:PORT" is where another host reaches it, and only there.
+// registers for "INTERFACE:PORT" is where another host reaches it, and only there; and
+// that a link cut between hosts (no close, no reset: packets just vanish) is noticed by
+// the heartbeats within the peer timeout, and the chat resumes once the link is back.
 //
 // Making namespaces needs root and `ip netns`. Where that is impossible the test prints
 // the skip marker that tests/CMakeLists.txt gives ctest as SKIP_REGULAR_EXPRESSION, so it
@@ -10,6 +12,7 @@
 #include "test_network.hpp"
 
 #include "support/child_process.hpp"
+#include "support/deadline.hpp"
 
 #include <doctest/doctest.h>
 
@@ -37,6 +40,18 @@ bool connects(const test_network::host& where, const std::string& address, int p
       where, {"timeout", "5", "bash", "-c", "exec 3<>/dev/tcp/" + address + "/" + std::to_string(port)}));
   attempt.close_stdin();
   return attempt.wait_exit() == exit_status::exited(0);
+}
+
+// The display gets what is said once it is attached, and nothing announces that: lines
+// go round until it shows one. True once it did, false if `timeout` passes first.
+bool said_until_shown(child_process& prompt, child_process& display, const std::string& tag,
+                      std::chrono::milliseconds timeout) {
+  const imchat::test::deadline until(timeout);
+  for (int i = 1; !until.expired(); ++i) {
+    if (!prompt.write_stdin(tag + " " + std::to_string(i) + "\n")) return false;
+    if (display.wait_for_stdout("kofi: " + tag + " ", 200ms)) return true;
+  }
+  return false;
 }
 
 }  // namespace
@@ -76,18 +91,55 @@ TEST_CASE("kernel: a room bound to an interface by name serves a prompt and a di
   auto display = imchat_on(network.user(), {"display", "cheese", "--directory", user_directory});
   auto prompt = imchat_on(network.user(), {"prompt", "cheese", "kofi", "--directory", user_directory});
 
-  // The display gets what is said once it is attached, and nothing announces that: lines
-  // go round until it shows one.
-  bool shown = false;
-  for (int i = 1; i <= 100 && !shown; ++i) {
-    REQUIRE(prompt.write_stdin("hello " + std::to_string(i) + "\n"));
-    shown = display.wait_for_stdout("kofi: hello ", 200ms);
-  }
+  const bool shown = said_until_shown(prompt, display, "hello", 20s);
   INFO("room:\n" << room.stderr_text() << "\ndisplay:\n" << display.stderr_text() << "\nprompt:\n"
                  << prompt.stderr_text());
   REQUIRE(shown);
   REQUIRE(prompt.write_stdin("international affairs\n"));
   CHECK(display.wait_for_stdout("kofi: international affairs", 10s));
+
+  prompt.close_stdin();
+  CHECK(prompt.wait_exit() == exit_status::exited(0));
+  for (auto* program : {&display, &room, &server}) {
+    program->send_signal(SIGTERM);
+    CHECK(program->wait_exit() == exit_status::exited(0));
+  }
+}
+
+TEST_CASE("kernel: a cut link is noticed at both ends within the peer timeout and the chat resumes when it is back") {
+  if (const auto why = test_network::unavailable()) {
+    std::cout << skip_marker << ": cannot make network namespaces here: " << *why << std::endl;
+    return;
+  }
+  test_network network;  // before the programs: they must end before their hosts go
+  const std::string directory_port = "5682";
+  const auto& room_interface = network.room().to_user;
+  auto server = imchat_on(network.server(), {"server", directory_port});
+  REQUIRE_MESSAGE(server.wait_for_stderr("directory listening on"), server.stderr_text());
+  auto room = imchat_on(network.room(), {"room", "cheese", room_interface + ":5555", room_interface + ":5556",
+                                         "--directory", std::string(test_network::server_address_for_room) + ":" +
+                                                            directory_port, "--peer-timeout", "2"});
+  REQUIRE_MESSAGE(room.wait_for_stderr("is open"), room.stderr_text());
+  const auto user_directory = std::string(test_network::server_address_for_user) + ":" + directory_port;
+  auto display = imchat_on(network.user(), {"display", "cheese", "--directory", user_directory, "--peer-timeout", "2"});
+  auto prompt = imchat_on(network.user(), {"prompt", "cheese", "kofi", "--directory", user_directory,
+                                           "--peer-timeout", "2"});
+  INFO("room:\n" << room.stderr_text() << "\ndisplay:\n" << display.stderr_text() << "\nprompt:\n"
+                 << prompt.stderr_text());
+  REQUIRE(said_until_shown(prompt, display, "before", 20s));
+
+  // The cable between the room and the user is cut: no FIN, no RST, only silence.
+  test_network::set_link(network.room(), room_interface, false);
+  const auto cut_at = std::chrono::steady_clock::now();
+  const std::string verdict = "no sign of life for 2 s";
+  CHECK(display.wait_for_stderr(verdict, 20s));
+  CHECK(room.wait_for_stderr(verdict, 20s));
+  CHECK(std::chrono::steady_clock::now() - cut_at < 10s);  // seconds, not TCP's minutes
+  CHECK(display.wait_for_stdout("Problems connecting to the chatroom...", 10s));
+
+  test_network::set_link(network.room(), room_interface, true);
+  // Reconnections wait for TCP's own SYN retries (1 s, 2 s, 4 s apart...) to get through.
+  CHECK(said_until_shown(prompt, display, "after", 60s));
 
   prompt.close_stdin();
   CHECK(prompt.wait_exit() == exit_status::exited(0));

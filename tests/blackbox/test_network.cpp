@@ -97,6 +97,10 @@ test_network::test_network() {
 
 test_network::~test_network() { remove(); }
 
+void test_network::set_link(const host& where, const std::string& interface, bool up) {
+  ip_or_throw({"-n", where.name_space, "link", "set", interface, up ? "up" : "down"});
+}
+
 std::vector<std::string> test_network::run_in(const host& where, std::vector<std::string> argv) {
   argv.insert(argv.begin(), {ip_command(), "netns", "exec", where.name_space});
   return argv;

@@ -44,6 +44,10 @@ class test_network {
   // build()); what `ip addr` shows of an interface's tentative addresses ("" for none).
   static std::string tentative_addresses(const host& where, const std::string& interface);
 
+  // Takes a host's interface down (packets to and from it vanish, nobody is told: a cut
+  // cable) or up again; throws std::runtime_error when `ip` fails.
+  static void set_link(const host& where, const std::string& interface, bool up);
+
   // The command line that runs argv inside a host's namespace.
   static std::vector<std::string> run_in(const host& where, std::vector<std::string> argv);
 

@@ -50,7 +50,7 @@ TEST_CASE("a stalled link between a display and its room is noticed at both ends
   CHECK(room.wait_for_stderr(verdict, chat_timeout));
   // Both within a few seconds of the timeout, not TCP's minutes.
   CHECK(std::chrono::steady_clock::now() - stalled_at < 8s);
-  CHECK(display.stderr_text().find("lost the connection to 'E_faulty'") != std::string::npos);
+  CHECK(display.wait_for_stderr("lost the connection to 'E_faulty'", chat_timeout));  // and said so
   CHECK(display.wait_for_stdout(std::string(problems_line), chat_timeout));
   CHECK(still_running(display));
   CHECK(still_running(room));

@@ -10,6 +10,8 @@
 
 #include <doctest/doctest.h>
 
+#include <thread>
+
 using namespace std::chrono_literals;
 using imchat::test::child_process;
 using imchat::test::eventually;
@@ -32,6 +34,7 @@ TEST_CASE("a killed directory leaves the chat running and the room registers aga
 
   REQUIRE(chat.server()->send_signal(SIGKILL));
   REQUIRE(chat.server()->wait_exit(chat_timeout) == exit_status::killed_by(SIGKILL));
+  const auto killed_at = std::chrono::steady_clock::now();
   CHECK(room.wait_for_stderr("directory at " + chat.directory(), chat_timeout));  // it noticed
 
   // Established: the chat goes on without the directory.
@@ -41,6 +44,11 @@ TEST_CASE("a killed directory leaves the chat running and the room registers aga
   auto late = chat.start_display("sturdy");
   INFO("late display stderr:\n" << late.stderr_text());
   CHECK(late.wait_for_stderr("waiting for the directory", chat_timeout));
+  // Down for longer than the peer timeout, and long enough for the locators' reconnection
+  // backoff to grow to its ceiling.
+  std::this_thread::sleep_until(killed_at + 6s);
+  REQUIRE(kofi.write_stdin("still without the directory\n"));
+  require_stdout(display, "kofi: still without the directory\n");
 
   child_process server({IMCHAT_BINARY, "server", "--listen", "127.0.0.1", std::to_string(chat.directory_port())});
   INFO("new server stderr:\n" << server.stderr_text());

@@ -3,7 +3,9 @@
 // a network namespace of this machine (see test_network.hpp). Shows that what a room
 // registers for "INTERFACE:PORT" is where another host reaches it, and only there; and
 // that a link cut between hosts (no close, no reset: packets just vanish) is noticed by
-// the heartbeats within the peer timeout, and the chat resumes once the link is back.
+// the heartbeats within the peer timeout: between the room and its users the chat
+// resumes once the link is back; between the room and the directory the room's names are
+// freed, the chat goes on, and the room registers again once the link is back.
 //
 // Making namespaces needs root and `ip netns`. Where that is impossible the test prints
 // the skip marker that tests/CMakeLists.txt gives ctest as SKIP_REGULAR_EXPRESSION, so it
@@ -11,15 +13,19 @@
 
 #include "test_network.hpp"
 
+#include "blackbox/directory/eventually.hpp"
 #include "support/child_process.hpp"
 #include "support/deadline.hpp"
+#include "support/run_program.hpp"
 
 #include <doctest/doctest.h>
 
 #include <iostream>
+#include <thread>
 
 using namespace std::chrono_literals;
 using imchat::test::child_process;
+using imchat::test::eventually;
 using imchat::test::exit_status;
 using imchat::test::test_network;
 
@@ -52,6 +58,13 @@ bool said_until_shown(child_process& prompt, child_process& display, const std::
     if (display.wait_for_stdout("kofi: " + tag + " ", 200ms)) return true;
   }
   return false;
+}
+
+// Whether `imchat server --list`, run on `where`, shows `name`.
+bool listed(const test_network::host& where, const std::string& directory, const std::string& name) {
+  const auto result = imchat::test::run_program(
+      test_network::run_in(where, {IMCHAT_BINARY, "server", "--list", "--directory", directory, "--timeout", "2"}));
+  return contains(result.stdout_text, name);
 }
 
 }  // namespace
@@ -144,6 +157,59 @@ TEST_CASE("kernel: a cut link is noticed at both ends within the peer timeout an
   prompt.close_stdin();
   CHECK(prompt.wait_exit() == exit_status::exited(0));
   for (auto* program : {&display, &room, &server}) {
+    program->send_signal(SIGTERM);
+    CHECK(program->wait_exit() == exit_status::exited(0));
+  }
+}
+
+TEST_CASE("kernel: a cut link to the directory frees the room's names and the room registers again when it is back") {
+  if (const auto why = test_network::unavailable()) {
+    std::cout << skip_marker << ": cannot make network namespaces here: " << *why << std::endl;
+    return;
+  }
+  test_network network;  // before the programs: they must end before their hosts go
+  const std::string directory_port = "5682";
+  const auto& room_interface = network.room().to_user;
+  auto server = imchat_on(network.server(), {"server", directory_port, "--peer-timeout", "2"});
+  REQUIRE_MESSAGE(server.wait_for_stderr("directory listening on"), server.stderr_text());
+  auto room = imchat_on(network.room(), {"room", "cheese", room_interface + ":5555", room_interface + ":5556",
+                                         "--directory", std::string(test_network::server_address_for_room) + ":" +
+                                                            directory_port, "--peer-timeout", "2"});
+  REQUIRE_MESSAGE(room.wait_for_stderr("is open"), room.stderr_text());
+  const auto user_directory = std::string(test_network::server_address_for_user) + ":" + directory_port;
+  auto display = imchat_on(network.user(), {"display", "cheese", "--directory", user_directory});
+  auto prompt = imchat_on(network.user(), {"prompt", "cheese", "kofi", "--directory", user_directory});
+  INFO("server:\n" << server.stderr_text() << "\nroom:\n" << room.stderr_text() << "\ndisplay:\n"
+                   << display.stderr_text() << "\nprompt:\n" << prompt.stderr_text());
+  REQUIRE(said_until_shown(prompt, display, "before", 20s));
+  REQUIRE(listed(network.user(), user_directory, "Q_cheese"));
+
+  // Cut at the directory's end: the room's packets to it vanish, SYNs included.
+  test_network::pin_neighbour(network.room(), network.room().to_server, network.server(), network.server().to_room,
+                              test_network::server_address_for_room);
+  test_network::set_link(network.server(), network.server().to_room, false);
+  const auto cut_at = std::chrono::steady_clock::now();
+  CHECK(server.wait_for_stderr("no sign of life for 2 s", 20s));
+  CHECK(eventually([&] { return !listed(network.user(), user_directory, "Q_cheese"); }, 20s));
+  CHECK(std::chrono::steady_clock::now() - cut_at < 10s);  // seconds, not TCP's minutes
+  CHECK(room.wait_for_stderr("no sign of life for 2 s", 20s));
+  // The chat does not need the directory.
+  CHECK(said_until_shown(prompt, display, "meanwhile", 20s));
+
+  // Down for a while: the room's attempts to reconnect go unanswered meanwhile, and TCP
+  // resends an unanswered SYN ever more rarely (1 s, 2 s, 4 s, 8 s... apart).
+  std::this_thread::sleep_until(cut_at + 10s);
+  test_network::set_link(network.server(), network.server().to_room, true);
+  const auto restored_at = std::chrono::steady_clock::now();
+  CHECK(eventually([&] { return listed(network.user(), user_directory, "Q_cheese"); }, 30s));
+  // Within the locator's backoff (3 s at most) and one unanswered connection attempt.
+  CHECK(std::chrono::steady_clock::now() - restored_at < 6s);
+  auto newcomer = imchat_on(network.user(), {"display", "cheese", "--directory", user_directory});
+  CHECK(said_until_shown(prompt, newcomer, "after", 20s));
+
+  prompt.close_stdin();
+  CHECK(prompt.wait_exit() == exit_status::exited(0));
+  for (auto* program : {&newcomer, &display, &room, &server}) {
     program->send_signal(SIGTERM);
     CHECK(program->wait_exit() == exit_status::exited(0));
   }

@@ -75,6 +75,9 @@ class loopback {
     });
     work_.reset();
     thread_.join();
+    // Before the io_context their sockets and timers belong to.
+    accepted.connection.reset();
+    connecting.connection.reset();
   }
   loopback(const loopback&) = delete;
   loopback& operator=(const loopback&) = delete;

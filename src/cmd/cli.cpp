@@ -6,7 +6,10 @@
 
 #include "util/logging.hpp"
 
+#include <spdlog/spdlog.h>
+
 #include <cctype>
+#include <cmath>
 #include <cstdlib>
 #include <filesystem>
 #include <iostream>
@@ -46,6 +49,22 @@ chat::wait_policy wait_policy_from(const po::variables_map& vm, const chat::stop
     policy.deadline = std::chrono::steady_clock::now() +
                       std::chrono::milliseconds(static_cast<long>(vm["timeout"].as<double>() * 1000));
   return policy;
+}
+
+namespace {
+// Heartbeats go out every second: a peer must be allowed to miss one before it is dead.
+constexpr double min_peer_timeout = 2;
+constexpr double max_peer_timeout = 86400;
+}  // namespace
+
+void add_peer_timeout_option(cli_spec& spec) {
+  spec.options.add_options()
+      ("peer-timeout", po::value<double>()->default_value(5.0)->value_name("SECONDS"),
+       "close a connection whose peer sent nothing, not even a heartbeat, for SECONDS (2 or more)");
+}
+
+std::chrono::milliseconds peer_timeout_from(const po::variables_map& vm) {
+  return std::chrono::milliseconds(static_cast<long>(std::ceil(vm["peer-timeout"].as<double>() * 1000)));
 }
 
 std::string directory_address(const po::variables_map& vm) {
@@ -102,6 +121,12 @@ std::optional<int> parse_command_line(cli_spec& spec, std::span<const std::strin
   }
   if (vm.count("timeout") && !(vm["timeout"].as<double>() >= 0))
     return usage_error(spec, "--timeout must be a number of seconds, 0 or more");
+  if (vm.count("peer-timeout")) {
+    const double peer_timeout = vm["peer-timeout"].as<double>();
+    if (!(peer_timeout >= min_peer_timeout && peer_timeout <= max_peer_timeout))
+      return usage_error(spec, fmt::format("--peer-timeout must be {:g} to {:g} seconds", min_peer_timeout,
+                                           max_peer_timeout));
+  }
   if (vm.count("directory")) {
     std::string host, why;
     std::uint16_t port = 0;

@@ -6,6 +6,7 @@
 
 #include <boost/program_options.hpp>
 
+#include <chrono>
 #include <optional>
 #include <span>
 #include <string>
@@ -45,6 +46,12 @@ std::string directory_address(const po::variables_map& vm);
 void add_timeout_option(cli_spec& spec, std::string_view what);
 // The waiting rules --timeout (when given) and the stop signal make.
 chat::wait_policy wait_policy_from(const po::variables_map& vm, const chat::stop_signal& stop);
+
+// Adds --peer-timeout SECONDS: how long a peer may send nothing, not even a heartbeat,
+// before its connection is taken for dead (default 5, at least 2).
+void add_peer_timeout_option(cli_spec& spec);
+// --peer-timeout as parse_command_line checked it.
+std::chrono::milliseconds peer_timeout_from(const po::variables_map& vm);
 
 // Parses `args` against `spec`. On --help prints the help to stdout and returns exit 0;
 // on a usage error prints "imchat NAME: ERROR" and the usage line to stderr and returns

@@ -32,6 +32,7 @@ int display_main(std::span<const std::string> args) {
       ("room", po::value<std::string>()->required(), "the room to watch");
   spec.positionals.add("room", 1);
   add_timeout_option(spec, "the room");
+  add_peer_timeout_option(spec);
   add_directory_option(spec);
   add_common_options(spec);
   po::variables_map vm;
@@ -45,9 +46,9 @@ int display_main(std::span<const std::string> args) {
 
   //  One application thread and one I/O thread; gap notices switched on.
   dispatcher dispatcher(2);
-  locator locator(directory_address(vm));
+  locator locator(directory_address(vm), {.peer_timeout = peer_timeout_from(vm)});
   auto io = io_thread::create(dispatcher);
-  auto api = api_thread::create(dispatcher, &locator);
+  auto api = api_thread::create(dispatcher, &locator, {.peer_timeout = peer_timeout_from(vm)});
   api->mask(message_type::gap);
 
   //  The wiring: a local queue bound to the room's global exchange.

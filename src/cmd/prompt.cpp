@@ -74,6 +74,7 @@ int prompt_main(std::span<const std::string> args) {
       ("user", po::value<std::string>()->required(), "the name shown before each line");
   spec.positionals.add("room", 1).add("user", 1);
   add_timeout_option(spec, "the room");
+  add_peer_timeout_option(spec);
   add_directory_option(spec);
   add_common_options(spec);
   po::variables_map vm;
@@ -92,10 +93,11 @@ int prompt_main(std::span<const std::string> args) {
 
   //  One application thread and one I/O thread.
   dispatcher dispatcher(2);
-  locator locator(directory_address(vm));
+  locator locator(directory_address(vm), {.peer_timeout = peer_timeout_from(vm)});
   auto io = io_thread::create(dispatcher);
   kernel_options kernel;
   kernel.send_window.max_messages = vm["buffer"].as<std::size_t>();
+  kernel.peer_timeout = peer_timeout_from(vm);
   auto api = api_thread::create(dispatcher, &locator, kernel);
 
   //  The wiring: a local exchange bound to the room's global queue.

@@ -66,6 +66,7 @@ int room_main(std::span<const std::string> args) {
       ("out", po::value<std::string>()->default_value("127.0.0.1"), "interface spec for the room's exchange");
   spec.positionals.add("name", 1).add("in", 1).add("out", 1);
   add_timeout_option(spec, "the directory");
+  add_peer_timeout_option(spec);
   add_directory_option(spec);
   add_config_option(spec);
   add_common_options(spec);
@@ -80,6 +81,7 @@ int room_main(std::span<const std::string> args) {
 
   chat::stop_signal stop;
   const auto waiting = wait_policy_from(vm, stop);
+  const auto peer_timeout = peer_timeout_from(vm);
 
   const auto directory_text = directory_address(vm);
   std::optional<directory::directory_thread> own_directory;
@@ -88,7 +90,8 @@ int room_main(std::span<const std::string> args) {
     std::uint16_t port = 0;
     if (!parse_directory_address(directory_text, host, port, why)) return usage_error(spec, why);
     try {
-      own_directory.emplace(directory::server_options{.listen = directory::listen_everywhere(port)});
+      own_directory.emplace(
+          directory::server_options{.listen = directory::listen_everywhere(port), .peer_timeout = peer_timeout});
     } catch (const std::system_error& e) {
       //  Perhaps because this very room serves it already.
       locator running_directory(directory_text);
@@ -101,7 +104,7 @@ int room_main(std::span<const std::string> args) {
 
   //  One application thread (this one) and the I/O threads.
   dispatcher dispatcher(1 + io_threads);
-  locator locator(directory_text);
+  locator locator(directory_text, {.peer_timeout = peer_timeout});
   std::vector<std::unique_ptr<io_thread>> threads;
   std::vector<io_thread*> workers;
   for (unsigned i = 0; i < io_threads; ++i) workers.push_back(threads.emplace_back(io_thread::create(dispatcher)).get());
@@ -110,6 +113,7 @@ int room_main(std::span<const std::string> args) {
   kernel.history = {.max_messages = vm["history-size"].as<std::size_t>(),
                     .max_bytes = vm["history-bytes"].as<byte_size>().bytes};
   kernel.max_subscriber_backlog = vm["max-backlog"].as<byte_size>().bytes;
+  kernel.peer_timeout = peer_timeout;
   auto api = api_thread::create(dispatcher, &locator, kernel);
 
   if (!chat::wait_for_directory(locator, waiting)) return stop.requested() ? exit_ok : exit_failure;

@@ -59,9 +59,11 @@ std::string explanation(const std::system_error& e) {
 }
 
 // Asks the directory at `address` for every name and prints the table.
-int print_listing(const std::string& address, std::chrono::milliseconds timeout) {
+int print_listing(const std::string& address, std::chrono::milliseconds timeout,
+                  std::chrono::milliseconds peer_timeout) {
   locator_options options;
   options.timeout = timeout;
+  options.peer_timeout = peer_timeout;
   locator client(address, options);
   std::vector<wire::record> records;
   try {
@@ -97,7 +99,8 @@ int list_main(const cli_spec& spec, const po::variables_map& vm, std::optional<s
   std::string host, why;
   std::uint16_t directory_port = 0;
   if (!parse_directory_address(address, host, directory_port, why)) return usage_error(spec, why);
-  return print_listing(address, std::chrono::milliseconds(static_cast<long>(std::ceil(timeout * 1000))));
+  return print_listing(address, std::chrono::milliseconds(static_cast<long>(std::ceil(timeout * 1000))),
+                       peer_timeout_from(vm));
 }
 
 }  // namespace
@@ -125,6 +128,7 @@ int server_main(std::span<const std::string> args) {
   spec.arguments.add_options()
       ("port", po::value<unsigned>(), "port to listen on (default 5682)");
   spec.positionals.add("port", 1);
+  add_peer_timeout_option(spec);
   add_directory_option(spec);
   add_config_option(spec);
   add_common_options(spec);
@@ -153,6 +157,7 @@ int server_main(std::span<const std::string> args) {
   options.limits.max_body_size = vm["max-frame-size"].as<std::uint32_t>();
   options.max_connections = vm["max-connections"].as<std::size_t>();
   options.handshake_timeout = std::chrono::milliseconds(static_cast<long>(handshake * 1000));
+  options.peer_timeout = peer_timeout_from(vm);
 
   boost::asio::io_context io;
   // Before anything is announced, so that a SIGTERM right after "listening" still ends

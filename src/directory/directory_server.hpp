@@ -26,6 +26,8 @@ struct server_options {
   std::vector<boost::asio::ip::tcp::endpoint> listen;
   wire::decoder_limits limits{};
   std::chrono::milliseconds handshake_timeout{5000};
+  // A client silent this long is closed and its names freed (heartbeats, both ways).
+  std::chrono::milliseconds peer_timeout{5000};
   std::size_t max_connections = 4096;
   registry_limits names{};
 };

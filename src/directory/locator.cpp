@@ -189,9 +189,21 @@ class locator::impl : public std::enable_shared_from_this<impl> {
                         [self = shared_from_this(), socket](boost::system::error_code ec, const tcp::endpoint&) {
                           self->connecting_.reset();
                           if (self->stopping_) return;
+                          self->retry_timer_.cancel();
+                          if (ec == asio::error::operation_aborted)
+                            return self->retry("no answer to the connection attempt within the peer timeout");
                           if (ec) return self->retry(ec.message());
                           self->on_connected(std::move(*socket));
                         });
+    // A host that vanished drops SYNs, and TCP would retry them for two minutes: a
+    // directory that comes back would only be found at its next, distant retry. Given up
+    // on as a silent peer is, the attempt is made again within the backoff.
+    retry_timer_.expires_after(options_.peer_timeout);
+    retry_timer_.async_wait([self = shared_from_this(), socket](boost::system::error_code ec) {
+      if (ec || self->connecting_ != socket) return;
+      boost::system::error_code ignored;
+      socket->close(ignored);
+    });
   }
 
   void on_connected(tcp::socket socket) {
@@ -210,6 +222,7 @@ class locator::impl : public std::enable_shared_from_this<impl> {
     connection_->on_closed = [weak](std::error_code ec, const std::string& detail) {
       if (auto self = weak.lock()) self->on_closed(ec, detail);
     };
+    connection_->enable_heartbeats({.peer_timeout = options_.peer_timeout});
     connection_->start();
   }
 

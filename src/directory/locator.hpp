@@ -27,10 +27,13 @@ struct locator_options {
   std::chrono::milliseconds timeout{5000};  // for blocking calls without an explicit one
   std::chrono::milliseconds reconnect_min{100};
   std::chrono::milliseconds reconnect_max{3000};
+  // A directory silent this long is taken for gone: reconnect (heartbeats, both ways). A
+  // connection attempt unanswered as long is given up and made again.
+  std::chrono::milliseconds peer_timeout{5000};
   wire::decoder_limits limits{};
   // Called on the locator's thread when a name could not be registered again after a
   // reconnect (someone else took it meanwhile).
-  std::function<void(const std::string& name, const std::string& why)> on_registration_lost;
+  std::function<void(const std::string& name, const std::string& why)> on_registration_lost{};
 };
 
 // "HOST", "HOST:PORT" or "[V6ADDR]:PORT"; the port defaults to 5682. Returns false and

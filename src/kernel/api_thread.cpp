@@ -163,6 +163,7 @@ std::vector<std::string> api_thread::open_global(std::string_view name, const ob
   auto opened = std::make_shared<object_listener>(
       listener.context(), contexts, std::string(name), target,
       listener_options{.limits = {options_.max_message_size},
+                       .peer_timeout = options_.peer_timeout,
                        .max_subscriber_backlog = options_.max_subscriber_backlog});
   std::vector<boost::asio::ip::tcp::endpoint> bind_to = resolved.bind_endpoints;
   for (auto& endpoint : bind_to) endpoint.port(spec.port);
@@ -228,7 +229,7 @@ void api_thread::bind(std::string_view exchange_name, std::string_view queue_nam
   if (!record)
     throw std::system_error(wire::error::not_found, "bind: no object named '" + remote + "' in this thread, "
                                                     "this process or the directory at " + directory.directory());
-  const binding_options options{.limits = {options_.max_message_size}};
+  const binding_options options{.limits = {options_.max_message_size}, .peer_timeout = options_.peer_timeout};
   if (found_exchange) {
     if (record->kind != wire::object_kind::queue) invalid("bind: '" + remote + "' is an exchange, not a queue");
     if (!queue_thread) invalid("bind: reaching the remote queue '" + remote + "' needs an I/O thread");

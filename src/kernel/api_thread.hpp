@@ -55,6 +55,7 @@ struct kernel_options {
   window_limits send_window{};
   // What each global exchange keeps for subscribers that reconnect.
   history_limits history{};
+  std::chrono::milliseconds peer_timeout{5000};  // a silent peer's connection is closed
 };
 
 struct bind_options {

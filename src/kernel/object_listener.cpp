@@ -180,6 +180,7 @@ void object_listener::on_connection(tcp::socket socket, asio::io_context& io) {
   connection->on_frame = [self = shared_from_this(), weak, &io](wire::frame&& frame) {
     if (auto attaching = weak.lock()) self->on_attach(attaching, frame, io);
   };
+  connection->enable_heartbeats({.peer_timeout = options_.peer_timeout});
   connection->start();
 }
 

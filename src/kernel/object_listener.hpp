@@ -25,6 +25,7 @@ namespace imchat {
 struct listener_options {
   wire::decoder_limits limits{};
   std::chrono::milliseconds handshake_timeout{5000};
+  std::chrono::milliseconds peer_timeout{5000};  // a silent peer is closed
   std::size_t max_subscriber_backlog = 8 * 1024 * 1024;  // unsent bytes before a cut-off
 };
 

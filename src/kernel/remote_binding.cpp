@@ -97,6 +97,7 @@ void remote_binding::on_connected(tcp::socket socket) {
   connection_->on_closed = [weak](std::error_code ec, const std::string& detail) {
     if (auto self = weak.lock()) self->on_closed(ec, detail);
   };
+  connection_->enable_heartbeats({.peer_timeout = options_.peer_timeout});
   connection_->start();
 }
 

@@ -29,6 +29,7 @@ struct binding_options {
   wire::decoder_limits limits{};
   std::chrono::milliseconds reconnect_min{100};
   std::chrono::milliseconds reconnect_max{3000};
+  std::chrono::milliseconds peer_timeout{5000};  // a silent object is taken for gone
 };
 
 class remote_binding : public std::enable_shared_from_this<remote_binding> {

@@ -1,6 +1,7 @@
 #include "net/framed_connection.hpp"
 
 #include "net/interface_spec.hpp"
+#include "wire/body_writer.hpp"
 #include "wire/control_frames.hpp"
 #include "wire/error.hpp"
 
@@ -9,6 +10,7 @@
 #include <boost/asio/write.hpp>
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <utility>
 
 namespace imchat::net {
@@ -48,7 +50,7 @@ std::shared_ptr<framed_connection> framed_connection::create(asio::ip::tcp::sock
 
 framed_connection::framed_connection(asio::ip::tcp::socket socket, connection_options options)
     : socket_(std::move(socket)),
-      handshake_timer_(socket_.get_executor()),
+      timer_(socket_.get_executor()),
       options_(options),
       decoder_(options.limits) {
   asio_error ec;
@@ -60,8 +62,8 @@ framed_connection::framed_connection(asio::ip::tcp::socket socket, connection_op
 void framed_connection::start() {
   const auto greeting = wire::encode_greeting(options_.self);
   send(greeting);
-  handshake_timer_.expires_after(options_.handshake_timeout);
-  handshake_timer_.async_wait([self = shared_from_this()](asio_error ec) {
+  timer_.expires_after(options_.handshake_timeout);
+  timer_.async_wait([self = shared_from_this()](asio_error ec) {
     if (ec || self->ready_ || self->closed_ || self->closing_) return;
     self->close_with_error(wire::error::handshake_timeout);
   });
@@ -103,7 +105,8 @@ void framed_connection::on_greeting(asio_error read_error) {
     return;
   }
   ready_ = true;
-  handshake_timer_.cancel();
+  timer_.cancel();
+  if (heartbeats_) start_heartbeats();
   if (on_ready) on_ready();
   read_some();
 }
@@ -126,6 +129,7 @@ void framed_connection::on_read(asio_error ec, std::size_t n) {
                                                       : std::error_code(ec));
     return;
   }
+  last_received_ = clock::now();
   process_input(std::span<const std::byte>(read_buffer_.data(), n));
 }
 
@@ -156,6 +160,7 @@ void framed_connection::process_input(std::span<const std::byte> input) {
       }
       return;
     }
+    if (frame.type == wire::frame_type::heartbeat) continue;  // its arrival was the point
     if (on_frame) on_frame(std::move(frame));
   }
   unprocessed_ = paused_ ? input : std::span<const std::byte>{};
@@ -187,6 +192,7 @@ void framed_connection::on_written(asio_error ec) {
     finish(ec);
     return;
   }
+  last_sent_ = clock::now();
   if (closing_ && pending_.empty()) {
     finish(close_reason_, close_detail_);
     return;
@@ -204,8 +210,8 @@ void framed_connection::close_with_error(std::error_code code, std::string_view 
   close_reason_ = code;
   close_detail_ = std::string(detail);
   flush();
-  handshake_timer_.expires_after(error_linger);
-  handshake_timer_.async_wait([self = shared_from_this()](asio_error ec) {
+  timer_.expires_after(error_linger);
+  timer_.async_wait([self = shared_from_this()](asio_error ec) {
     if (!ec) self->finish(self->close_reason_, self->close_detail_);
   });
 }
@@ -217,6 +223,8 @@ void framed_connection::pause_reading() { paused_ = true; }
 void framed_connection::resume_reading() {
   if (!paused_) return;
   paused_ = false;
+  // The peer's silence while we were not reading was ours: its clock starts again now.
+  last_received_ = clock::now();
   if (unprocessed_.empty()) {
     read_some();
     return;
@@ -229,10 +237,47 @@ void framed_connection::resume_reading() {
   });
 }
 
+void framed_connection::enable_heartbeats(heartbeat_options options) {
+  heartbeats_ = options;
+  if (ready_ && !closed_ && !closing_) start_heartbeats();
+}
+
+void framed_connection::start_heartbeats() {
+  last_received_ = last_sent_ = clock::now();
+  arm_heartbeat_timer();
+}
+
+void framed_connection::arm_heartbeat_timer() {
+  // A write still in flight (a peer slow to read) needs no heartbeat on top: look again
+  // an interval from now.
+  const auto now = clock::now();
+  auto next = writing_ || !pending_.empty() ? now + heartbeats_->interval : last_sent_ + heartbeats_->interval;
+  if (!paused_) next = std::min(next, last_received_ + heartbeats_->peer_timeout);
+  timer_.expires_at(std::max(next, now));
+  timer_.async_wait([self = shared_from_this()](asio_error ec) {
+    if (!ec) self->on_heartbeat_timer();
+  });
+}
+
+void framed_connection::on_heartbeat_timer() {
+  // The timer may have moved on to the ERROR linger, whose wait this must not replace.
+  if (closed_ || closing_) return;
+  const auto now = clock::now();
+  if (!paused_ && now - last_received_ >= heartbeats_->peer_timeout) {
+    close_with_error(wire::error::peer_timeout,
+                     fmt::format("no sign of life for {:g} s",
+                                 std::chrono::duration<double>(heartbeats_->peer_timeout).count()));
+    return;
+  }
+  if (!writing_ && pending_.empty() && now - last_sent_ >= heartbeats_->interval)
+    send_with([](wire::bytes& out) { wire::append_frame(out, wire::frame_type::heartbeat); });
+  arm_heartbeat_timer();
+}
+
 void framed_connection::finish(std::error_code reason, const std::string& detail) {
   if (closed_) return;
   closed_ = true;
-  handshake_timer_.cancel();
+  timer_.cancel();
   asio_error ignored;
   socket_.shutdown(asio::ip::tcp::socket::shutdown_both, ignored);
   socket_.close(ignored);

@@ -2,6 +2,7 @@
 // The engine under every imchat connection: owns the TCP socket, exchanges greetings,
 // runs the frame decoder over what arrives and batches what leaves (all frames queued
 // while a write is in flight go out in the next single write, as libzmq's engine does).
+// It also keeps idle connections alive and notices dead peers (heartbeats, opt-in).
 // It lives on one I/O thread: every member function must be called on that thread.
 
 #include "wire/frame.hpp"
@@ -15,6 +16,7 @@
 #include <chrono>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <system_error>
 
@@ -27,12 +29,20 @@ struct connection_options {
   std::chrono::milliseconds handshake_timeout{5000};
 };
 
+// Liveness in both directions (docs/wire-protocol.md §3, "Heartbeats"): a host that
+// vanishes without closing is noticed in seconds rather than after TCP's retransmission
+// timeouts, which run to many minutes.
+struct heartbeat_options {
+  std::chrono::milliseconds interval{1000};      // send a HEARTBEAT when nothing was written for this long
+  std::chrono::milliseconds peer_timeout{5000};  // close when nothing at all arrived for this long
+};
+
 class framed_connection : public std::enable_shared_from_this<framed_connection> {
  public:
   // Called once the peer's greeting checked out.
   std::function<void()> on_ready;
-  // Called for every frame. ERROR frames are handled here (logged, then closed): they
-  // never reach on_frame.
+  // Called for every frame. ERROR frames (logged, then closed) and HEARTBEAT frames are
+  // handled here: they never reach on_frame.
   std::function<void(wire::frame&&)> on_frame;
   // Called after the frames of one read have all gone to on_frame (or reading was paused
   // among them): the place to hand a batch on (optional).
@@ -50,6 +60,11 @@ class framed_connection : public std::enable_shared_from_this<framed_connection>
 
   // Sends the greeting and starts reading. Set the callbacks first.
   void start();
+
+  // Sends HEARTBEAT when nothing was written for `options.interval`, and closes with ERROR
+  // peer_timeout when nothing arrived for `options.peer_timeout`, time spent with reading
+  // paused excepted. Callable before or after start(); takes effect once ready.
+  void enable_heartbeats(heartbeat_options options);
 
   // Queues an encoded frame (or several) for sending; writes start at once if idle.
   void send(std::span<const std::byte> encoded_frames);
@@ -92,9 +107,17 @@ class framed_connection : public std::enable_shared_from_this<framed_connection>
   void flush();
   void on_written(boost::system::error_code ec);
   void finish(std::error_code reason, const std::string& detail = {});
+  void start_heartbeats();
+  void on_heartbeat_timer();
+  void arm_heartbeat_timer();
+
+  using clock = std::chrono::steady_clock;
 
   boost::asio::ip::tcp::socket socket_;
-  boost::asio::steady_timer handshake_timer_;
+  // The connection's one deadline, which its phases take in turn: the handshake timeout,
+  // then the heartbeat schedule, then how long an ERROR may linger. Arming it for one
+  // cancels the wait of the one before.
+  boost::asio::steady_timer timer_;
   connection_options options_;
   wire::frame_decoder decoder_;
   std::string peer_;
@@ -113,6 +136,10 @@ class framed_connection : public std::enable_shared_from_this<framed_connection>
   bool closed_ = false;
   std::error_code close_reason_;
   std::string close_detail_;
+  std::optional<heartbeat_options> heartbeats_;
+  // When a read or a write last completed, for the heartbeat schedule.
+  clock::time_point last_received_{};
+  clock::time_point last_sent_{};
 };
 
 // A printable sample of bytes for logs: printable ASCII as is, the rest as \xNN, cut at

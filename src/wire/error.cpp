@@ -24,6 +24,7 @@ constexpr error_info all_errors[] = {
     {error::handshake_timeout, "handshake_timeout", "no greeting within the handshake timeout"},
     {error::connection_closed, "connection_closed", "connection closed in the middle of a frame"},
     {error::internal_error, "internal_error", "the peer failed for a reason of its own"},
+    {error::peer_timeout, "peer_timeout", "no sign of life from the peer within its timeout"},
     {error::name_in_use, "name_in_use", "name is in use"},
     {error::not_found, "not_found", "no such name"},
     {error::invalid_name, "invalid_name", "invalid name"},

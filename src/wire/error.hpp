@@ -22,6 +22,7 @@ enum class error : std::uint16_t {
   handshake_timeout = 10,    // no greeting within the handshake timeout
   connection_closed = 11,    // the peer closed the connection mid-frame
   internal_error = 12,       // the peer failed for a reason outside the protocol
+  peer_timeout = 13,         // nothing arrived from the peer within its timeout
   name_in_use = 100,         // the name is held by another live registrant
   not_found = 101,           // no such name or object
   invalid_name = 102,        // empty, too long, not UTF-8, or has control characters

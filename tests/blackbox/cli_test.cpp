@@ -133,4 +133,23 @@ TEST_CASE("an unknown --log-level is a usage error") {
   CHECK(contains(result.stderr_text, "'bogus'"));
 }
 
+TEST_CASE("every subcommand has --peer-timeout and refuses less than 2 seconds") {
+  // Each with its arguments, so that the option is what is wrong.
+  const std::vector<std::vector<std::string>> commands{
+      {"server"}, {"room", "cheese"}, {"prompt", "cheese", "kofi"}, {"display", "cheese"}};
+  for (const auto& command : commands) {
+    const auto& name = command.front();
+    CAPTURE(name);
+    CHECK(contains(run_imchat({name, "--help"}).stdout_text, "--peer-timeout"));
+    for (const std::string bad : {"1.9", "0", "-5", "nan", "1e9", "soon"}) {
+      CAPTURE(bad);
+      auto args = command;
+      args.insert(args.end(), {"--peer-timeout", bad});
+      const auto result = run_imchat(args);
+      check_usage_error(result, "usage: imchat " + name + " ");
+      CHECK(contains(result.stderr_text, "peer-timeout"));
+    }
+  }
+}
+
 }  // TEST_SUITE

@@ -1,7 +1,11 @@
 // The tutorial's programs on three hosts: the directory server on one, a room bound to
 // one of its interfaces by name on a second, a prompt and a display on a third, each host
 // a network namespace of this machine (see test_network.hpp). Shows that what a room
-// registers for "INTERFACE:PORT" is where another host reaches it, and only there.
+// registers for "INTERFACE:PORT" is where another host reaches it, and only there; and
+// that a link cut between hosts (no close, no reset: packets just vanish) is noticed by
+// the heartbeats within the peer timeout: between the room and its users the chat
+// resumes once the link is back; between the room and the directory the room's names are
+// freed, the chat goes on, and the room registers again once the link is back.
 //
 // Making namespaces needs root and `ip netns`. Where that is impossible the test prints
 // the skip marker that tests/CMakeLists.txt gives ctest as SKIP_REGULAR_EXPRESSION, so it
@@ -9,14 +13,19 @@
 
 #include "test_network.hpp"
 
+#include "blackbox/directory/eventually.hpp"
 #include "support/child_process.hpp"
+#include "support/deadline.hpp"
+#include "support/run_program.hpp"
 
 #include <doctest/doctest.h>
 
 #include <iostream>
+#include <thread>
 
 using namespace std::chrono_literals;
 using imchat::test::child_process;
+using imchat::test::eventually;
 using imchat::test::exit_status;
 using imchat::test::test_network;
 
@@ -37,6 +46,25 @@ bool connects(const test_network::host& where, const std::string& address, int p
       where, {"timeout", "5", "bash", "-c", "exec 3<>/dev/tcp/" + address + "/" + std::to_string(port)}));
   attempt.close_stdin();
   return attempt.wait_exit() == exit_status::exited(0);
+}
+
+// The display gets what is said once it is attached, and nothing announces that: lines
+// go round until it shows one. True once it did, false if `timeout` passes first.
+bool said_until_shown(child_process& prompt, child_process& display, const std::string& tag,
+                      std::chrono::milliseconds timeout) {
+  const imchat::test::deadline until(timeout);
+  for (int i = 1; !until.expired(); ++i) {
+    if (!prompt.write_stdin(tag + " " + std::to_string(i) + "\n")) return false;
+    if (display.wait_for_stdout("kofi: " + tag + " ", 200ms)) return true;
+  }
+  return false;
+}
+
+// Whether `imchat server --list`, run on `where`, shows `name`.
+bool listed(const test_network::host& where, const std::string& directory, const std::string& name) {
+  const auto result = imchat::test::run_program(
+      test_network::run_in(where, {IMCHAT_BINARY, "server", "--list", "--directory", directory, "--timeout", "2"}));
+  return contains(result.stdout_text, name);
 }
 
 }  // namespace
@@ -76,13 +104,7 @@ TEST_CASE("kernel: a room bound to an interface by name serves a prompt and a di
   auto display = imchat_on(network.user(), {"display", "cheese", "--directory", user_directory});
   auto prompt = imchat_on(network.user(), {"prompt", "cheese", "kofi", "--directory", user_directory});
 
-  // The display gets what is said once it is attached, and nothing announces that: lines
-  // go round until it shows one.
-  bool shown = false;
-  for (int i = 1; i <= 100 && !shown; ++i) {
-    REQUIRE(prompt.write_stdin("hello " + std::to_string(i) + "\n"));
-    shown = display.wait_for_stdout("kofi: hello ", 200ms);
-  }
+  const bool shown = said_until_shown(prompt, display, "hello", 20s);
   INFO("room:\n" << room.stderr_text() << "\ndisplay:\n" << display.stderr_text() << "\nprompt:\n"
                  << prompt.stderr_text());
   REQUIRE(shown);
@@ -92,6 +114,102 @@ TEST_CASE("kernel: a room bound to an interface by name serves a prompt and a di
   prompt.close_stdin();
   CHECK(prompt.wait_exit() == exit_status::exited(0));
   for (auto* program : {&display, &room, &server}) {
+    program->send_signal(SIGTERM);
+    CHECK(program->wait_exit() == exit_status::exited(0));
+  }
+}
+
+TEST_CASE("kernel: a cut link is noticed at both ends within the peer timeout and the chat resumes when it is back") {
+  if (const auto why = test_network::unavailable()) {
+    std::cout << skip_marker << ": cannot make network namespaces here: " << *why << std::endl;
+    return;
+  }
+  test_network network;  // before the programs: they must end before their hosts go
+  const std::string directory_port = "5682";
+  const auto& room_interface = network.room().to_user;
+  auto server = imchat_on(network.server(), {"server", directory_port});
+  REQUIRE_MESSAGE(server.wait_for_stderr("directory listening on"), server.stderr_text());
+  auto room = imchat_on(network.room(), {"room", "cheese", room_interface + ":5555", room_interface + ":5556",
+                                         "--directory", std::string(test_network::server_address_for_room) + ":" +
+                                                            directory_port, "--peer-timeout", "2"});
+  REQUIRE_MESSAGE(room.wait_for_stderr("is open"), room.stderr_text());
+  const auto user_directory = std::string(test_network::server_address_for_user) + ":" + directory_port;
+  auto display = imchat_on(network.user(), {"display", "cheese", "--directory", user_directory, "--peer-timeout", "2"});
+  auto prompt = imchat_on(network.user(), {"prompt", "cheese", "kofi", "--directory", user_directory,
+                                           "--peer-timeout", "2"});
+  INFO("room:\n" << room.stderr_text() << "\ndisplay:\n" << display.stderr_text() << "\nprompt:\n"
+                 << prompt.stderr_text());
+  REQUIRE(said_until_shown(prompt, display, "before", 20s));
+
+  // The cable between the room and the user is cut: no FIN, no RST, only silence.
+  test_network::set_link(network.room(), room_interface, false);
+  const auto cut_at = std::chrono::steady_clock::now();
+  const std::string verdict = "no sign of life for 2 s";
+  CHECK(display.wait_for_stderr(verdict, 20s));
+  CHECK(room.wait_for_stderr(verdict, 20s));
+  CHECK(std::chrono::steady_clock::now() - cut_at < 10s);  // seconds, not TCP's minutes
+  CHECK(display.wait_for_stdout("Problems connecting to the chatroom...", 10s));
+
+  test_network::set_link(network.room(), room_interface, true);
+  // Reconnections wait for TCP's own SYN retries (1 s, 2 s, 4 s apart...) to get through.
+  CHECK(said_until_shown(prompt, display, "after", 60s));
+
+  prompt.close_stdin();
+  CHECK(prompt.wait_exit() == exit_status::exited(0));
+  for (auto* program : {&display, &room, &server}) {
+    program->send_signal(SIGTERM);
+    CHECK(program->wait_exit() == exit_status::exited(0));
+  }
+}
+
+TEST_CASE("kernel: a cut link to the directory frees the room's names and the room registers again when it is back") {
+  if (const auto why = test_network::unavailable()) {
+    std::cout << skip_marker << ": cannot make network namespaces here: " << *why << std::endl;
+    return;
+  }
+  test_network network;  // before the programs: they must end before their hosts go
+  const std::string directory_port = "5682";
+  const auto& room_interface = network.room().to_user;
+  auto server = imchat_on(network.server(), {"server", directory_port, "--peer-timeout", "2"});
+  REQUIRE_MESSAGE(server.wait_for_stderr("directory listening on"), server.stderr_text());
+  auto room = imchat_on(network.room(), {"room", "cheese", room_interface + ":5555", room_interface + ":5556",
+                                         "--directory", std::string(test_network::server_address_for_room) + ":" +
+                                                            directory_port, "--peer-timeout", "2"});
+  REQUIRE_MESSAGE(room.wait_for_stderr("is open"), room.stderr_text());
+  const auto user_directory = std::string(test_network::server_address_for_user) + ":" + directory_port;
+  auto display = imchat_on(network.user(), {"display", "cheese", "--directory", user_directory});
+  auto prompt = imchat_on(network.user(), {"prompt", "cheese", "kofi", "--directory", user_directory});
+  INFO("server:\n" << server.stderr_text() << "\nroom:\n" << room.stderr_text() << "\ndisplay:\n"
+                   << display.stderr_text() << "\nprompt:\n" << prompt.stderr_text());
+  REQUIRE(said_until_shown(prompt, display, "before", 20s));
+  REQUIRE(listed(network.user(), user_directory, "Q_cheese"));
+
+  // Cut at the directory's end: the room's packets to it vanish, SYNs included.
+  test_network::pin_neighbour(network.room(), network.room().to_server, network.server(), network.server().to_room,
+                              test_network::server_address_for_room);
+  test_network::set_link(network.server(), network.server().to_room, false);
+  const auto cut_at = std::chrono::steady_clock::now();
+  CHECK(server.wait_for_stderr("no sign of life for 2 s", 20s));
+  CHECK(eventually([&] { return !listed(network.user(), user_directory, "Q_cheese"); }, 20s));
+  CHECK(std::chrono::steady_clock::now() - cut_at < 10s);  // seconds, not TCP's minutes
+  CHECK(room.wait_for_stderr("no sign of life for 2 s", 20s));
+  // The chat does not need the directory.
+  CHECK(said_until_shown(prompt, display, "meanwhile", 20s));
+
+  // Down for a while: the room's attempts to reconnect go unanswered meanwhile, and TCP
+  // resends an unanswered SYN ever more rarely (1 s, 2 s, 4 s, 8 s... apart).
+  std::this_thread::sleep_until(cut_at + 10s);
+  test_network::set_link(network.server(), network.server().to_room, true);
+  const auto restored_at = std::chrono::steady_clock::now();
+  CHECK(eventually([&] { return listed(network.user(), user_directory, "Q_cheese"); }, 30s));
+  // Within the locator's backoff (3 s at most) and one unanswered connection attempt.
+  CHECK(std::chrono::steady_clock::now() - restored_at < 6s);
+  auto newcomer = imchat_on(network.user(), {"display", "cheese", "--directory", user_directory});
+  CHECK(said_until_shown(prompt, newcomer, "after", 20s));
+
+  prompt.close_stdin();
+  CHECK(prompt.wait_exit() == exit_status::exited(0));
+  for (auto* program : {&newcomer, &display, &room, &server}) {
     program->send_signal(SIGTERM);
     CHECK(program->wait_exit() == exit_status::exited(0));
   }

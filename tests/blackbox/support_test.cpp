@@ -3,6 +3,7 @@
 // imchat test can be trusted to be about imchat.
 
 #include "support/child_process.hpp"
+#include "support/loopback_listener.hpp"
 #include "support/raw_tcp_client.hpp"
 #include "support/run_program.hpp"
 #include "support/tcp_ports.hpp"
@@ -25,6 +26,7 @@
 using namespace std::chrono_literals;
 using imchat::test::child_process;
 using imchat::test::exit_status;
+using imchat::test::loopback_listener;
 using imchat::test::raw_tcp_client;
 using imchat::test::unique_fd;
 
@@ -66,29 +68,6 @@ std::map<int, std::string> open_files_of(pid_t pid) {
   }
   return files;
 }
-
-// The server end for the raw_tcp_client tests: a socket listening on 127.0.0.1.
-class loopback_listener {
- public:
-  loopback_listener() : port_(imchat::test::free_tcp_port()) {
-    socket_.reset(::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0));
-    const sockaddr_in address = imchat::test::loopback_address(port_);
-    REQUIRE(::bind(socket_.get(), reinterpret_cast<const sockaddr*>(&address), sizeof address) == 0);
-    REQUIRE(::listen(socket_.get(), 16) == 0);
-  }
-
-  std::uint16_t port() const { return port_; }
-
-  unique_fd accept() {
-    unique_fd connection(::accept4(socket_.get(), nullptr, nullptr, SOCK_CLOEXEC));
-    REQUIRE(connection);
-    return connection;
-  }
-
- private:
-  std::uint16_t port_;
-  unique_fd socket_;
-};
 
 void send_all(const unique_fd& socket, std::string_view bytes) {
   REQUIRE(::send(socket.get(), bytes.data(), bytes.size(), MSG_NOSIGNAL) == static_cast<ssize_t>(bytes.size()));

@@ -97,6 +97,20 @@ test_network::test_network() {
 
 test_network::~test_network() { remove(); }
 
+void test_network::set_link(const host& where, const std::string& interface, bool up) {
+  ip_or_throw({"-n", where.name_space, "link", "set", interface, up ? "up" : "down"});
+}
+
+void test_network::pin_neighbour(const host& where, const std::string& interface, const host& peer,
+                                 const std::string& peer_interface, const std::string& peer_address) {
+  // "NAME STATE MAC ...", from `ip -br link`.
+  std::istringstream shown(ip({"-n", peer.name_space, "-br", "link", "show", "dev", peer_interface}).stdout_text);
+  std::string name, state, mac;
+  if (!(shown >> name >> state >> mac)) throw std::runtime_error("no hardware address for " + peer_interface);
+  ip_or_throw({"-n", where.name_space, "neigh", "replace", peer_address, "lladdr", mac, "dev", interface, "nud",
+               "permanent"});
+}
+
 std::vector<std::string> test_network::run_in(const host& where, std::vector<std::string> argv) {
   argv.insert(argv.begin(), {ip_command(), "netns", "exec", where.name_space});
   return argv;

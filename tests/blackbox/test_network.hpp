@@ -44,6 +44,16 @@ class test_network {
   // build()); what `ip addr` shows of an interface's tentative addresses ("" for none).
   static std::string tentative_addresses(const host& where, const std::string& interface);
 
+  // Takes a host's interface down (packets to and from it vanish, nobody is told: a cut
+  // cable) or up again; throws std::runtime_error when `ip` fails.
+  static void set_link(const host& where, const std::string& interface, bool up);
+  // Makes `where` know the hardware address of `peer_address` (on `peer`'s
+  // `peer_interface`) for good, as a router that stays up does: behind it, a host that
+  // vanishes drops packets, SYNs included, in silence, where over a bare link the failed
+  // address resolution would refuse connections at once.
+  static void pin_neighbour(const host& where, const std::string& interface, const host& peer,
+                            const std::string& peer_interface, const std::string& peer_address);
+
   // The command line that runs argv inside a host's namespace.
   static std::vector<std::string> run_in(const host& where, std::vector<std::string> argv);
 

@@ -2,6 +2,7 @@
 
 #include "support/tcp_ports.hpp"
 
+#include <fcntl.h>
 #include <netinet/tcp.h>
 #include <poll.h>
 #include <sys/socket.h>
@@ -55,7 +56,10 @@ unique_fd connect_to_loopback(std::uint16_t port, std::chrono::milliseconds time
 
 }  // namespace
 
-raw_tcp_client::raw_tcp_client(unique_fd socket) : socket_(std::move(socket)) {}
+raw_tcp_client::raw_tcp_client(unique_fd socket) : socket_(std::move(socket)) {
+  // The waits with timeouts rely on it; an accepted socket is blocking.
+  ::fcntl(socket_.get(), F_SETFL, ::fcntl(socket_.get(), F_GETFL) | O_NONBLOCK);
+}
 
 raw_tcp_client::raw_tcp_client(std::uint16_t port, std::chrono::milliseconds timeout) {
   std::error_code error;

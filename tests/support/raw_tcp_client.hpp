@@ -51,8 +51,10 @@ class raw_tcp_client {
   // True once the peer has closed (or reset) the connection; false on timeout.
   bool wait_closed(std::chrono::milliseconds timeout = default_timeout);
 
- private:
+  // Takes over a connected socket (one a test accepted from a loopback_listener, say).
   explicit raw_tcp_client(unique_fd socket);
+
+ private:
   // Waits up to `timeout_ms` for data and reads what is there into `received_`.
   void receive_once(int timeout_ms);
   template <typename Condition>

@@ -32,6 +32,7 @@ child_process start_server(std::uint16_t port, const directory_setup& setup, con
   script += "exec \"$0\" \"$@\" 2>\"$IMCHAT_TEST_LOG\"";
   std::vector<std::string> argv{"/bin/sh", "-c", script, IMCHAT_BINARY, "server", std::to_string(port),
                                 "--listen", "127.0.0.1"};
+  if (!setup.peer_timeout.empty()) argv.insert(argv.end(), {"--peer-timeout", setup.peer_timeout});
   argv.insert(argv.end(), setup.extra_args.begin(), setup.extra_args.end());
   return child_process(std::move(argv), {{"IMCHAT_TEST_LOG", log.string()}});
 }

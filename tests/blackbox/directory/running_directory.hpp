@@ -4,6 +4,7 @@
 //
 //   running_directory server;                       // started and listening
 //   running_directory slow({.extra_args = {"--handshake-timeout", "0.5"}});
+//   running_directory strict({.peer_timeout = "2"});
 //   imchat::locator locator(server.address());
 //   ...
 //   CHECK(server.running());
@@ -29,6 +30,10 @@ struct directory_setup {
   std::uint16_t port = 0;  // 0: a free port; else this one, e.g. to restart a directory
   std::vector<std::string> extra_args{};
   unsigned open_file_limit = 0;  // if not 0, the server runs under `ulimit -n` this
+  // --peer-timeout, in seconds ("" for the server's default). The raw wire clients of
+  // these tests send no heartbeats: a slow (sanitizer) run must not see them closed as
+  // dead in the middle of a test of something else.
+  std::string peer_timeout = "60";
 };
 
 class running_directory {

@@ -30,17 +30,20 @@ bool directory_wire_client::greet(wire::role self, wire::role peer) {
 
 std::optional<wire::frame> directory_wire_client::receive_frame(std::chrono::milliseconds timeout) {
   const deadline until(timeout);
-  const auto header = socket_.receive_exactly(wire::frame_header_size, timeout);
-  if (!header) return std::nullopt;
-  std::uint32_t length = 0;
-  for (std::size_t i = 0; i < 4; ++i) length = (length << 8) | static_cast<unsigned char>((*header)[i]);
-  const auto body = socket_.receive_exactly(length, std::chrono::milliseconds(until.poll_timeout()));
-  if (!body) return std::nullopt;
-  wire::frame frame;
-  frame.type = static_cast<wire::frame_type>(static_cast<std::uint8_t>((*header)[4]));
-  const auto body_bytes = wire::as_bytes(*body);
-  frame.body.assign(body_bytes.begin(), body_bytes.end());
-  return frame;
+  for (;;) {
+    const auto header = socket_.receive_exactly(wire::frame_header_size, std::chrono::milliseconds(until.poll_timeout()));
+    if (!header) return std::nullopt;
+    std::uint32_t length = 0;
+    for (std::size_t i = 0; i < 4; ++i) length = (length << 8) | static_cast<unsigned char>((*header)[i]);
+    const auto body = socket_.receive_exactly(length, std::chrono::milliseconds(until.poll_timeout()));
+    if (!body) return std::nullopt;
+    wire::frame frame;
+    frame.type = static_cast<wire::frame_type>(static_cast<std::uint8_t>((*header)[4]));
+    if (frame.type == wire::frame_type::heartbeat && body->empty()) continue;
+    const auto body_bytes = wire::as_bytes(*body);
+    frame.body.assign(body_bytes.begin(), body_bytes.end());
+    return frame;
+  }
 }
 
 std::optional<wire::error_frame> directory_wire_client::receive_error(std::chrono::milliseconds timeout) {

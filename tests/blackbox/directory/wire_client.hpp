@@ -52,7 +52,8 @@ class directory_wire_client {
     return send(encoded(request));
   }
 
-  // The next whole frame, or nullopt when the connection closes or the timeout passes
+  // The next whole frame other than HEARTBEAT (which the directory sends on a connection
+  // idle for a second), or nullopt when the connection closes or the timeout passes
   // before one has arrived.
   std::optional<wire::frame> receive_frame(std::chrono::milliseconds timeout = default_timeout);
   // The next frame, which must be an ERROR: nullopt otherwise.

@@ -104,7 +104,7 @@ TEST_CASE("a received ERROR is described by its code's name and the peer's messa
   CHECK(describe(error_frame{3, ""}) == "bad_role");
   // Unknown codes are reported by number (§4).
   CHECK(describe(error_frame{999, "from the future"}) == "error 999: from the future");
-  CHECK(describe(error_frame{13, ""}) == "error 13");
+  CHECK(describe(error_frame{14, ""}) == "error 14");
 }
 
 }  // namespace

@@ -33,6 +33,7 @@ constexpr spec_code spec_codes[] = {
     {error::handshake_timeout, 10, "handshake_timeout"},
     {error::connection_closed, 11, "connection_closed"},
     {error::internal_error, 12, "internal_error"},
+    {error::peer_timeout, 13, "peer_timeout"},
     {error::name_in_use, 100, "name_in_use"},
     {error::not_found, 101, "not_found"},
     {error::invalid_name, 102, "invalid_name"},
@@ -73,7 +74,7 @@ TEST_CASE("a code received from a peer maps to the same error") {
 }
 
 TEST_CASE("an unknown code from a peer keeps its number and is described as unknown") {
-  for (const std::uint16_t number : std::initializer_list<std::uint16_t>{13, 99, 104, 999, 1001, 65535}) {
+  for (const std::uint16_t number : std::initializer_list<std::uint16_t>{14, 99, 104, 999, 1001, 65535}) {
     INFO(number);
     const auto ec = error_from_wire(number);
     CHECK(ec);

@@ -2,12 +2,13 @@
 // (`dpkg-deb -x`, so nothing is installed on this machine), its imchat runs and prints
 // the project's version, and every file is where Debian puts it, the same as the source
 // it came from. The maintainer scripts enable the server unit but not the room template,
-// and lintian finds no errors.
+// restart running rooms on upgrade and nothing else of theirs, and lintian finds no errors.
 //
 // Building the package takes minutes, so these tests only run when IMCHAT_DEB names a
 // built .deb (tests/run.sh's `deb` stage does that); otherwise they print the skip marker
 // that tests/CMakeLists.txt gives ctest as SKIP_REGULAR_EXPRESSION, and are reported as
-// skipped. The changelog's version is checked in every run: it needs no package.
+// skipped. The changelog's version and debian/imchat.postinst's own logic are checked in
+// every run: they need no package.
 
 #include "support/child_process.hpp"
 #include "support/run_program.hpp"
@@ -95,6 +96,67 @@ std::string gunzip(const fs::path& path) {
   return result.stdout_text;
 }
 
+// A postinst run with stand-ins for the commands it drives: `systemctl` (which lists two
+// running room instances), `deb-systemd-helper` and `deb-systemd-invoke` each append
+// their name and arguments to a log, one line per call, and /run/systemd/system in the
+// script is a scratch directory that exists when `systemd_running`. Returns the log.
+class postinst_sandbox {
+ public:
+  postinst_sandbox() : dir_(fs::temp_directory_path() / ("imchat-postinst-" + std::to_string(::getpid()))) {
+    fs::remove_all(dir_);
+    fs::create_directories(dir_ / "bin");
+    const std::string log = (dir_ / "log").string();
+    const auto stub = [&](const std::string& name, const std::string& extra) {
+      std::ofstream(dir_ / "bin" / name)
+          << "#!/bin/sh\nprintf '%s\\n' \"" << name << " $*\" >> '" << log << "'\n" << extra;
+      fs::permissions(dir_ / "bin" / name, fs::perms(0755));
+    };
+    stub("systemctl",
+         "case \"$*\" in *list-units*) printf '%s\\n' "
+         "'imchat-room@cheese.service loaded active running imchat chatroom cheese' "
+         "'imchat-room@international\\x20affairs.service loaded active running imchat chatroom "
+         "international affairs' ;; esac\n");
+    stub("deb-systemd-helper", "");
+    stub("deb-systemd-invoke", "");
+  }
+  ~postinst_sandbox() { fs::remove_all(dir_); }
+  postinst_sandbox(const postinst_sandbox&) = delete;
+  postinst_sandbox& operator=(const postinst_sandbox&) = delete;
+
+  std::string run(const std::string& script, std::vector<std::string> args, bool systemd_running) const {
+    fs::remove(dir_ / "log");
+    fs::remove_all(dir_ / "run");
+    if (systemd_running) fs::create_directories(dir_ / "run/systemd/system");
+    const auto path = dir_ / "postinst";
+    std::ofstream(path) << std::regex_replace(script, std::regex("/run/systemd/system"),
+                                              (dir_ / "run/systemd/system").string());
+    args.insert(args.begin(), {"/bin/sh", path.string()});
+    const auto result =
+        run_program(args, {{"PATH", (dir_ / "bin").string() + ":/usr/sbin:/usr/bin:/sbin:/bin"}, {"DPKG_ROOT", ""}});
+    INFO(result);
+    CHECK(result.status == exit_status::exited(0));
+    return fs::exists(dir_ / "log") ? read_file(dir_ / "log") : std::string();
+  }
+
+ private:
+  fs::path dir_;
+};
+
+constexpr std::string_view rooms_restarted =
+    "deb-systemd-invoke try-restart imchat-room@cheese.service imchat-room@international\\x20affairs.service\n";
+
+// What a postinst run must never do to rooms: enable, start or restart (rather than
+// try-restart) an instance, or touch the template itself.
+void check_no_room_started(const std::string& log) {
+  std::istringstream lines(log);
+  for (std::string line; std::getline(lines, line);) {
+    if (line.find("imchat-room@") == std::string::npos) continue;
+    INFO(line);
+    CHECK(line.find("imchat-room@.service") == std::string::npos);
+    CHECK(!std::regex_search(line, std::regex(R"(^deb-systemd-helper|^systemctl (?!list-units)|^deb-systemd-invoke (?!try-restart ))")));
+  }
+}
+
 }  // namespace
 
 TEST_SUITE("debian") {
@@ -145,6 +207,7 @@ TEST_SUITE("debian") {
     const std::set<std::string> expected{
         "usr/bin/imchat",
         "usr/share/man/man1/imchat.1.gz",
+        "usr/share/man/man7/imchat-protocol.7.gz",
         "lib/systemd/system/imchat-server.service",
         "lib/systemd/system/imchat-room@.service",
         "usr/share/bash-completion/completions/imchat",
@@ -165,8 +228,10 @@ TEST_SUITE("debian") {
       CHECK(expected.contains(file));
     }
 
-    // Each is the file in the source tree (the man page compressed, as Debian wants).
+    // Each is the file in the source tree (the man pages compressed, as Debian wants).
     CHECK(gunzip(root / "usr/share/man/man1/imchat.1.gz") == read_file(source_dir / "man/imchat.1"));
+    CHECK(gunzip(root / "usr/share/man/man7/imchat-protocol.7.gz") ==
+          read_file(source_dir / "man/imchat-protocol.7"));
     for (const auto* unit : {"imchat-server.service", "imchat-room@.service"})
       CHECK(read_file(root / "lib/systemd/system" / unit) == read_file(source_dir / "packaging/systemd" / unit));
     CHECK(read_file(root / "usr/share/bash-completion/completions/imchat") ==
@@ -190,12 +255,69 @@ TEST_SUITE("debian") {
     CHECK(postinst.find("deb-systemd-helper enable 'imchat-server.service'") != std::string::npos);
     CHECK(std::regex_search(postinst, std::regex(R"(deb-systemd-invoke \S+ 'imchat-server.service')")));
     // "imchat-room@.service" alone is no service to enable or start: instances are the
-    // operator's (systemctl enable --now imchat-room@cheese).
+    // operator's (systemctl enable --now imchat-room@cheese). The only room instances the
+    // scripts name are those postinst try-restarts on upgrade (tested below).
     for (const auto* script : {"preinst", "postinst", "prerm", "postrm"}) {
       if (!fs::exists(package.control() / script)) continue;
       INFO(script);
-      CHECK(read_file(package.control() / script).find("imchat-room@") == std::string::npos);
+      const std::string text = read_file(package.control() / script);
+      CHECK(text.find("imchat-room@.service") == std::string::npos);
+      CHECK(!std::regex_search(text, std::regex(R"((deb-systemd-helper|deb-systemd-invoke (start|restart|stop)|systemctl (enable|start|restart|stop|mask)) [^\n]*imchat-room@)")));
+      if (std::string_view(script) != "postinst") CHECK(text.find("imchat-room@") == std::string::npos);
     }
+  }
+
+  TEST_CASE("debian/imchat.postinst try-restarts running rooms on upgrade and leaves them alone otherwise") {
+    // The script as it is in the source tree, before debhelper adds its snippets at
+    // #DEBHELPER# (a comment to sh): the package's own logic, checked without a .deb.
+    const std::string script = read_file(source_dir / "debian" / "imchat.postinst");
+    const postinst_sandbox sandbox;
+    // Upgrade from 0.0.9 under systemd: every running instance, in one try-restart.
+    const std::string upgrade = sandbox.run(script, {"configure", "0.0.9"}, true);
+    INFO("upgrade log:\n" << upgrade);
+    CHECK(upgrade.find(rooms_restarted) != std::string::npos);
+    check_no_room_started(upgrade);
+    // A fresh installation, or any run without systemd: no room is looked at.
+    for (const auto& [args, systemd] : {std::pair{std::vector<std::string>{"configure", ""}, true},
+                                        std::pair{std::vector<std::string>{"configure"}, true},
+                                        std::pair{std::vector<std::string>{"configure", "0.0.9"}, false},
+                                        std::pair{std::vector<std::string>{"abort-upgrade", "0.1.1"}, true},
+                                        std::pair{std::vector<std::string>{"abort-remove"}, true}}) {
+      const std::string log = sandbox.run(script, args, systemd);
+      std::string run = "postinst";
+      for (const auto& arg : args) run += " '" + arg + "'";
+      run += systemd ? " with systemd" : " without systemd";
+      INFO(run << ":\n" << log);
+      CHECK(log.find("imchat-room@") == std::string::npos);
+    }
+  }
+
+  TEST_CASE("the packaged postinst restarts the server then the running rooms on upgrade and starts no room on installation") {
+    const auto deb = package_under_test();
+    if (!deb) return;
+    const unpacked_package package(*deb);
+    const std::string script = read_file(package.control() / "postinst");
+    const postinst_sandbox sandbox;
+
+    const std::string upgrade = sandbox.run(script, {"configure", "0.0.9"}, true);
+    INFO("upgrade log:\n" << upgrade);
+    const auto server = upgrade.find("deb-systemd-invoke restart imchat-server.service\n");
+    const auto rooms = upgrade.find(rooms_restarted);
+    CHECK(server != std::string::npos);
+    CHECK(rooms != std::string::npos);
+    CHECK(server < rooms);  // the rooms register with the server: it comes back first
+    check_no_room_started(upgrade);
+
+    const std::string install = sandbox.run(script, {"configure", ""}, true);
+    INFO("installation log:\n" << install);
+    CHECK(install.find("deb-systemd-helper enable imchat-server.service\n") != std::string::npos);
+    CHECK(install.find("deb-systemd-invoke start imchat-server.service\n") != std::string::npos);
+    CHECK(install.find("imchat-room@") == std::string::npos);
+
+    const std::string offline = sandbox.run(script, {"configure", "0.0.9"}, false);
+    INFO("upgrade without systemd:\n" << offline);
+    CHECK(offline.find("imchat-room@") == std::string::npos);
+    CHECK(offline.find("deb-systemd-invoke") == std::string::npos);
   }
 
   TEST_CASE("the packaged imchat runs a room with the example configuration") {

@@ -65,9 +65,17 @@ void remote_binding::connect(const wire::record& record) {
   }
   if (endpoints.empty()) return retry("'" + remote_ + "' has no usable endpoint");
   auto socket = std::make_shared<tcp::socket>(io_);
+  // A host that vanished answers no SYN, and TCP retries them for minutes: give up after
+  // the peer timeout and look the name up again, perhaps to find the object elsewhere.
+  auto give_up = std::make_shared<asio::steady_timer>(io_, options_.peer_timeout);
+  give_up->async_wait([socket](boost::system::error_code ec) {
+    if (!ec) socket->close(ec);
+  });
   asio::async_connect(*socket, endpoints,
-                      [self = shared_from_this(), socket](boost::system::error_code ec, const tcp::endpoint&) {
+                      [self = shared_from_this(), socket, give_up](boost::system::error_code ec, const tcp::endpoint&) {
+                        give_up->cancel();
                         if (self->stopping_) return;
+                        if (ec == asio::error::operation_aborted) ec = asio::error::timed_out;
                         if (ec) return self->retry("cannot connect: " + ec.message());
                         self->on_connected(std::move(*socket));
                       });

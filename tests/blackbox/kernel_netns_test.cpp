@@ -152,7 +152,8 @@ TEST_CASE("kernel: a cut link is noticed at both ends within the peer timeout an
   REQUIRE(prompt.write_stdin("during the cut 1\nduring the cut 2\nduring the cut 3\n"));
 
   test_network::set_link(network.room(), room_interface, true);
-  // Reconnections wait for TCP's own SYN retries (1 s, 2 s, 4 s apart...) to get through.
+  // Reconnection attempts made during the cut are given up after the peer timeout, and
+  // made again.
   CHECK(said_until_shown(prompt, display, "after", 60s));
   CHECK(display.wait_for_stdout("kofi: during the cut 3", 10s));
   // Delivery resumed without loss: each line once, and no gap to report.

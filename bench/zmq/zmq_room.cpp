@@ -28,7 +28,7 @@ int main(int argc, char** argv) {
     zmq_msg_t message;
     zmq_msg_init(&message);
     check(zmq_msg_recv(&message, in, 0), "receive");
-    const auto prefix = imchat::chat::timestamp_prefix(std::time(nullptr));
+    const auto& prefix = imchat::chat::timestamp_prefix(std::time(nullptr));
     zmq_msg_t stamped;
     zmq_msg_init_size(&stamped, prefix.size() + zmq_msg_size(&message));
     auto* bytes = static_cast<char*>(zmq_msg_data(&stamped));

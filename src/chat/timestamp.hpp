@@ -7,6 +7,7 @@
 
 namespace imchat::chat {
 
-std::string timestamp_prefix(std::time_t when);
+// The text lives in this thread's cache: valid until the thread's next call.
+const std::string& timestamp_prefix(std::time_t when);
 
 }  // namespace imchat::chat

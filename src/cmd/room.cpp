@@ -154,7 +154,7 @@ int room_main(std::span<const std::string> args) {
   auto next_status = std::chrono::steady_clock::now() + 10s;
   const auto relay = [&](const message& in) {
     ++relayed;
-    const auto prefix = chat::timestamp_prefix(std::time(nullptr));
+    const auto& prefix = chat::timestamp_prefix(std::time(nullptr));
     message stamped(prefix.size() + in.size());
     std::copy_n(reinterpret_cast<const std::byte*>(prefix.data()), prefix.size(), stamped.data().begin());
     std::copy(in.data().begin(), in.data().end(), stamped.data().begin() + static_cast<std::ptrdiff_t>(prefix.size()));

@@ -57,6 +57,8 @@ framed_connection::framed_connection(asio::ip::tcp::socket socket, connection_op
   const auto remote = socket_.remote_endpoint(ec);
   peer_ = ec ? "(unknown peer)" : format_endpoint(remote.address(), remote.port());
   socket_.set_option(asio::ip::tcp::no_delay(true), ec);
+  // Reads happen when the socket is readable, into the thread's buffer (read_some()).
+  socket_.non_blocking(true, ec);
 }
 
 void framed_connection::start() {
@@ -111,26 +113,38 @@ void framed_connection::on_greeting(asio_error read_error) {
   read_some();
 }
 
+namespace {
+// One read buffer per I/O thread, not per connection: a connection waits for its socket
+// to become readable holding no buffer, so ten thousand idle displays cost a room next to
+// nothing, and what a read brings is decoded before the thread reads anything else.
+std::span<std::byte> thread_read_buffer() {
+  thread_local std::array<std::byte, 64 * 1024> buffer;
+  return buffer;
+}
+}  // namespace
+
 void framed_connection::read_some() {
-  // Never over frames still waiting in the buffer from the last read.
+  // Never over frames still waiting from the last read.
   if (reading_ || paused_ || closed_ || closing_ || !ready_ || !unprocessed_.empty()) return;
   reading_ = true;
-  socket_.async_read_some(asio::buffer(read_buffer_),
-                          [self = shared_from_this()](asio_error ec, std::size_t n) {
-                            self->on_read(ec, n);
-                          });
+  socket_.async_wait(asio::ip::tcp::socket::wait_read,
+                     [self = shared_from_this()](asio_error ec) { self->on_readable(ec); });
 }
 
-void framed_connection::on_read(asio_error ec, std::size_t n) {
+void framed_connection::on_readable(asio_error ec) {
   reading_ = false;
   if (closed_ || closing_) return;
+  const auto buffer = thread_read_buffer();
+  std::size_t n = 0;
+  if (!ec) n = socket_.read_some(asio::buffer(buffer.data(), buffer.size()), ec);
+  if (ec == asio::error::would_block || ec == asio::error::try_again) return read_some();
   if (ec) {
     finish(ec == asio::error::eof && !decoder_.idle() ? std::error_code(wire::error::connection_closed)
                                                       : std::error_code(ec));
     return;
   }
   last_received_ = clock::now();
-  process_input(std::span<const std::byte>(read_buffer_.data(), n));
+  process_input(buffer.first(n));
 }
 
 void framed_connection::process_input(std::span<const std::byte> input) {
@@ -163,7 +177,8 @@ void framed_connection::process_input(std::span<const std::byte> input) {
     if (frame.type == wire::frame_type::heartbeat) continue;  // its arrival was the point
     if (on_frame) on_frame(std::move(frame));
   }
-  unprocessed_ = paused_ ? input : std::span<const std::byte>{};
+  // Kept (rarely: only when paused mid-read), since the thread's buffer is not ours.
+  unprocessed_.assign(paused_ ? input.begin() : input.end(), input.end());
   if (on_batch_end && !closed_) on_batch_end();
   read_some();
 }
@@ -233,7 +248,8 @@ void framed_connection::resume_reading() {
   // or on_sent, and must not be re-entered.
   asio::post(socket_.get_executor(), [self = shared_from_this()] {
     if (self->paused_ || self->closed_ || self->closing_ || self->unprocessed_.empty()) return;
-    self->process_input(std::exchange(self->unprocessed_, {}));
+    const auto input = std::exchange(self->unprocessed_, {});
+    self->process_input(input);
   });
 }
 

@@ -102,7 +102,7 @@ class framed_connection : public std::enable_shared_from_this<framed_connection>
   void read_greeting();
   void on_greeting(boost::system::error_code ec);
   void read_some();
-  void on_read(boost::system::error_code ec, std::size_t n);
+  void on_readable(boost::system::error_code ec);
   void process_input(std::span<const std::byte> input);
   void flush();
   void on_written(boost::system::error_code ec);
@@ -122,10 +122,8 @@ class framed_connection : public std::enable_shared_from_this<framed_connection>
   wire::frame_decoder decoder_;
   std::string peer_;
   std::array<std::byte, wire::greeting_size> greeting_{};
-  std::array<std::byte, 64 * 1024> read_buffer_{};
-  // What a read brought and is not decoded yet because reading was paused: a part of
-  // read_buffer_, which no read overwrites until it has been processed.
-  std::span<const std::byte> unprocessed_;
+  // What a read brought and is not decoded yet because reading was paused.
+  wire::bytes unprocessed_;
   wire::bytes pending_;
   wire::bytes in_flight_;
   bool ready_ = false;

@@ -4,6 +4,7 @@
 #include "bench/payload.hpp"
 #include "bench/probe_tracker.hpp"
 #include "bench/send_window.hpp"
+#include "bench/sender_loop.hpp"
 #include "chat/room_name.hpp"
 #include "directory/locator.hpp"
 #include "kernel/api_thread.hpp"
@@ -43,29 +44,7 @@ void run_sender(const run_context& run, unsigned index) {
     api->send(eid, m);
   };
 
-  //  Every probe goes to every display bound so far: fewer of them when there are many.
-  const auto probe_interval = 20ms + run.config.displays * 100us;
-  for (std::uint64_t probe = 0; !run.state.go && !run.state.stop; ++probe) {
-    send({.kind = payload_kind::probe, .sender = index, .sequence = probe, .intended_ns = now_ns()});
-    //  In short naps, so that the measured messages start on time.
-    const auto next = steady::now() + probe_interval;
-    while (!run.state.go && !run.state.stop && steady::now() < next) std::this_thread::sleep_for(200us);
-  }
-  const open_loop_schedule schedule(run.state.start_ns, run.config.rate > 0 ? run.config.rate : 1, run.config.senders);
-  std::uint64_t unreported = 0;
-  for (std::uint64_t sequence = 0; sequence < run.shares[index] && !run.state.stop; ++sequence) {
-    std::int64_t when = now_ns();
-    if (run.config.rate > 0) {
-      const auto intended = schedule.intended_ns(index, sequence);
-      if (intended > when) std::this_thread::sleep_for(std::chrono::nanoseconds(intended - when));
-      when = intended;
-    }
-    if (sequence % 64 == 0) run.window.wait(run.state.sent + unreported, run.state.stop);
-    send({.kind = payload_kind::measured, .sender = index, .sequence = sequence, .intended_ns = when});
-    if (++unreported == 1024) run.state.sent += std::exchange(unreported, 0);
-  }
-  run.state.sent += unreported;
-  run.state.sender_finished();
+  send_share(run.config, run.state, run.window, index, run.shares[index], send);
   api->flush(run.config.drain_timeout);
 }
 

@@ -81,15 +81,16 @@ cleanup() {
 }
 trap cleanup EXIT
 
-# start_room KIND: an imchat room or a zmq_room on fresh ports; sets ROOM_PID and the
-# variables the clients need (DIRECTORY, IN, OUT).
+# start_room KIND [IMCHAT ROOM OPTIONS...]: an imchat room or a zmq_room on fresh ports;
+# sets ROOM_PID and the variables the clients need (DIRECTORY, IN, OUT).
 start_room() {
-  local q e
+  local q e kind=$1
+  shift
   q=$(free_port); e=$(free_port)
-  if [[ $1 == imchat ]]; then
+  if [[ $kind == imchat ]]; then
     DIRECTORY=127.0.0.1:$(free_port)
     "$IMCHAT" room bench "127.0.0.1:$q" "127.0.0.1:$e" --embedded-directory --directory "$DIRECTORY" \
-      --log-level warn 2>>"$RESULTS/room.log" &
+      --log-level warn "$@" 2>>"$RESULTS/room.log" &
   else
     "$DIR/zmq/zmq_room" "tcp://127.0.0.1:$q" "tcp://127.0.0.1:$e" 2>>"$RESULTS/room.log" &
   fi
@@ -123,7 +124,9 @@ bench_client() {  # KIND ARGS...: the measuring client against the running room
 # written every line (read from /proc/PID/io: they write to /dev/null).
 pipeline() {
   local kind=$1 count=$2 pids=() pid base=() expected start
-  start_room "$kind"
+  # A display that falls behind is cut off and resumes from the room's history: a
+  # history as long as the run keeps every line for it (libzmq's relay has none).
+  start_room "$kind" --history-size "$((LINES + 1000))" --history-bytes 512M
   for _ in $(seq "$count"); do pid=$(start_display "$kind"); pids+=("$pid"); PIDS+=("$pid"); done
   # Until every display has printed a warm-up line, and nothing more comes.
   for _ in $(seq 200); do

@@ -244,9 +244,11 @@ TEST_CASE("a room stopped by SIGTERM first relays what it accepted and lets its 
   const int count = sanitized_build ? 150'000 : 300'000;
   chat_fixture chat;
   scratch_directory scratch("drain");
-  auto room = chat.start_room("closing", {"--max-backlog", "256M", "--stop-timeout", "60"});
+  // A stopped display sends no heartbeats: a long peer timeout keeps the room from
+  // taking it for dead while it is stopped (slow sanitizer builds take a while to flood).
+  auto room = chat.start_room("closing", {"--max-backlog", "256M", "--stop-timeout", "60", "--peer-timeout", "600"});
   const auto output_file = scratch.path() / "display";
-  auto display = start_redirected(chat, "display closing", ">", output_file);
+  auto display = start_redirected(chat, "display closing --peer-timeout 600", ">", output_file);
   chat.sync_outputs("closing", {[&](std::string_view text) { return wait_for_file_text(output_file, text, 100ms); }});
 
   // The display stops reading; a prompt's lines are all acknowledged (accepted).

@@ -67,15 +67,30 @@ bool listed(const test_network::host& where, const std::string& directory, const
   return contains(result.stdout_text, name);
 }
 
+// Ends a chat cleanly: the prompt at the end of its input, the others by SIGTERM, each
+// with exit status 0.
+void end_chat(child_process& prompt, std::initializer_list<child_process*> others) {
+  prompt.close_stdin();
+  CHECK(prompt.wait_exit() == exit_status::exited(0));
+  for (auto* program : others) {
+    program->send_signal(SIGTERM);
+    CHECK(program->wait_exit() == exit_status::exited(0));
+  }
+}
+
+// True (after printing the skip marker) when this machine cannot make the namespaces.
+bool cannot_make_namespaces() {
+  const auto why = test_network::unavailable();
+  if (why) std::cout << skip_marker << ": cannot make network namespaces here: " << *why << std::endl;
+  return why.has_value();
+}
+
 }  // namespace
 
 TEST_SUITE("kernel_netns") {
 
 TEST_CASE("kernel: a room bound to an interface by name serves a prompt and a display on another host") {
-  if (const auto why = test_network::unavailable()) {
-    std::cout << skip_marker << ": cannot make network namespaces here: " << *why << std::endl;
-    return;
-  }
+  if (cannot_make_namespaces()) return;
   test_network network;  // before the programs: they must end before their hosts go
   const std::string directory_port = "5682";
   const auto& room_interface = network.room().to_user;
@@ -111,19 +126,11 @@ TEST_CASE("kernel: a room bound to an interface by name serves a prompt and a di
   REQUIRE(prompt.write_stdin("international affairs\n"));
   CHECK(display.wait_for_stdout("kofi: international affairs", 10s));
 
-  prompt.close_stdin();
-  CHECK(prompt.wait_exit() == exit_status::exited(0));
-  for (auto* program : {&display, &room, &server}) {
-    program->send_signal(SIGTERM);
-    CHECK(program->wait_exit() == exit_status::exited(0));
-  }
+  end_chat(prompt, {&display, &room, &server});
 }
 
 TEST_CASE("kernel: a cut link is noticed at both ends within the peer timeout and the chat resumes when it is back") {
-  if (const auto why = test_network::unavailable()) {
-    std::cout << skip_marker << ": cannot make network namespaces here: " << *why << std::endl;
-    return;
-  }
+  if (cannot_make_namespaces()) return;
   test_network network;  // before the programs: they must end before their hosts go
   const std::string directory_port = "5682";
   const auto& room_interface = network.room().to_user;
@@ -165,19 +172,11 @@ TEST_CASE("kernel: a cut link is noticed at both ends within the peer timeout an
   }
   CHECK_FALSE(contains(output, "Problems connecting to the chatroom"));
 
-  prompt.close_stdin();
-  CHECK(prompt.wait_exit() == exit_status::exited(0));
-  for (auto* program : {&display, &room, &server}) {
-    program->send_signal(SIGTERM);
-    CHECK(program->wait_exit() == exit_status::exited(0));
-  }
+  end_chat(prompt, {&display, &room, &server});
 }
 
 TEST_CASE("kernel: a cut link to the directory frees the room's names and the room registers again when it is back") {
-  if (const auto why = test_network::unavailable()) {
-    std::cout << skip_marker << ": cannot make network namespaces here: " << *why << std::endl;
-    return;
-  }
+  if (cannot_make_namespaces()) return;
   test_network network;  // before the programs: they must end before their hosts go
   const std::string directory_port = "5682";
   const auto& room_interface = network.room().to_user;
@@ -218,12 +217,7 @@ TEST_CASE("kernel: a cut link to the directory frees the room's names and the ro
   auto newcomer = imchat_on(network.user(), {"display", "cheese", "--directory", user_directory});
   CHECK(said_until_shown(prompt, newcomer, "after", 20s));
 
-  prompt.close_stdin();
-  CHECK(prompt.wait_exit() == exit_status::exited(0));
-  for (auto* program : {&newcomer, &display, &room, &server}) {
-    program->send_signal(SIGTERM);
-    CHECK(program->wait_exit() == exit_status::exited(0));
-  }
+  end_chat(prompt, {&newcomer, &display, &room, &server});
 }
 
 }  // TEST_SUITE

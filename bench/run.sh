@@ -186,7 +186,8 @@ if wants fanout || wants latency; then
   for subscribers in 10 100; do
     say "== fan-out: $FANOUT_COUNT messages of 64 bytes, $subscribers subscribers"
     for kind in imchat zmq; do
-      start_room "$kind"
+      # As for the pipeline: a subscriber that falls behind resumes from the history.
+      start_room "$kind" --history-size "$((FANOUT_COUNT + 1000))" --history-bytes 512M
       bench_client "$kind" --displays "$subscribers" --count "$FANOUT_COUNT" --window "$WINDOW" --json >"$RESULTS/fanout-$kind-$subscribers.json" || true
       cleanup
     done

@@ -154,8 +154,6 @@ void directory_session::on_frame(wire::frame&& frame) {
                    server_.options_.limits.max_body_size);
       return;
     }
-    case wire::frame_type::heartbeat:
-      return;
     default:
       spdlog::warn("{}: unexpected {} frame from a directory client", connection.peer(),
                    wire::frame_type_name(frame.type));

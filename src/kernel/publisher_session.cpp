@@ -21,7 +21,6 @@ void publisher_session::start(const wire::attach_request& request) {
   // The callbacks hold the session; the connection drops them once closed.
   connection_->on_frame = [self = shared_from_this()](wire::frame&& frame) {
     if (frame.type == wire::frame_type::message) return self->feeder_->add(frame);
-    if (frame.type == wire::frame_type::heartbeat) return;
     self->connection_->close_with_error(wire::error::unexpected_frame,
                                         "a publisher may not send " + std::string(wire::frame_type_name(frame.type)) +
                                             " frames");

@@ -115,7 +115,6 @@ void remote_binding::refuse(std::error_code ec, const std::string& why) {
 }
 
 void remote_binding::on_frame(wire::frame&& frame) {
-  if (frame.type == wire::frame_type::heartbeat) return;
   if (attached_) return on_stream_frame(std::move(frame));
   wire::attached_reply reply;
   if (frame.type != wire::frame_type::attached) return refuse(wire::error::unexpected_frame, "expected ATTACHED");

@@ -26,7 +26,7 @@ void subscriber_session::start(const wire::attach_request& request) {
   std::weak_ptr<subscriber_session> weak = shared_from_this();
   connection_->on_frame = [weak](wire::frame&& frame) {
     auto self = weak.lock();
-    if (!self || frame.type == wire::frame_type::heartbeat) return;
+    if (!self) return;
     self->connection_->close_with_error(wire::error::unexpected_frame,
                                         "a subscriber may not send " +
                                             std::string(wire::frame_type_name(frame.type)) + " frames");

@@ -41,7 +41,9 @@ std::error_code publishing_binding::on_attached(const wire::attached_reply& repl
   // asks for less than the oldest we said we hold.
   if (reply.sequence < unacknowledged_.first() || !acknowledge(reply.sequence)) return wire::error::bad_field_value;
   const auto& held = unacknowledged_.held();
-  if (!held.empty()) spdlog::info("'{}': resending {} unacknowledged messages", remote(), held.size());
+  // On the first connection these are just the messages sent while it was being made.
+  if (!held.empty() && reattaching_) spdlog::info("'{}': resending {} unacknowledged messages", remote(), held.size());
+  reattaching_ = true;
   write(held.begin(), held.end());
   return {};
 }

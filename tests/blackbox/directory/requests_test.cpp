@@ -5,7 +5,7 @@
 #include "blackbox/directory/eventually.hpp"
 #include "blackbox/directory/running_directory.hpp"
 #include "blackbox/directory/still_serving.hpp"
-#include "blackbox/directory/thrown_error.hpp"
+#include "support/thrown_error.hpp"
 #include "directory/locator.hpp"
 #include "support/error_code_printing.hpp"
 #include "wire/error.hpp"

@@ -15,6 +15,8 @@
 #include <boost/asio/connect.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
+#include "support/thrown_error.hpp"
+
 #include <doctest/doctest.h>
 
 using namespace std::chrono_literals;
@@ -24,24 +26,10 @@ using imchat::test::receive_texts;
 using imchat::test::send_all;
 using imchat::test::simulated_process;
 using imchat::test::test_directory;
+using imchat::test::thrown_error;
 namespace asio = boost::asio;
 
 namespace {
-
-struct failure {
-  std::error_code code;
-  std::string what;
-};
-
-template <class Call>
-failure failure_of(Call call) {
-  try {
-    call();
-  } catch (const std::system_error& e) {
-    return {e.code(), e.what()};
-  }
-  return {};
-}
 
 bool contains(const std::string& text, std::string_view part) { return text.find(part) != std::string::npos; }
 
@@ -79,12 +67,12 @@ TEST_CASE("kernel: a global object on an unknown interface is refused naming the
   test_directory directory;
   simulated_process process(directory.address());
   const auto refused = process.app().call([&](api_thread& api) {
-    return failure_of([&] { api.create_queue("Q", scope::global, "nosuchif0:5555", process.io()); });
+    return thrown_error([&] { api.create_queue("Q", scope::global, "nosuchif0:5555", process.io()); });
   });
-  INFO(refused.what);
-  CHECK(refused.code == std::errc::invalid_argument);
-  CHECK(contains(refused.what, "'nosuchif0:5555'"));
-  CHECK(contains(refused.what, "no such network interface"));
+  INFO(refused.what());
+  CHECK(refused.code() == std::errc::invalid_argument);
+  CHECK(contains(refused.what(), "'nosuchif0:5555'"));
+  CHECK(contains(refused.what(), "no such network interface"));
   // Nothing was registered for it.
   CHECK_FALSE(process.directory().lookup("Q").has_value());
 }
@@ -99,22 +87,22 @@ TEST_CASE("kernel: a global object on a port in use is refused naming the spec")
   for (const bool as_queue : {true, false}) {
     CAPTURE(as_queue);
     const auto refused = process.app().call([&](api_thread& api) {
-      return failure_of([&] {
+      return thrown_error([&] {
         if (as_queue)
           api.create_queue("G", scope::global, spec, process.io());
         else
           api.create_exchange("G", scope::global, spec, process.io());
       });
     });
-    INFO(refused.what);
-    CHECK(refused.code == std::errc::address_in_use);
-    CHECK(contains(refused.what, "'" + spec + "'"));
+    INFO(refused.what());
+    CHECK(refused.code() == std::errc::address_in_use);
+    CHECK(contains(refused.what(), "'" + spec + "'"));
   }
   // The name is still free, in the process and in the directory.
   CHECK_FALSE(process.directory().lookup("G").has_value());
   CHECK(process.app().call([&](api_thread& api) {
-    return failure_of([&] { api.create_queue("G", scope::global, "127.0.0.1", process.io()); });
-  }).code == std::error_code{});
+    return thrown_error([&] { api.create_queue("G", scope::global, "127.0.0.1", process.io()); });
+  }).code() == std::error_code{});
 }
 
 TEST_CASE("kernel: a global object on * registers reachable addresses and is reached through them") {

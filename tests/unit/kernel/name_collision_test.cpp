@@ -12,6 +12,8 @@
 #include "support/tcp_ports.hpp"
 #include "wire/error.hpp"
 
+#include "support/thrown_error.hpp"
+
 #include <doctest/doctest.h>
 
 using namespace std::chrono_literals;
@@ -22,23 +24,9 @@ using imchat::test::receive_texts;
 using imchat::test::send_all;
 using imchat::test::simulated_process;
 using imchat::test::test_directory;
+using imchat::test::thrown_error;
 
 namespace {
-
-struct failure {
-  std::error_code code;
-  std::string what;
-};
-
-template <class Call>
-failure failure_of(Call call) {
-  try {
-    call();
-  } catch (const std::system_error& e) {
-    return {e.code(), e.what()};
-  }
-  return {};
-}
 
 bool contains(const std::string& text, std::string_view part) { return text.find(part) != std::string::npos; }
 
@@ -54,12 +42,12 @@ TEST_CASE("kernel: a local name taken twice in one thread is name_in_use") {
     return api.create_exchange("E");
   });
 
-  const auto queue_again = thread.call([](api_thread& api) { return failure_of([&] { api.create_queue("Q"); }); });
-  CHECK(queue_again.code == imchat::wire::error::name_in_use);
-  CHECK(contains(queue_again.what, "'Q'"));
+  const auto queue_again = thread.call([](api_thread& api) { return thrown_error([&] { api.create_queue("Q"); }); });
+  CHECK(queue_again.code() == imchat::wire::error::name_in_use);
+  CHECK(contains(queue_again.what(), "'Q'"));
   // Exchanges and queues share one namespace: a binding names them without saying which.
-  const auto exchange_as_queue = thread.call([](api_thread& api) { return failure_of([&] { api.create_exchange("Q"); }); });
-  CHECK(exchange_as_queue.code == imchat::wire::error::name_in_use);
+  const auto exchange_as_queue = thread.call([](api_thread& api) { return thrown_error([&] { api.create_exchange("Q"); }); });
+  CHECK(exchange_as_queue.code() == imchat::wire::error::name_in_use);
 
   // The first holders are untouched.
   thread.call([&](api_thread& api) {
@@ -74,7 +62,7 @@ TEST_CASE("kernel: the same local name in two threads is no collision") {
   imchat::dispatcher dispatcher(2);
   application_thread a(dispatcher), b(dispatcher);
   a.call([](api_thread& api) { api.create_queue("Q"); });
-  CHECK(b.call([](api_thread& api) { return failure_of([&] { api.create_queue("Q"); }); }).code ==
+  CHECK(b.call([](api_thread& api) { return thrown_error([&] { api.create_queue("Q"); }); }).code() ==
         std::error_code{});
 }
 
@@ -84,17 +72,17 @@ TEST_CASE("kernel: a process name taken twice in one process is name_in_use") {
   a.call([](api_thread& api) { api.create_queue("shared", scope::process); });
 
   SUBCASE("by another thread") {
-    const auto again = b.call([](api_thread& api) { return failure_of([&] { api.create_queue("shared", scope::process); }); });
-    CHECK(again.code == imchat::wire::error::name_in_use);
-    CHECK(contains(again.what, "'shared'"));
+    const auto again = b.call([](api_thread& api) { return thrown_error([&] { api.create_queue("shared", scope::process); }); });
+    CHECK(again.code() == imchat::wire::error::name_in_use);
+    CHECK(contains(again.what(), "'shared'"));
     CHECK(b.call([](api_thread& api) {
-      return failure_of([&] { api.create_exchange("shared", scope::process); });
-    }).code == imchat::wire::error::name_in_use);
+      return thrown_error([&] { api.create_exchange("shared", scope::process); });
+    }).code() == imchat::wire::error::name_in_use);
   }
   SUBCASE("by the same thread") {
     CHECK(a.call([](api_thread& api) {
-      return failure_of([&] { api.create_queue("shared", scope::process); });
-    }).code == imchat::wire::error::name_in_use);
+      return thrown_error([&] { api.create_queue("shared", scope::process); });
+    }).code() == imchat::wire::error::name_in_use);
   }
 
   // The first holder still gets what is sent to it.
@@ -116,8 +104,8 @@ TEST_CASE("kernel: a process name is free again once its thread has ended") {
   }
   application_thread second(dispatcher);
   CHECK(second.call([](api_thread& api) {
-    return failure_of([&] { api.create_queue("shared", scope::process); });
-  }).code == std::error_code{});
+    return thrown_error([&] { api.create_queue("shared", scope::process); });
+  }).code() == std::error_code{});
 }
 
 TEST_CASE("kernel: a global name taken twice in one process is name_in_use and frees its port") {
@@ -128,14 +116,14 @@ TEST_CASE("kernel: a global name taken twice in one process is name_in_use and f
   const auto port = imchat::test::free_tcp_port();
   const auto spec = "127.0.0.1:" + std::to_string(port);
   const auto again = process.app(1).call([&](api_thread& api) {
-    return failure_of([&] { api.create_queue("G", scope::global, spec, process.io()); });
+    return thrown_error([&] { api.create_queue("G", scope::global, spec, process.io()); });
   });
-  CHECK(again.code == imchat::wire::error::name_in_use);
-  CHECK(contains(again.what, "'G'"));
+  CHECK(again.code() == imchat::wire::error::name_in_use);
+  CHECK(contains(again.what(), "'G'"));
   // Nothing may be left listening on the port the refused object was given.
   CHECK(process.app(1).call([&](api_thread& api) {
-    return failure_of([&] { api.create_queue("H", scope::global, spec, process.io()); });
-  }).code == std::error_code{});
+    return thrown_error([&] { api.create_queue("H", scope::global, spec, process.io()); });
+  }).code() == std::error_code{});
 }
 
 TEST_CASE("kernel: a global name taken by another process is name_in_use naming the holder") {
@@ -146,20 +134,20 @@ TEST_CASE("kernel: a global name taken by another process is name_in_use naming 
   const auto port = imchat::test::free_tcp_port();
   const auto spec = "127.0.0.1:" + std::to_string(port);
   const auto again = latecomer.app().call([&](api_thread& api) {
-    return failure_of([&] { api.create_exchange("E_cheese", scope::global, spec, latecomer.io()); });
+    return thrown_error([&] { api.create_exchange("E_cheese", scope::global, spec, latecomer.io()); });
   });
-  CHECK(again.code == imchat::wire::error::name_in_use);
-  INFO(again.what);
-  CHECK(contains(again.what, "E_cheese"));
-  CHECK(contains(again.what, "127.0.0.1:"));  // the holder, as the directory saw it
+  CHECK(again.code() == imchat::wire::error::name_in_use);
+  INFO(again.what());
+  CHECK(contains(again.what(), "E_cheese"));
+  CHECK(contains(again.what(), "127.0.0.1:"));  // the holder, as the directory saw it
 
   // The refused object left nothing behind: neither its port nor its name in the process.
   CHECK(latecomer.app().call([&](api_thread& api) {
-    return failure_of([&] { api.create_queue("Q_other", scope::global, spec, latecomer.io()); });
-  }).code == std::error_code{});
+    return thrown_error([&] { api.create_queue("Q_other", scope::global, spec, latecomer.io()); });
+  }).code() == std::error_code{});
   CHECK(latecomer.app().call([&](api_thread& api) {
-    return failure_of([&] { api.create_queue("E_cheese", scope::process); });
-  }).code == std::error_code{});
+    return thrown_error([&] { api.create_queue("E_cheese", scope::process); });
+  }).code() == std::error_code{});
 }
 
 }  // TEST_SUITE

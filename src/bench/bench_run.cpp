@@ -26,7 +26,7 @@ namespace {
 struct run_context {
   const bench_config& config;
   dispatcher& threads;
-  locator& directory;
+  directory::locator& directory;
   std::vector<io_thread*> io;
   std::vector<std::uint64_t> shares;  // messages per sender
   run_state& state;
@@ -108,7 +108,7 @@ group_outcome run_displays(const run_context& run, unsigned group, unsigned firs
 bench_result run_bench(const bench_config& config, const chat::stop_signal& stop, const progress_handler& progress) {
   const unsigned groups = std::min(config.displays, config.display_threads);
   dispatcher threads(config.senders + groups + config.io_threads);
-  locator directory(config.directory);
+  directory::locator directory(config.directory);
   if (!directory.lookup(chat::exchange_name(config.room), 5s))
     throw std::runtime_error("no room '" + config.room + "' is registered at the directory " + config.directory);
 

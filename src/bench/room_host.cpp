@@ -50,7 +50,7 @@ room_host::room_host(std::string room, std::chrono::milliseconds timeout)
     : directory_(loopback_any_port()),
       directory_address_("127.0.0.1:" + std::to_string(directory_.local_endpoints().front().port())),
       pid_(spawn_room(room, directory_address_)) {
-  locator directory(directory_address_);
+  directory::locator directory(directory_address_);
   const auto deadline = std::chrono::steady_clock::now() + timeout;
   while (!directory.lookup(chat::exchange_name(room), 1s)) {
     int status = 0;

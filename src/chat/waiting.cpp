@@ -15,7 +15,7 @@ bool out_of_time(const wait_policy& policy) {
 
 }  // namespace
 
-bool wait_for_directory(locator& directory, const wait_policy& policy) {
+bool wait_for_directory(directory::locator& directory, const wait_policy& policy) {
   bool told = false;
   while (!directory.wait_connected(200ms)) {
     if (out_of_time(policy)) {
@@ -31,7 +31,7 @@ bool wait_for_directory(locator& directory, const wait_policy& policy) {
   return true;
 }
 
-bool wait_for_name(locator& directory, const std::string& name, const std::string& what,
+bool wait_for_name(directory::locator& directory, const std::string& name, const std::string& what,
                    const wait_policy& policy) {
   bool told = false;
   for (;;) {

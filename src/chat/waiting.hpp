@@ -19,10 +19,10 @@ struct wait_policy {
 
 // Waits until `name` is registered in the directory. Returns false on deadline or stop
 // request, having printed why.
-bool wait_for_name(locator& directory, const std::string& name, const std::string& what,
+bool wait_for_name(directory::locator& directory, const std::string& name, const std::string& what,
                    const wait_policy& policy);
 
 // Waits until the directory can be reached. Same contract.
-bool wait_for_directory(locator& directory, const wait_policy& policy);
+bool wait_for_directory(directory::locator& directory, const wait_policy& policy);
 
 }  // namespace imchat::chat

@@ -114,7 +114,7 @@ int bench_main(std::span<const std::string> args) {
       config.room_pid = hosted->pid();
     } else {
       config.directory = directory_address(vm);
-      locator directory(config.directory);
+      directory::locator directory(config.directory);
       if (!chat::wait_for_name(directory, chat::exchange_name(config.room), "the room '" + config.room + "'",
                                wait_policy_from(vm, stop)))
         return stop.requested() ? exit_ok : exit_failure;

@@ -130,7 +130,7 @@ std::optional<int> parse_command_line(cli_spec& spec, std::span<const std::strin
   if (vm.count("directory")) {
     std::string host, why;
     std::uint16_t port = 0;
-    if (!parse_directory_address(vm["directory"].as<std::string>(), host, port, why))
+    if (!directory::parse_directory_address(vm["directory"].as<std::string>(), host, port, why))
       return usage_error(spec, why);
   }
   const auto level = parse_log_level(vm["log-level"].as<std::string>());

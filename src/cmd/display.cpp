@@ -46,7 +46,7 @@ int display_main(std::span<const std::string> args) {
 
   //  One application thread and one I/O thread; gap notices switched on.
   dispatcher dispatcher(2);
-  locator locator(directory_address(vm), {.peer_timeout = peer_timeout_from(vm)});
+  directory::locator locator(directory_address(vm), {.peer_timeout = peer_timeout_from(vm)});
   auto io = io_thread::create(dispatcher);
   auto api = api_thread::create(dispatcher, &locator, {.peer_timeout = peer_timeout_from(vm)});
   api->mask(message_type::gap);

@@ -93,7 +93,7 @@ int prompt_main(std::span<const std::string> args) {
 
   //  One application thread and one I/O thread.
   dispatcher dispatcher(2);
-  locator locator(directory_address(vm), {.peer_timeout = peer_timeout_from(vm)});
+  directory::locator locator(directory_address(vm), {.peer_timeout = peer_timeout_from(vm)});
   auto io = io_thread::create(dispatcher);
   kernel_options kernel;
   kernel.send_window.max_messages = vm["buffer"].as<std::size_t>();

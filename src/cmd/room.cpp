@@ -26,7 +26,7 @@ using namespace std::chrono_literals;
 namespace {
 
 // If the room is registered in the directory already, says so and where, and returns true.
-bool already_running(locator& directory, const std::string& room) {
+bool already_running(directory::locator& directory, const std::string& room) {
   try {
     if (const auto running = directory.lookup(chat::queue_name(room), 5s)) {
       std::cerr << "imchat room: room '" << room << "' is already running: prompts send to "
@@ -88,13 +88,13 @@ int room_main(std::span<const std::string> args) {
   if (vm.count("embedded-directory")) {
     std::string host, why;
     std::uint16_t port = 0;
-    if (!parse_directory_address(directory_text, host, port, why)) return usage_error(spec, why);
+    if (!directory::parse_directory_address(directory_text, host, port, why)) return usage_error(spec, why);
     try {
       own_directory.emplace(
           directory::server_options{.listen = directory::listen_everywhere(port), .peer_timeout = peer_timeout});
     } catch (const std::system_error& e) {
       //  Perhaps because this very room serves it already.
-      locator running_directory(directory_text);
+      directory::locator running_directory(directory_text);
       if (running_directory.wait_connected(2s) && already_running(running_directory, room)) return exit_failure;
       std::cerr << "imchat room: cannot serve the directory: " << e.what() << "\n";
       return exit_failure;
@@ -104,7 +104,7 @@ int room_main(std::span<const std::string> args) {
 
   //  One application thread (this one) and the I/O threads.
   dispatcher dispatcher(1 + io_threads);
-  locator locator(directory_text, {.peer_timeout = peer_timeout});
+  directory::locator locator(directory_text, {.peer_timeout = peer_timeout});
   std::vector<std::unique_ptr<io_thread>> threads;
   std::vector<io_thread*> workers;
   for (unsigned i = 0; i < io_threads; ++i) workers.push_back(threads.emplace_back(io_thread::create(dispatcher)).get());

@@ -61,10 +61,10 @@ std::string explanation(const std::system_error& e) {
 // Asks the directory at `address` for every name and prints the table.
 int print_listing(const std::string& address, std::chrono::milliseconds timeout,
                   std::chrono::milliseconds peer_timeout) {
-  locator_options options;
+  directory::locator_options options;
   options.timeout = timeout;
   options.peer_timeout = peer_timeout;
-  locator client(address, options);
+  directory::locator client(address, options);
   std::vector<wire::record> records;
   try {
     records = client.list("", timeout);
@@ -98,7 +98,7 @@ int list_main(const cli_spec& spec, const po::variables_map& vm, std::optional<s
   const auto address = port ? "localhost:" + std::to_string(*port) : directory_address(vm);
   std::string host, why;
   std::uint16_t directory_port = 0;
-  if (!parse_directory_address(address, host, directory_port, why)) return usage_error(spec, why);
+  if (!directory::parse_directory_address(address, host, directory_port, why)) return usage_error(spec, why);
   return print_listing(address, std::chrono::milliseconds(static_cast<long>(std::ceil(timeout * 1000))),
                        peer_timeout_from(vm));
 }

@@ -22,7 +22,7 @@
 #include <mutex>
 #include <thread>
 
-namespace imchat {
+namespace imchat::directory {
 
 namespace asio = boost::asio;
 using asio::ip::tcp;
@@ -435,4 +435,4 @@ bool locator::wait_connected(std::chrono::milliseconds timeout) const {
   return impl_->wait_connected(timeout);
 }
 
-}  // namespace imchat
+}  // namespace imchat::directory

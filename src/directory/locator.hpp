@@ -21,7 +21,7 @@
 #include <system_error>
 #include <vector>
 
-namespace imchat {
+namespace imchat::directory {
 
 struct locator_options {
   std::chrono::milliseconds timeout{5000};  // for blocking calls without an explicit one
@@ -87,4 +87,4 @@ class locator {
   std::shared_ptr<impl> impl_;
 };
 
-}  // namespace imchat
+}  // namespace imchat::directory

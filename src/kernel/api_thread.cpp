@@ -2,9 +2,9 @@
 
 #include "directory/locator.hpp"
 #include "directory/registry.hpp"
-#include "kernel/object_listener.hpp"
-#include "kernel/publishing_binding.hpp"
-#include "kernel/subscribing_binding.hpp"
+#include "kernel/detail/object_listener.hpp"
+#include "kernel/detail/publishing_binding.hpp"
+#include "kernel/detail/subscribing_binding.hpp"
 #include "net/interface_spec.hpp"
 #include "wire/error.hpp"
 
@@ -15,6 +15,17 @@
 #include <thread>
 
 namespace imchat {
+
+// The public API is made of the kernel's private components.
+using detail::binding_options;
+using detail::exchange;
+using detail::object_listener;
+using detail::object_ref;
+using detail::publishing_binding;
+using detail::queue;
+using detail::receive_signal;
+using detail::send_window;
+using detail::subscribing_binding;
 
 namespace {
 
@@ -33,11 +44,11 @@ auto run_on(io_thread& thread, Work&& work) {
 
 }  // namespace
 
-std::unique_ptr<api_thread> api_thread::create(dispatcher& d, locator* directory, kernel_options options) {
+std::unique_ptr<api_thread> api_thread::create(dispatcher& d, directory::locator* directory, kernel_options options) {
   return std::make_unique<api_thread>(d, directory, options);
 }
 
-api_thread::api_thread(dispatcher& d, locator* directory, kernel_options options)
+api_thread::api_thread(dispatcher& d, directory::locator* directory, kernel_options options)
     : dispatcher_(d), directory_(directory), options_(options), signal_(std::make_shared<receive_signal>()) {
   dispatcher_.claim_thread("application thread");
   signal_->owner = std::this_thread::get_id();
@@ -83,7 +94,7 @@ bool api_thread::drain_outputs(std::chrono::milliseconds timeout) {
   }
 }
 
-locator& api_thread::require_directory(std::string_view why) const {
+directory::locator& api_thread::require_directory(std::string_view why) const {
   if (!directory_) invalid(std::string(why) + " needs a locator: create the api_thread with one");
   return *directory_;
 }
@@ -143,7 +154,7 @@ void api_thread::create_queue(std::string_view name, scope visibility, std::stri
   queues_.push_back(std::move(created));
 }
 
-std::vector<std::string> api_thread::open_global(std::string_view name, const object& target,
+std::vector<std::string> api_thread::open_global(std::string_view name, const object_ref& target,
                                                  std::string_view interface, io_thread& listener,
                                                  const std::vector<io_thread*>& workers) {
   auto& directory = require_directory("global object '" + std::string(name) + "'");
@@ -162,7 +173,7 @@ std::vector<std::string> api_thread::open_global(std::string_view name, const ob
   for (auto* worker : workers) contexts.push_back(&worker->context());
   auto opened = std::make_shared<object_listener>(
       listener.context(), contexts, std::string(name), target,
-      listener_options{.limits = {options_.max_message_size},
+      detail::listener_options{.limits = {options_.max_message_size},
                        .peer_timeout = options_.peer_timeout,
                        .max_subscriber_backlog = options_.max_subscriber_backlog});
   std::vector<boost::asio::ip::tcp::endpoint> bind_to = resolved.bind_endpoints;
@@ -193,7 +204,7 @@ std::vector<std::string> api_thread::open_global(std::string_view name, const ob
   return endpoints;
 }
 
-std::optional<api_thread::object> api_thread::find_in_process(std::string_view name) const {
+std::optional<detail::object_ref> api_thread::find_in_process(std::string_view name) const {
   if (const auto local = local_objects_.find(name); local != local_objects_.end()) return local->second;
   if (auto shared = dispatcher_.find_shared(name)) return *shared;
   return std::nullopt;

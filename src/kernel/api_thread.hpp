@@ -4,7 +4,7 @@
 // exchanges and queues, binds them (locally or across the network), sends and receives.
 //
 //   imchat::dispatcher dispatcher(2);
-//   imchat::locator locator("localhost");
+//   imchat::directory::locator locator("localhost");
 //   auto io = imchat::io_thread::create(dispatcher);
 //   auto api = imchat::api_thread::create(dispatcher, &locator);
 //   api->create_queue("Q_cheese", imchat::scope::global, "eth0:5555", *io, {io.get()});
@@ -17,15 +17,12 @@
 // name), invalid_name, std::errc::invalid_argument (a bad interface spec or argument),
 // and the OS's errors for a port in use or a permission refused.
 
+#include "kernel/detail/object_ref.hpp"
 #include "kernel/dispatcher.hpp"
-#include "kernel/exchange.hpp"
-#include "kernel/history_ring.hpp"
-#include "kernel/send_window.hpp"
 #include "kernel/io_thread.hpp"
 #include "kernel/message.hpp"
-#include "kernel/queue.hpp"
+#include "kernel/options.hpp"
 #include "kernel/scope.hpp"
-#include "wire/frame.hpp"
 
 #include <chrono>
 #include <cstddef>
@@ -38,37 +35,27 @@
 
 namespace imchat {
 
+namespace directory {
 class locator;
+}
+namespace detail {
 class object_listener;
 class remote_binding;
+class send_window;
+struct receive_signal;
+}  // namespace detail
 
 struct exchange_id {
   std::size_t index = 0;
   bool operator==(const exchange_id&) const = default;
 };
 
-struct kernel_options {
-  queue_limits queue{};
-  std::uint32_t max_message_size = wire::default_max_body_size;
-  std::size_t max_subscriber_backlog = 4 * 1024 * 1024;  // bytes unsent to one subscriber
-  // Sent to one remote queue and not yet acknowledged: a sender waits beyond this.
-  window_limits send_window{};
-  // What each global exchange keeps for subscribers that reconnect.
-  history_limits history{};
-  std::chrono::milliseconds peer_timeout{5000};  // a silent peer's connection is closed
-};
-
-struct bind_options {
-  // Binding a remote exchange: how many of its latest messages to receive on joining.
-  std::uint32_t history = 0;
-};
-
 class api_thread {
  public:
   // `directory` may be null for a thread that uses no global objects.
-  static std::unique_ptr<api_thread> create(dispatcher& d, locator* directory = nullptr,
+  static std::unique_ptr<api_thread> create(dispatcher& d, directory::locator* directory = nullptr,
                                             kernel_options options = {});
-  api_thread(dispatcher& d, locator* directory, kernel_options options);
+  api_thread(dispatcher& d, directory::locator* directory, kernel_options options);
   // Leaves the directory, closes its global objects (listeners and the connections they
   // accepted, so that peers notice) and its bindings.
   ~api_thread();
@@ -130,35 +117,34 @@ class api_thread {
  private:
   struct global_object {
     std::string name;
-    std::shared_ptr<object_listener> listener;
+    std::shared_ptr<detail::object_listener> listener;
     io_thread* listening_thread = nullptr;
     std::vector<std::string> endpoints;
-    std::shared_ptr<imchat::exchange> source;  // an exchange's; null for a queue
+    std::shared_ptr<detail::exchange> source;  // an exchange's; null for a queue
     bool closed = false;
   };
   struct binding_entry {
-    std::shared_ptr<remote_binding> binding;
+    std::shared_ptr<detail::remote_binding> binding;
     io_thread* thread = nullptr;
-    std::shared_ptr<send_window> window;  // a publishing binding's: what is unacknowledged
+    std::shared_ptr<detail::send_window> window;  // a publishing binding's: what is unacknowledged
   };
-  using object = std::variant<std::shared_ptr<exchange>, std::shared_ptr<queue>>;
 
   void check_name(std::string_view name, scope visibility) const;
   void close_global(global_object& global);
-  std::vector<std::string> open_global(std::string_view name, const object& target, std::string_view interface,
+  std::vector<std::string> open_global(std::string_view name, const detail::object_ref& target, std::string_view interface,
                                        io_thread& listener, const std::vector<io_thread*>& workers);
-  std::optional<object> find_in_process(std::string_view name) const;
+  std::optional<detail::object_ref> find_in_process(std::string_view name) const;
   std::optional<message> pop_locked();
-  locator& require_directory(std::string_view why) const;
+  directory::locator& require_directory(std::string_view why) const;
   void check_sendable(exchange_id id, const message& m) const;
 
   dispatcher& dispatcher_;
-  locator* directory_;
+  directory::locator* directory_;
   const kernel_options options_;
-  std::shared_ptr<receive_signal> signal_;
-  std::map<std::string, object, std::less<>> local_objects_;
-  std::vector<std::shared_ptr<exchange>> exchanges_;  // by exchange_id
-  std::vector<std::shared_ptr<queue>> queues_;        // receive() takes from these
+  std::shared_ptr<detail::receive_signal> signal_;
+  std::map<std::string, detail::object_ref, std::less<>> local_objects_;
+  std::vector<std::shared_ptr<detail::exchange>> exchanges_;  // by exchange_id
+  std::vector<std::shared_ptr<detail::queue>> queues_;        // receive() takes from these
   std::size_t next_queue_ = 0;
   bool gaps_enabled_ = false;
   std::vector<std::string> shared_names_;  // registered with the dispatcher

@@ -26,7 +26,7 @@ void dispatcher::release_thread() noexcept {
   --threads_;
 }
 
-void dispatcher::add_shared(const std::string& name, object_ref object) {
+void dispatcher::add_shared(const std::string& name, detail::object_ref object) {
   std::lock_guard lock(mutex_);
   if (!shared_objects_.emplace(name, std::move(object)).second)
     throw std::system_error(wire::error::name_in_use,
@@ -38,7 +38,7 @@ void dispatcher::remove_shared(const std::string& name) noexcept {
   shared_objects_.erase(name);
 }
 
-std::optional<object_ref> dispatcher::find_shared(std::string_view name) const {
+std::optional<detail::object_ref> dispatcher::find_shared(std::string_view name) const {
   std::lock_guard lock(mutex_);
   const auto found = shared_objects_.find(name);
   if (found == shared_objects_.end()) return std::nullopt;

@@ -3,8 +3,7 @@
 // dispatcher_t dispatcher (2)): it is sized for the application and I/O threads the
 // program uses, and holds the objects every thread can see (process and global scope).
 
-#include "kernel/exchange.hpp"
-#include "kernel/queue.hpp"
+#include "kernel/detail/object_ref.hpp"
 
 #include <cstddef>
 #include <map>
@@ -12,11 +11,8 @@
 #include <mutex>
 #include <string>
 #include <string_view>
-#include <variant>
 
 namespace imchat {
-
-using object_ref = std::variant<std::shared_ptr<exchange>, std::shared_ptr<queue>>;
 
 class dispatcher {
  public:
@@ -33,15 +29,15 @@ class dispatcher {
 
   // Process-wide names (process and global scope objects of this process). add throws
   // std::system_error(wire::error::name_in_use) if the name is taken.
-  void add_shared(const std::string& name, object_ref object);
+  void add_shared(const std::string& name, detail::object_ref object);
   void remove_shared(const std::string& name) noexcept;
-  std::optional<object_ref> find_shared(std::string_view name) const;
+  std::optional<detail::object_ref> find_shared(std::string_view name) const;
 
  private:
   const std::size_t capacity_;
   mutable std::mutex mutex_;
   std::size_t threads_ = 0;
-  std::map<std::string, object_ref, std::less<>> shared_objects_;
+  std::map<std::string, detail::object_ref, std::less<>> shared_objects_;
 };
 
 }  // namespace imchat

@@ -41,7 +41,7 @@ TEST_SUITE("systemd") {
     CHECK(ready->find("STATUS=open") != std::string::npos);
 
     // At the moment of READY=1 the room is registered and both objects accept.
-    imchat::locator locator(directory);
+    imchat::directory::locator locator(directory);
     for (const auto* name : {"Q_cheese", "E_cheese"}) {
       const auto record = locator.lookup(name, 5s);
       REQUIRE(record);

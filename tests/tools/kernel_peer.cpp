@@ -56,7 +56,7 @@ struct kernel {
         api(imchat::api_thread::create(dispatcher, &directory)) {}
 
   imchat::dispatcher dispatcher{2};
-  imchat::locator directory;
+  imchat::directory::locator directory;
   std::unique_ptr<imchat::io_thread> io;
   std::unique_ptr<imchat::api_thread> api;
 };

@@ -57,7 +57,7 @@ TEST_CASE("a killed directory leaves the chat running and the room registers aga
 
   // The room's names are back within its reconnection backoff (3 s at most), without
   // anyone restarting it.
-  imchat::locator watcher(chat.directory());
+  imchat::directory::locator watcher(chat.directory());
   CHECK(eventually([&] { return watcher.lookup("Q_sturdy") && watcher.lookup("E_sturdy"); }, chat_timeout));
   CHECK(std::chrono::steady_clock::now() - restarted < 8s);
 

@@ -216,7 +216,7 @@ TEST_CASE("malformed REGISTER bodies get an ERROR naming the fault") {
   CHECK(server.wait_for_log("malformed REGISTER frame: frame body ends inside a field"));
   CHECK(server.wait_for_log("malformed REGISTER frame: frame field holds an invalid value"));
   CHECK(server.wait_for_log("malformed REGISTER frame: frame body has bytes after its last field"));
-  CHECK_FALSE(imchat::locator(server.address()).lookup("Q_x").has_value());
+  CHECK_FALSE(imchat::directory::locator(server.address()).lookup("Q_x").has_value());
   imchat::test::check_still_serving(server);
 }
 
@@ -236,7 +236,7 @@ TEST_CASE("a half-sent frame then a close frees the client's names") {
   }
   CHECK(server.wait_for_log("disconnected: connection closed in the middle of a frame"));
   CHECK(server.wait_for_log("freed 'Q_half'"));
-  CHECK_FALSE(imchat::locator(server.address()).lookup("Q_half").has_value());
+  CHECK_FALSE(imchat::directory::locator(server.address()).lookup("Q_half").has_value());
   imchat::test::check_still_serving(server);
 }
 

@@ -15,7 +15,7 @@
 #include <sstream>
 
 using namespace std::chrono_literals;
-using imchat::locator;
+using imchat::directory::locator;
 using imchat::test::exit_status;
 using imchat::test::program_result;
 using imchat::test::running_directory;

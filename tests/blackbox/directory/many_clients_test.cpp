@@ -105,7 +105,7 @@ TEST_CASE("200 concurrent clients registering and looking up are all answered co
     for (const auto& problem : group.problems) CHECK_MESSAGE(false, problem);
 
   // All 200 are in one listing, each with its owner: 200 different connections.
-  imchat::locator reader(server.address());
+  imchat::directory::locator reader(server.address());
   const auto listed = reader.list("Q_client_");
   CHECK(listed.size() == client_count);
   std::set<std::string> owners;

@@ -15,7 +15,7 @@
 #include <thread>
 
 using namespace std::chrono_literals;
-using imchat::locator;
+using imchat::directory::locator;
 using imchat::test::eventually;
 using imchat::test::held_registration;
 using imchat::test::running_directory;

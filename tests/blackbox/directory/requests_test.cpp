@@ -15,7 +15,7 @@
 #include <csignal>
 
 using namespace std::chrono_literals;
-using imchat::locator;
+using imchat::directory::locator;
 using imchat::test::eventually;
 using imchat::test::exit_status;
 using imchat::test::running_directory;

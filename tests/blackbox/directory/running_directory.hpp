@@ -5,7 +5,7 @@
 //   running_directory server;                       // started and listening
 //   running_directory slow({.extra_args = {"--handshake-timeout", "0.5"}});
 //   running_directory strict({.peer_timeout = "2"});
-//   imchat::locator locator(server.address());
+//   imchat::directory::locator locator(server.address());
 //   ...
 //   CHECK(server.running());
 //   CHECK(server.wait_for_log("freed 'Q_cheese'"));

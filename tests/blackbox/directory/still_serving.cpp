@@ -15,8 +15,8 @@ void check_still_serving(running_directory& server) {
   const std::string name = "Q_probe_" + std::to_string(++probes);
   const std::vector<std::string> endpoints{"127.0.0.1:5555", "[::1]:5555"};
 
-  locator holder(server.address());
-  locator reader(server.address());
+  directory::locator holder(server.address());
+  directory::locator reader(server.address());
   holder.register_object(wire::object_kind::queue, name, endpoints);
 
   const auto found = reader.lookup(name);

@@ -47,7 +47,7 @@ TEST_SUITE("directory") {
 TEST_CASE("a client that does not read its replies is paused and then answered in order") {
   running_directory server;
   INFO("directory log:\n" << server.log());
-  imchat::locator holder(server.address());
+  imchat::directory::locator holder(server.address());
   for (std::size_t i = 0; i < name_count; ++i) holder.register_object(object_kind::queue, big_name(i), {"127.0.0.1:1"});
 
   directory_wire_client reader(server.port());
@@ -77,7 +77,7 @@ TEST_CASE("a client that does not read its replies is paused and then answered i
 TEST_CASE("a client that never reads its replies does not make the directory grow") {
   running_directory server;
   INFO("directory log:\n" << server.log());
-  imchat::locator holder(server.address());
+  imchat::directory::locator holder(server.address());
   for (std::size_t i = 0; i < name_count; ++i) holder.register_object(object_kind::queue, big_name(i), {"127.0.0.1:1"});
   const auto before = resident_kib(server.process().pid());
   REQUIRE(before > 0);

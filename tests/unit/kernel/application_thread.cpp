@@ -2,7 +2,7 @@
 
 namespace imchat::test {
 
-application_thread::application_thread(dispatcher& d, locator* directory, kernel_options options) {
+application_thread::application_thread(dispatcher& d, directory::locator* directory, kernel_options options) {
   std::promise<void> created;
   auto ready = created.get_future();
   thread_ = std::thread([this, &d, directory, options, created = std::move(created)]() mutable {
@@ -33,7 +33,7 @@ void application_thread::post(std::function<void(api_thread&)> task) {
   changed_.notify_all();
 }
 
-void application_thread::main(dispatcher& d, locator* directory, kernel_options options,
+void application_thread::main(dispatcher& d, directory::locator* directory, kernel_options options,
                               std::promise<void>& created) {
   std::unique_ptr<api_thread> api;
   try {

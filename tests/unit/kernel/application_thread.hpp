@@ -24,7 +24,7 @@
 #include <thread>
 #include <type_traits>
 
-namespace imchat {
+namespace imchat::directory {
 class locator;
 }
 
@@ -33,7 +33,7 @@ namespace imchat::test {
 class application_thread {
  public:
   // Starts the thread and creates its api_thread there; rethrows what creating it threw.
-  explicit application_thread(dispatcher& d, locator* directory = nullptr, kernel_options options = {});
+  explicit application_thread(dispatcher& d, directory::locator* directory = nullptr, kernel_options options = {});
   // Runs the tasks already handed over, destroys the api_thread on its thread, joins.
   ~application_thread();
   application_thread(const application_thread&) = delete;
@@ -62,7 +62,7 @@ class application_thread {
 
  private:
   void post(std::function<void(api_thread&)> task);
-  void main(dispatcher& d, locator* directory, kernel_options options, std::promise<void>& created);
+  void main(dispatcher& d, directory::locator* directory, kernel_options options, std::promise<void>& created);
 
   std::mutex mutex_;
   std::condition_variable changed_;

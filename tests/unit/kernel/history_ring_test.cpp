@@ -1,7 +1,7 @@
 // The history ring of a global exchange: numbering, eviction by count and by bytes,
 // reading a stretch of it back, and where a subscriber's stream starts (stream_start()).
 
-#include "kernel/history_ring.hpp"
+#include "kernel/detail/history_ring.hpp"
 
 #include <doctest/doctest.h>
 
@@ -10,9 +10,9 @@
 #include <vector>
 
 using imchat::history_limits;
-using imchat::history_ring;
+using imchat::detail::history_ring;
 using imchat::message;
-using imchat::stream_start;
+using imchat::detail::stream_start;
 
 namespace {
 

@@ -125,7 +125,7 @@ TEST_CASE("kernel: another thread cannot bind to a thread's local objects") {
 
 TEST_CASE("kernel: a local object is not in the directory either") {
   imchat::test::test_directory directory;
-  imchat::locator locator(directory.address());
+  imchat::directory::locator locator(directory.address());
   imchat::dispatcher dispatcher(2);
   application_thread owner(dispatcher, &locator), other(dispatcher, &locator);
   owner.call([](api_thread& api) { api.create_exchange("hidden exchange"); });

@@ -2,7 +2,7 @@
 // lost when known) and the message accessors that carry the numbers.
 
 #include "kernel/message.hpp"
-#include "kernel/queue.hpp"
+#include "kernel/detail/queue.hpp"
 
 #include <doctest/doctest.h>
 
@@ -14,8 +14,8 @@
 
 using imchat::message;
 using imchat::message_type;
-using imchat::queue;
-using imchat::receive_signal;
+using imchat::detail::queue;
+using imchat::detail::receive_signal;
 
 namespace {
 

@@ -1,6 +1,6 @@
 // A publisher's resend buffer: numbering, and what an acknowledgement releases.
 
-#include "kernel/resend_buffer.hpp"
+#include "kernel/detail/resend_buffer.hpp"
 
 #include <doctest/doctest.h>
 
@@ -8,7 +8,7 @@
 #include <vector>
 
 using imchat::message;
-using imchat::resend_buffer;
+using imchat::detail::resend_buffer;
 
 namespace {
 

@@ -2,7 +2,7 @@
 // deadline, and release() waking a sender that waits. No test depends on tight timing:
 // deadlines that must pass are short, and waits that must end are bounded generously.
 
-#include "kernel/send_window.hpp"
+#include "kernel/detail/send_window.hpp"
 
 #include <doctest/doctest.h>
 
@@ -12,7 +12,7 @@
 #include <thread>
 
 using namespace std::chrono_literals;
-using imchat::send_window;
+using imchat::detail::send_window;
 using imchat::window_limits;
 
 namespace {

@@ -30,11 +30,11 @@ class simulated_process {
   // the program, its I/O thread included, goes on.
   void end_app(std::size_t index) { apps_.at(index).reset(); }
   io_thread& io() noexcept { return *io_; }
-  locator& directory() noexcept { return locator_; }
+  directory::locator& directory() noexcept { return locator_; }
 
  private:
   dispatcher dispatcher_;
-  locator locator_;
+  directory::locator locator_;
   std::unique_ptr<io_thread> io_;
   std::vector<std::unique_ptr<application_thread>> apps_;
 };

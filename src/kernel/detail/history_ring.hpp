@@ -4,6 +4,7 @@
 // that a subscriber that reconnects (or joins asking for history) can be sent what it
 // missed. The sending thread appends; I/O threads read, so it is locked.
 
+#include "kernel/options.hpp"
 #include "kernel/message.hpp"
 
 #include <cstddef>
@@ -12,12 +13,7 @@
 #include <mutex>
 #include <vector>
 
-namespace imchat {
-
-struct history_limits {
-  std::size_t max_messages = 10'000;  // 0 keeps nothing: numbers only
-  std::size_t max_bytes = 8 * 1024 * 1024;
-};
+namespace imchat::detail {
 
 class history_ring {
  public:
@@ -58,4 +54,4 @@ std::uint64_t stream_start(std::uint64_t own_incarnation, std::uint64_t seen_inc
                            std::uint64_t wanted_next, std::uint32_t history, std::uint64_t oldest,
                            std::uint64_t next);
 
-}  // namespace imchat
+}  // namespace imchat::detail

@@ -8,7 +8,7 @@
 // that carry the queue's connections, so it is locked; the lock is held across a push so
 // that a takeover cannot slip between the ownership check and the queue.
 
-#include "kernel/queue.hpp"
+#include "kernel/detail/queue.hpp"
 #include "net/framed_connection.hpp"
 
 #include <chrono>
@@ -18,7 +18,7 @@
 #include <mutex>
 #include <unordered_map>
 
-namespace imchat {
+namespace imchat::detail {
 
 class publisher_registry {
  public:
@@ -55,4 +55,4 @@ class publisher_registry {
   std::uint64_t generations_ = 0;
 };
 
-}  // namespace imchat
+}  // namespace imchat::detail

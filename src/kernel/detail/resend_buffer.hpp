@@ -12,7 +12,7 @@
 #include <deque>
 #include <optional>
 
-namespace imchat {
+namespace imchat::detail {
 
 class resend_buffer {
  public:
@@ -38,4 +38,4 @@ class resend_buffer {
   std::uint64_t next_ = 1;
 };
 
-}  // namespace imchat
+}  // namespace imchat::detail

@@ -1,8 +1,8 @@
-#include "kernel/queue.hpp"
+#include "kernel/detail/queue.hpp"
 
 #include <spdlog/spdlog.h>
 
-namespace imchat {
+namespace imchat::detail {
 
 queue::queue(std::string name, imchat::scope scope, std::shared_ptr<receive_signal> signal,
              queue_limits limits)
@@ -74,4 +74,4 @@ std::optional<message> queue::pop_locked() {
   return m;
 }
 
-}  // namespace imchat
+}  // namespace imchat::detail

@@ -1,8 +1,8 @@
-#include "kernel/history_ring.hpp"
+#include "kernel/detail/history_ring.hpp"
 
 #include <algorithm>
 
-namespace imchat {
+namespace imchat::detail {
 
 void history_ring::append(message& m) {
   std::lock_guard lock(mutex_);
@@ -52,4 +52,4 @@ std::uint64_t stream_start(std::uint64_t own_incarnation, std::uint64_t seen_inc
   return std::clamp(start, oldest, next);
 }
 
-}  // namespace imchat
+}  // namespace imchat::detail

@@ -7,7 +7,7 @@
 
 #include <span>
 
-namespace imchat {
+namespace imchat::detail {
 
 class message_sink {
  public:
@@ -16,4 +16,4 @@ class message_sink {
   virtual void deliver(std::span<const message> batch) = 0;
 };
 
-}  // namespace imchat
+}  // namespace imchat::detail

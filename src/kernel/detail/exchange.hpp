@@ -8,10 +8,10 @@
 // the latest ones for subscribers that reconnect. Its incarnation, random per exchange
 // object, tells a subscriber whether numbers it saw before still mean anything here.
 
-#include "kernel/fanout_pipe.hpp"
-#include "kernel/history_ring.hpp"
+#include "kernel/detail/fanout_pipe.hpp"
+#include "kernel/detail/history_ring.hpp"
 #include "kernel/message.hpp"
-#include "kernel/queue.hpp"
+#include "kernel/detail/queue.hpp"
 #include "kernel/scope.hpp"
 
 #include <chrono>
@@ -21,7 +21,7 @@
 #include <string>
 #include <vector>
 
-namespace imchat {
+namespace imchat::detail {
 
 class exchange {
  public:
@@ -66,4 +66,4 @@ class exchange {
   std::shared_ptr<const targets> targets_ = std::make_shared<targets>();
 };
 
-}  // namespace imchat
+}  // namespace imchat::detail

@@ -9,8 +9,8 @@
 // exchange takes room in it before posting (see exchange::send).
 
 #include "kernel/message.hpp"
-#include "kernel/message_sink.hpp"
-#include "kernel/send_window.hpp"
+#include "kernel/detail/message_sink.hpp"
+#include "kernel/detail/send_window.hpp"
 
 #include <boost/asio/io_context.hpp>
 
@@ -18,7 +18,7 @@
 #include <mutex>
 #include <vector>
 
-namespace imchat {
+namespace imchat::detail {
 
 class fanout_pipe : public std::enable_shared_from_this<fanout_pipe> {
  public:
@@ -50,4 +50,4 @@ class fanout_pipe : public std::enable_shared_from_this<fanout_pipe> {
   std::vector<std::shared_ptr<message_sink>> sinks_;  // I/O thread only
 };
 
-}  // namespace imchat
+}  // namespace imchat::detail

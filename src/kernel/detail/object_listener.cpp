@@ -1,7 +1,7 @@
-#include "kernel/object_listener.hpp"
+#include "kernel/detail/object_listener.hpp"
 
-#include "kernel/publisher_session.hpp"
-#include "kernel/subscriber_session.hpp"
+#include "kernel/detail/publisher_session.hpp"
+#include "kernel/detail/subscriber_session.hpp"
 #include "net/framed_connection.hpp"
 #include "net/interface_spec.hpp"
 #include "util/random_id.hpp"
@@ -19,7 +19,7 @@
 #include <netinet/in.h>
 #include <sys/socket.h>
 
-namespace imchat {
+namespace imchat::detail {
 
 namespace asio = boost::asio;
 using asio::ip::tcp;
@@ -207,4 +207,4 @@ void object_listener::on_attach(const std::shared_ptr<net::framed_connection>& c
   }
 }
 
-}  // namespace imchat
+}  // namespace imchat::detail

@@ -21,9 +21,11 @@
 #include <string>
 #include <system_error>
 
-namespace imchat {
-
+namespace imchat::directory {
 class locator;
+}  // namespace imchat::directory
+
+namespace imchat::detail {
 
 struct binding_options {
   wire::decoder_limits limits{};
@@ -47,7 +49,7 @@ class remote_binding : public std::enable_shared_from_this<remote_binding> {
   virtual bool drained() const = 0;
 
  protected:
-  remote_binding(boost::asio::io_context& io, locator& directory, std::string remote,
+  remote_binding(boost::asio::io_context& io, directory::locator& directory, std::string remote,
                  wire::attach_direction direction, binding_options options);
 
   // The hooks, all called on the binding's I/O thread.
@@ -81,7 +83,7 @@ class remote_binding : public std::enable_shared_from_this<remote_binding> {
   void retry(const std::string& why);
 
   boost::asio::io_context& io_;
-  locator& directory_;
+  directory::locator& directory_;
   const std::string remote_;
   const wire::attach_direction direction_;
   const binding_options options_;
@@ -93,4 +95,4 @@ class remote_binding : public std::enable_shared_from_this<remote_binding> {
   bool ever_attached_ = false;
 };
 
-}  // namespace imchat
+}  // namespace imchat::detail

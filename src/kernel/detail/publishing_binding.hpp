@@ -7,16 +7,16 @@
 // (docs/kernel.md, "Delivery guarantees"). Acknowledgements give room back in the send
 // window, which holds the sending thread to the queue's pace.
 
-#include "kernel/fanout_pipe.hpp"
-#include "kernel/message_sink.hpp"
-#include "kernel/remote_binding.hpp"
-#include "kernel/resend_buffer.hpp"
+#include "kernel/detail/fanout_pipe.hpp"
+#include "kernel/detail/message_sink.hpp"
+#include "kernel/detail/remote_binding.hpp"
+#include "kernel/detail/resend_buffer.hpp"
 
-namespace imchat {
+namespace imchat::detail {
 
 class publishing_binding final : public remote_binding, public message_sink {
  public:
-  publishing_binding(boost::asio::io_context& io, locator& directory, std::string remote,
+  publishing_binding(boost::asio::io_context& io, directory::locator& directory, std::string remote,
                      std::shared_ptr<fanout_pipe> source, binding_options options);
 
   void deliver(std::span<const message> batch) override;
@@ -42,4 +42,4 @@ class publishing_binding final : public remote_binding, public message_sink {
   bool reattaching_ = false;  // attached before: what is held now is sent again
 };
 
-}  // namespace imchat
+}  // namespace imchat::detail

@@ -1,10 +1,10 @@
-#include "kernel/fanout_pipe.hpp"
+#include "kernel/detail/fanout_pipe.hpp"
 
 #include <boost/asio/post.hpp>
 
 #include <algorithm>
 
-namespace imchat {
+namespace imchat::detail {
 
 void fanout_pipe::post(const message& m) {
   bool wake = false;
@@ -40,4 +40,4 @@ void fanout_pipe::detach(const message_sink* sink) {
   std::erase_if(sinks_, [sink](const auto& each) { return each.get() == sink; });
 }
 
-}  // namespace imchat
+}  // namespace imchat::detail

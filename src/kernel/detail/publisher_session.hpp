@@ -4,15 +4,15 @@
 // numbered on from there, go into the queue through the publisher_registry (which drops
 // what was already queued), and each read's worth is acknowledged with one ACK.
 
-#include "kernel/publisher_registry.hpp"
-#include "kernel/queue.hpp"
-#include "kernel/queue_feeder.hpp"
+#include "kernel/detail/publisher_registry.hpp"
+#include "kernel/detail/queue.hpp"
+#include "kernel/detail/queue_feeder.hpp"
 #include "net/framed_connection.hpp"
 #include "wire/control_frames.hpp"
 
 #include <memory>
 
-namespace imchat {
+namespace imchat::detail {
 
 class publisher_session : public std::enable_shared_from_this<publisher_session> {
  public:
@@ -39,4 +39,4 @@ class publisher_session : public std::enable_shared_from_this<publisher_session>
   std::uint64_t next_ = 0;  // the number the queue expects next on this stream
 };
 
-}  // namespace imchat
+}  // namespace imchat::detail

@@ -1,11 +1,11 @@
-#include "kernel/subscriber_session.hpp"
+#include "kernel/detail/subscriber_session.hpp"
 
 #include "wire/body_writer.hpp"
 #include "wire/error.hpp"
 
 #include <spdlog/spdlog.h>
 
-namespace imchat {
+namespace imchat::detail {
 
 namespace {
 // How much history goes into the connection at a time while catching up: enough to keep
@@ -85,4 +85,4 @@ std::size_t subscriber_session::write(auto first, auto last) {
   return sent;
 }
 
-}  // namespace imchat
+}  // namespace imchat::detail

@@ -10,15 +10,15 @@
 // output passes the limit, so that it can never make the exchange's process grow without
 // bound; it reconnects by itself and resumes from the history.
 
-#include "kernel/exchange.hpp"
-#include "kernel/fanout_pipe.hpp"
-#include "kernel/message_sink.hpp"
+#include "kernel/detail/exchange.hpp"
+#include "kernel/detail/fanout_pipe.hpp"
+#include "kernel/detail/message_sink.hpp"
 #include "net/framed_connection.hpp"
 #include "wire/control_frames.hpp"
 
 #include <memory>
 
-namespace imchat {
+namespace imchat::detail {
 
 class subscriber_session : public message_sink, public std::enable_shared_from_this<subscriber_session> {
  public:
@@ -49,4 +49,4 @@ class subscriber_session : public message_sink, public std::enable_shared_from_t
   bool cut_off_ = false;    // too slow: closing
 };
 
-}  // namespace imchat
+}  // namespace imchat::detail

@@ -5,16 +5,16 @@
 // exchange could not (the history no longer holds them, or it restarted), the queue gets
 // one gap notice saying how many messages were lost, or that an unknown number was.
 
-#include "kernel/queue.hpp"
-#include "kernel/queue_feeder.hpp"
-#include "kernel/remote_binding.hpp"
+#include "kernel/detail/queue.hpp"
+#include "kernel/detail/queue_feeder.hpp"
+#include "kernel/detail/remote_binding.hpp"
 
-namespace imchat {
+namespace imchat::detail {
 
 class subscribing_binding final : public remote_binding {
  public:
   // `history`: how many of the exchange's latest messages to ask for on joining.
-  subscribing_binding(boost::asio::io_context& io, locator& directory, std::string remote,
+  subscribing_binding(boost::asio::io_context& io, directory::locator& directory, std::string remote,
                       std::shared_ptr<queue> into, std::uint32_t history, binding_options options);
 
   bool drained() const override { return true; }
@@ -33,4 +33,4 @@ class subscribing_binding final : public remote_binding {
   std::uint64_t next_ = 0;         // the number of the next message the queue wants
 };
 
-}  // namespace imchat
+}  // namespace imchat::detail

@@ -11,6 +11,7 @@
 //   on the remote sender, and resumes once the queue has drained to half its bounds.
 // Nothing is dropped silently.
 
+#include "kernel/options.hpp"
 #include "kernel/message.hpp"
 #include "kernel/scope.hpp"
 
@@ -25,12 +26,7 @@
 #include <thread>
 #include <vector>
 
-namespace imchat {
-
-struct queue_limits {
-  std::size_t max_messages = 100'000;
-  std::size_t max_bytes = 64 * 1024 * 1024;
-};
+namespace imchat::detail {
 
 // What the owning application thread sleeps on; every queue of one thread shares it, so
 // that one receive() waits for all of them.
@@ -79,4 +75,4 @@ class queue {
   std::vector<std::function<void()>> waiting_sources_;
 };
 
-}  // namespace imchat
+}  // namespace imchat::detail

@@ -1,4 +1,4 @@
-#include "kernel/remote_binding.hpp"
+#include "kernel/detail/remote_binding.hpp"
 
 #include "directory/locator.hpp"
 #include "net/interface_spec.hpp"
@@ -8,12 +8,12 @@
 #include <boost/asio/post.hpp>
 #include <spdlog/spdlog.h>
 
-namespace imchat {
+namespace imchat::detail {
 
 namespace asio = boost::asio;
 using asio::ip::tcp;
 
-remote_binding::remote_binding(asio::io_context& io, locator& directory, std::string remote,
+remote_binding::remote_binding(asio::io_context& io, directory::locator& directory, std::string remote,
                                wire::attach_direction direction, binding_options options)
     : io_(io),
       directory_(directory),
@@ -151,4 +151,4 @@ void remote_binding::retry(const std::string& why) {
   });
 }
 
-}  // namespace imchat
+}  // namespace imchat::detail

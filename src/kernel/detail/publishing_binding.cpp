@@ -1,4 +1,4 @@
-#include "kernel/publishing_binding.hpp"
+#include "kernel/detail/publishing_binding.hpp"
 
 #include "util/random_id.hpp"
 #include "wire/body_writer.hpp"
@@ -6,9 +6,9 @@
 
 #include <spdlog/spdlog.h>
 
-namespace imchat {
+namespace imchat::detail {
 
-publishing_binding::publishing_binding(boost::asio::io_context& io, locator& directory, std::string remote,
+publishing_binding::publishing_binding(boost::asio::io_context& io, directory::locator& directory, std::string remote,
                                        std::shared_ptr<fanout_pipe> source, binding_options options)
     : remote_binding(io, directory, std::move(remote), wire::attach_direction::publish, options),
       source_(std::move(source)),
@@ -79,4 +79,4 @@ bool publishing_binding::drained() const {
   return unacknowledged_.empty();
 }
 
-}  // namespace imchat
+}  // namespace imchat::detail

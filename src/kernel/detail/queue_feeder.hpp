@@ -3,7 +3,7 @@
 // (one lock per batch, not per message). When the queue is full it stops reading the
 // connection, so TCP pushes back on the sender, and starts again once the queue drains.
 
-#include "kernel/queue.hpp"
+#include "kernel/detail/queue.hpp"
 #include "net/framed_connection.hpp"
 
 #include <cstdint>
@@ -11,7 +11,7 @@
 #include <memory>
 #include <vector>
 
-namespace imchat {
+namespace imchat::detail {
 
 class queue_feeder : public std::enable_shared_from_this<queue_feeder> {
  public:
@@ -44,4 +44,4 @@ class queue_feeder : public std::enable_shared_from_this<queue_feeder> {
   bool paused_ = false;
 };
 
-}  // namespace imchat
+}  // namespace imchat::detail

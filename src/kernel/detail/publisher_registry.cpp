@@ -1,4 +1,4 @@
-#include "kernel/publisher_registry.hpp"
+#include "kernel/detail/publisher_registry.hpp"
 
 #include "wire/error.hpp"
 
@@ -7,7 +7,7 @@
 
 #include <algorithm>
 
-namespace imchat {
+namespace imchat::detail {
 
 publisher_registry::claim publisher_registry::attach(std::uint64_t publisher, std::uint64_t first_held,
                                                      const std::shared_ptr<net::framed_connection>& connection) {
@@ -57,4 +57,4 @@ void publisher_registry::forget_one_locked() {
   if (oldest != publishers_.end()) publishers_.erase(oldest);
 }
 
-}  // namespace imchat
+}  // namespace imchat::detail

@@ -1,12 +1,12 @@
-#include "kernel/subscribing_binding.hpp"
+#include "kernel/detail/subscribing_binding.hpp"
 
 #include "wire/error.hpp"
 
 #include <spdlog/spdlog.h>
 
-namespace imchat {
+namespace imchat::detail {
 
-subscribing_binding::subscribing_binding(boost::asio::io_context& io, locator& directory, std::string remote,
+subscribing_binding::subscribing_binding(boost::asio::io_context& io, directory::locator& directory, std::string remote,
                                          std::shared_ptr<queue> into, std::uint32_t history,
                                          binding_options options)
     : remote_binding(io, directory, std::move(remote), wire::attach_direction::subscribe, options),
@@ -49,4 +49,4 @@ void subscribing_binding::on_detached() {
   feeder_.reset();
 }
 
-}  // namespace imchat
+}  // namespace imchat::detail

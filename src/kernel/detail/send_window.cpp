@@ -1,6 +1,6 @@
-#include "kernel/send_window.hpp"
+#include "kernel/detail/send_window.hpp"
 
-namespace imchat {
+namespace imchat::detail {
 
 bool send_window::has_room(std::size_t bytes) const noexcept {
   return messages_ == 0 || (messages_ < limits_.max_messages && bytes_ + bytes <= limits_.max_bytes);
@@ -32,4 +32,4 @@ std::size_t send_window::in_flight() const {
   return messages_;
 }
 
-}  // namespace imchat
+}  // namespace imchat::detail

@@ -6,18 +6,14 @@
 // pace, and while the queue is unreachable it waits instead of losing messages, as a
 // ZeroMQ PUSH socket does at its high-water mark.
 
+#include "kernel/options.hpp"
 #include <chrono>
 #include <condition_variable>
 #include <cstddef>
 #include <mutex>
 #include <optional>
 
-namespace imchat {
-
-struct window_limits {
-  std::size_t max_messages = 100'000;
-  std::size_t max_bytes = 64 * 1024 * 1024;
-};
+namespace imchat::detail {
 
 class send_window {
  public:
@@ -41,4 +37,4 @@ class send_window {
   std::size_t bytes_ = 0;
 };
 
-}  // namespace imchat
+}  // namespace imchat::detail

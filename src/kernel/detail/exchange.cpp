@@ -1,10 +1,10 @@
-#include "kernel/exchange.hpp"
+#include "kernel/detail/exchange.hpp"
 
 #include "util/random_id.hpp"
 
 #include <algorithm>
 
-namespace imchat {
+namespace imchat::detail {
 
 exchange::exchange(std::string name, imchat::scope scope, history_limits history)
     : name_(std::move(name)), scope_(scope), incarnation_(random_id()), history_(history) {}
@@ -68,4 +68,4 @@ std::shared_ptr<fanout_pipe> exchange::add_pipe_locked(std::shared_ptr<fanout_pi
   return pipe;
 }
 
-}  // namespace imchat
+}  // namespace imchat::detail

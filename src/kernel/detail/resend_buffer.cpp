@@ -1,6 +1,6 @@
-#include "kernel/resend_buffer.hpp"
+#include "kernel/detail/resend_buffer.hpp"
 
-namespace imchat {
+namespace imchat::detail {
 
 void resend_buffer::add(const message& m) {
   held_.push_back(m);
@@ -18,4 +18,4 @@ std::optional<resend_buffer::released> resend_buffer::acknowledge(std::uint64_t 
   return out;
 }
 
-}  // namespace imchat
+}  // namespace imchat::detail

@@ -1,8 +1,8 @@
-#include "kernel/queue_feeder.hpp"
+#include "kernel/detail/queue_feeder.hpp"
 
 #include <boost/asio/post.hpp>
 
-namespace imchat {
+namespace imchat::detail {
 
 queue_feeder::queue_feeder(std::shared_ptr<net::framed_connection> connection, std::shared_ptr<queue> target)
     : queue_feeder(std::move(connection), [target](std::span<message> batch, std::function<void()> resume) {
@@ -38,4 +38,4 @@ void queue_feeder::resume() {
   if (!paused_) connection_->resume_reading();
 }
 
-}  // namespace imchat
+}  // namespace imchat::detail

@@ -4,9 +4,9 @@
 // checks its ATTACH: the right object, the right direction. Then a queue's publisher
 // becomes a publisher_session, and an exchange's subscriber a subscriber_session.
 
-#include "kernel/exchange.hpp"
-#include "kernel/publisher_registry.hpp"
-#include "kernel/queue.hpp"
+#include "kernel/detail/exchange.hpp"
+#include "kernel/detail/publisher_registry.hpp"
+#include "kernel/detail/queue.hpp"
 #include "net/framed_connection.hpp"
 #include "wire/frame_decoder.hpp"
 
@@ -20,7 +20,7 @@
 #include <variant>
 #include <vector>
 
-namespace imchat {
+namespace imchat::detail {
 
 struct listener_options {
   wire::decoder_limits limits{};
@@ -79,4 +79,4 @@ class object_listener : public std::enable_shared_from_this<object_listener> {
   bool closed_ = false;  // a connection accepted just before close() is turned away
 };
 
-}  // namespace imchat
+}  // namespace imchat::detail

@@ -1,10 +1,10 @@
-#include "kernel/publisher_session.hpp"
+#include "kernel/detail/publisher_session.hpp"
 
 #include "wire/error.hpp"
 
 #include <spdlog/spdlog.h>
 
-namespace imchat {
+namespace imchat::detail {
 
 void publisher_session::start(const wire::attach_request& request) {
   publisher_ = request.stream;
@@ -42,4 +42,4 @@ std::size_t publisher_session::push(std::span<message> batch, std::function<void
   return taken;
 }
 
-}  // namespace imchat
+}  // namespace imchat::detail

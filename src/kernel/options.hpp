@@ -1,0 +1,49 @@
+#pragma once
+// What a program can tune in the kernel: the bounds of queues, send windows and
+// histories, and the options of api_thread::create and api_thread::bind. Part of the
+// kernel's public API (docs/kernel.md); every field has a default that suits a chat.
+
+#include "wire/frame.hpp"
+
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+
+namespace imchat {
+
+// A queue's high-water mark: both bounds hold (docs/kernel.md says what happens at them).
+struct queue_limits {
+  std::size_t max_messages = 100'000;
+  std::size_t max_bytes = 64 * 1024 * 1024;
+};
+
+// Sent to one remote queue and not yet acknowledged by it: a sender waits beyond this.
+struct window_limits {
+  std::size_t max_messages = 100'000;
+  std::size_t max_bytes = 64 * 1024 * 1024;
+};
+
+// What a global exchange keeps of what it published, for subscribers that reconnect or
+// ask for history.
+struct history_limits {
+  std::size_t max_messages = 10'000;  // 0 keeps nothing: numbers only
+  std::size_t max_bytes = 8 * 1024 * 1024;
+};
+
+struct kernel_options {
+  queue_limits queue{};
+  std::uint32_t max_message_size = wire::default_max_body_size;
+  std::size_t max_subscriber_backlog = 4 * 1024 * 1024;  // bytes unsent to one subscriber
+  // Sent to one remote queue and not yet acknowledged: a sender waits beyond this.
+  window_limits send_window{};
+  // What each global exchange keeps for subscribers that reconnect.
+  history_limits history{};
+  std::chrono::milliseconds peer_timeout{5000};  // a silent peer's connection is closed
+};
+
+struct bind_options {
+  // Binding a remote exchange: how many of its latest messages to receive on joining.
+  std::uint32_t history = 0;
+};
+
+}  // namespace imchat

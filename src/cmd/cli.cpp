@@ -2,6 +2,7 @@
 
 #include "cmd/command.hpp"
 #include "cmd/config_file.hpp"
+#include "directory/directory_address.hpp"
 #include "directory/locator.hpp"
 
 #include "util/logging.hpp"
@@ -128,9 +129,9 @@ std::optional<int> parse_command_line(cli_spec& spec, std::span<const std::strin
                                            max_peer_timeout));
   }
   if (vm.count("directory")) {
-    std::string host, why;
-    std::uint16_t port = 0;
-    if (!directory::parse_directory_address(vm["directory"].as<std::string>(), host, port, why))
+    net::host_and_port address;
+    std::string why;
+    if (directory::parse_directory_address(vm["directory"].as<std::string>(), address, why))
       return usage_error(spec, why);
   }
   const auto level = parse_log_level(vm["log-level"].as<std::string>());

@@ -10,6 +10,7 @@
 #include "cmd/cli.hpp"
 #include "cmd/command.hpp"
 #include "directory/directory_thread.hpp"
+#include "directory/directory_address.hpp"
 #include "directory/locator.hpp"
 #include "kernel/api_thread.hpp"
 #include "util/systemd_notify.hpp"
@@ -86,12 +87,13 @@ int room_main(std::span<const std::string> args) {
   const auto directory_text = directory_address(vm);
   std::optional<directory::directory_thread> own_directory;
   if (vm.count("embedded-directory")) {
-    std::string host, why;
-    std::uint16_t port = 0;
-    if (!directory::parse_directory_address(directory_text, host, port, why)) return usage_error(spec, why);
+    net::host_and_port address;
+    std::string why;
+    if (directory::parse_directory_address(directory_text, address, why)) return usage_error(spec, why);
+    const auto port = address.port;
     try {
       own_directory.emplace(
-          directory::server_options{.listen = directory::listen_everywhere(port), .peer_timeout = peer_timeout});
+          directory::server_options{.listen = net::listen_everywhere(port), .peer_timeout = peer_timeout});
     } catch (const std::system_error& e) {
       //  Perhaps because this very room serves it already.
       directory::locator running_directory(directory_text);

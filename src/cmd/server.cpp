@@ -6,8 +6,11 @@
 #include "cmd/command.hpp"
 #include "directory/directory_server.hpp"
 #include "directory/listing.hpp"
+#include "directory/directory_address.hpp"
 #include "directory/locator.hpp"
+#include "net/endpoint.hpp"
 #include "net/interface_spec.hpp"
+#include "net/listener.hpp"
 #include "util/systemd_notify.hpp"
 
 #include <boost/asio/steady_timer.hpp>
@@ -29,7 +32,7 @@ namespace {
 std::optional<std::string> listen_endpoints(const po::variables_map& vm, std::uint16_t port,
                                             std::vector<boost::asio::ip::tcp::endpoint>& out) {
   if (!vm.count("listen")) {
-    out = directory::listen_everywhere(port);
+    out = net::listen_everywhere(port);
     return std::nullopt;
   }
   net::interface_spec spec;
@@ -96,9 +99,9 @@ int list_main(const cli_spec& spec, const po::variables_map& vm, std::optional<s
   if (!(timeout > 0) || timeout > 86400)
     return usage_error(spec, "--timeout must be more than 0 and at most 86400 seconds");
   const auto address = port ? "localhost:" + std::to_string(*port) : directory_address(vm);
-  std::string host, why;
-  std::uint16_t directory_port = 0;
-  if (!directory::parse_directory_address(address, host, directory_port, why)) return usage_error(spec, why);
+  net::host_and_port parsed;
+  std::string why;
+  if (directory::parse_directory_address(address, parsed, why)) return usage_error(spec, why);
   return print_listing(address, std::chrono::milliseconds(static_cast<long>(std::ceil(timeout * 1000))),
                        peer_timeout_from(vm));
 }

@@ -4,11 +4,11 @@
 // one io_context; a bad client is disconnected with a logged reason, nobody else notices.
 
 #include "directory/registry.hpp"
+#include "net/listener.hpp"
 #include "wire/frame_decoder.hpp"
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
-#include <boost/asio/steady_timer.hpp>
 
 #include <chrono>
 #include <cstdint>
@@ -18,11 +18,9 @@
 
 namespace imchat::directory {
 
-inline constexpr std::uint16_t default_port = 5682;
-
 struct server_options {
   // Where to listen; the default is every interface (IPv6 dual-stack, or IPv4 only where
-  // the host has no IPv6).
+  // the host has no IPv6) on the directory's default port (directory_address.hpp).
   std::vector<boost::asio::ip::tcp::endpoint> listen;
   wire::decoder_limits limits{};
   std::chrono::milliseconds handshake_timeout{5000};
@@ -31,9 +29,6 @@ struct server_options {
   std::size_t max_connections = 4096;
   registry_limits names{};
 };
-
-// Every interface on `port`: [::] dual-stack if the host has IPv6, else 0.0.0.0.
-std::vector<boost::asio::ip::tcp::endpoint> listen_everywhere(std::uint16_t port);
 
 class directory_session;
 
@@ -56,19 +51,12 @@ class directory_server {
 
  private:
   friend class directory_session;
-  struct listener {
-    boost::asio::ip::tcp::acceptor acceptor;
-    // Paces accepting again after a failure (out of file descriptors, say).
-    boost::asio::steady_timer retry_timer;
-    bool failing = false;  // the failure has been logged; say nothing until it clears
-  };
 
-  void accept(listener& where);
+  void on_connection(std::shared_ptr<net::framed_connection> connection);
   void on_session_closed(owner_id owner);
 
-  boost::asio::io_context& io_;
   server_options options_;
-  std::vector<std::unique_ptr<listener>> listeners_;
+  std::shared_ptr<net::listener> listener_;
   registry registry_;
   owner_id next_owner_ = 1;
   std::map<owner_id, std::shared_ptr<directory_session>> sessions_;

@@ -46,7 +46,6 @@ void directory_session::start() {
       spdlog::debug("{}: disconnected", peer);
     if (weak.lock()) server.on_session_closed(owner);
   };
-  connection_->enable_heartbeats({.peer_timeout = server_.options_.peer_timeout});
   connection_->start();
 }
 

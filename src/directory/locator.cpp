@@ -1,18 +1,14 @@
 #include "directory/locator.hpp"
 
-#include "directory/directory_server.hpp"
+#include "directory/directory_address.hpp"
+#include "net/dialer.hpp"
 #include "net/framed_connection.hpp"
-#include "net/host_port.hpp"
-#include "net/reconnect_backoff.hpp"
 #include "wire/body_reader.hpp"
 #include "wire/error.hpp"
 
-#include <boost/asio/connect.hpp>
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
-#include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/post.hpp>
-#include <boost/asio/steady_timer.hpp>
 #include <spdlog/spdlog.h>
 
 #include <atomic>
@@ -25,20 +21,6 @@
 namespace imchat::directory {
 
 namespace asio = boost::asio;
-using asio::ip::tcp;
-
-bool parse_directory_address(std::string_view text, std::string& host, std::uint16_t& port,
-                             std::string& why) {
-  std::string reason;
-  const auto split = net::split_host_port(text, reason);
-  if (!split || (split->port && *split->port == 0)) {
-    why = "directory address '" + std::string(text) + "': " + (split ? "port must be 1-65535" : reason);
-    return false;
-  }
-  host = std::string(split->host);
-  port = split->port.value_or(directory::default_port);
-  return true;
-}
 
 namespace {
 
@@ -65,15 +47,17 @@ struct pending_request {
 
 class locator::impl : public std::enable_shared_from_this<impl> {
  public:
-  impl(std::string directory, std::string host, std::uint16_t port, locator_options options)
+  impl(std::string directory, net::host_and_port address, locator_options options)
       : directory_(std::move(directory)),
-        host_(std::move(host)),
-        port_(port),
+        address_(std::move(address)),
         options_(std::move(options)),
         work_(asio::make_work_guard(io_)),
-        resolver_(io_),
-        retry_timer_(io_),
-        backoff_(options_.reconnect_min, options_.reconnect_max) {}
+        dialer_(net::dialer::create(io_, {.connection = {.self = wire::role::directory_client,
+                                                         .expected_peer = wire::role::directory_server,
+                                                         .limits = options_.limits},
+                                          .peer_timeout = options_.peer_timeout,
+                                          .reconnect_min = options_.reconnect_min,
+                                          .reconnect_max = options_.reconnect_max})) {}
 
   void start() {
     asio::post(io_, [self = shared_from_this()] { self->connect(); });
@@ -83,14 +67,9 @@ class locator::impl : public std::enable_shared_from_this<impl> {
   void stop() {
     asio::post(io_, [this] {
       stopping_ = true;
-      retry_timer_.cancel();
-      resolver_.cancel();
       // A connect to a host that drops SYNs would otherwise hold the thread (and so the
       // destructor) for the minutes the kernel retries.
-      if (connecting_) {
-        boost::system::error_code ignored;
-        connecting_->close(ignored);
-      }
+      dialer_->cancel();
       if (connection_) connection_->close();
       for (auto& [id, request] : pending_)
         request.done({std::make_error_code(std::errc::operation_canceled), "locator closed", {}, {}});
@@ -174,44 +153,16 @@ class locator::impl : public std::enable_shared_from_this<impl> {
 
   void connect() {
     if (stopping_) return;
-    resolver_.async_resolve(host_, std::to_string(port_),
-                            [self = shared_from_this()](boost::system::error_code ec,
-                                                        tcp::resolver::results_type results) {
-                              if (self->stopping_) return;
-                              if (ec) return self->retry("cannot resolve " + self->host_ + ": " + ec.message());
-                              self->connect_to(results);
-                            });
-  }
-
-  void connect_to(const tcp::resolver::results_type& results) {
-    auto socket = connecting_ = std::make_shared<tcp::socket>(io_);
-    asio::async_connect(*socket, results,
-                        [self = shared_from_this(), socket](boost::system::error_code ec, const tcp::endpoint&) {
-                          self->connecting_.reset();
-                          if (self->stopping_) return;
-                          self->retry_timer_.cancel();
-                          if (ec == asio::error::operation_aborted)
-                            return self->retry("no answer to the connection attempt within the peer timeout");
-                          if (ec) return self->retry(ec.message());
-                          self->on_connected(std::move(*socket));
-                        });
-    // A host that vanished drops SYNs, and TCP would retry them for two minutes: a
-    // directory that comes back would only be found at its next, distant retry. Given up
-    // on as a silent peer is, the attempt is made again within the backoff.
-    retry_timer_.expires_after(options_.peer_timeout);
-    retry_timer_.async_wait([self = shared_from_this(), socket](boost::system::error_code ec) {
-      if (ec || self->connecting_ != socket) return;
-      boost::system::error_code ignored;
-      socket->close(ignored);
+    dialer_->dial({address_}, [self = shared_from_this()](std::error_code ec, const std::string& why,
+                                                          std::shared_ptr<net::framed_connection> connection) {
+      if (self->stopping_) return;
+      if (ec) return self->retry(why);
+      self->on_connected(std::move(connection));
     });
   }
 
-  void on_connected(tcp::socket socket) {
-    connection_ = net::framed_connection::create(
-        std::move(socket), {.self = wire::role::directory_client,
-                            .expected_peer = wire::role::directory_server,
-                            .limits = options_.limits,
-                            .handshake_timeout = std::chrono::milliseconds(5000)});
+  void on_connected(std::shared_ptr<net::framed_connection> connection) {
+    connection_ = std::move(connection);
     std::weak_ptr<impl> weak = shared_from_this();
     connection_->on_ready = [weak] {
       if (auto self = weak.lock()) self->on_ready();
@@ -222,13 +173,12 @@ class locator::impl : public std::enable_shared_from_this<impl> {
     connection_->on_closed = [weak](std::error_code ec, const std::string& detail) {
       if (auto self = weak.lock()) self->on_closed(ec, detail);
     };
-    connection_->enable_heartbeats({.peer_timeout = options_.peer_timeout});
     connection_->start();
   }
 
   void on_ready() {
     spdlog::debug("connected to the directory at {}", directory_);
-    backoff_.reset();
+    dialer_->reset_backoff();
     // Names first, so that a lookup sent in the same batch already sees them.
     for (const auto& [name, request] : held_) reregister(request);
     std::erase_if(pending_, [](const auto& entry) {
@@ -269,15 +219,11 @@ class locator::impl : public std::enable_shared_from_this<impl> {
   void retry(std::string why) {
     const bool was_connected = connected();
     set_connected(false, why);
-    const auto delay = backoff_.next();
+    const auto delay = dialer_->retry_later([self = shared_from_this()] { self->connect(); });
     if (was_connected)
       spdlog::warn("directory at {}: {}; reconnecting", directory_, why);
     else
       spdlog::debug("directory at {}: {}; retrying in {} ms", directory_, why, delay.count());
-    retry_timer_.expires_after(delay);
-    retry_timer_.async_wait([self = shared_from_this()](boost::system::error_code ec) {
-      if (!ec) self->connect();
-    });
   }
 
   void on_frame(wire::frame&& frame) {
@@ -331,18 +277,14 @@ class locator::impl : public std::enable_shared_from_this<impl> {
   }
 
   const std::string directory_;
-  const std::string host_;
-  const std::uint16_t port_;
+  const net::host_and_port address_;
   const locator_options options_;
   asio::io_context io_;
   asio::executor_work_guard<asio::io_context::executor_type> work_;
-  tcp::resolver resolver_;
-  asio::steady_timer retry_timer_;
-  net::reconnect_backoff backoff_;
+  std::shared_ptr<net::dialer> dialer_;
   std::thread thread_;
 
   // Owned by the locator's thread.
-  std::shared_ptr<tcp::socket> connecting_;  // while a connect is in progress
   std::shared_ptr<net::framed_connection> connection_;
   std::map<std::uint32_t, pending_request> pending_;
   std::map<std::string, wire::register_request> held_;
@@ -357,11 +299,10 @@ class locator::impl : public std::enable_shared_from_this<impl> {
 };
 
 locator::locator(std::string_view directory, locator_options options) {
-  std::string host, why;
-  std::uint16_t port = 0;
-  if (!parse_directory_address(directory, host, port, why))
-    throw std::system_error(std::make_error_code(std::errc::invalid_argument), why);
-  impl_ = std::make_shared<impl>(std::string(directory), std::move(host), port, std::move(options));
+  net::host_and_port address;
+  std::string why;
+  if (const auto error = parse_directory_address(directory, address, why)) throw std::system_error(error, why);
+  impl_ = std::make_shared<impl>(std::string(directory), std::move(address), std::move(options));
   impl_->start();
 }
 

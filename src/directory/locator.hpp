@@ -36,17 +36,13 @@ struct locator_options {
   std::function<void(const std::string& name, const std::string& why)> on_registration_lost{};
 };
 
-// "HOST", "HOST:PORT" or "[V6ADDR]:PORT"; the port defaults to 5682. Returns false and
-// sets `why` for a bad address.
-bool parse_directory_address(std::string_view text, std::string& host, std::uint16_t& port,
-                             std::string& why);
-
 class locator {
  public:
   using lookup_handler = std::function<void(std::error_code, std::optional<wire::record>)>;
 
-  // Starts connecting to the directory at `directory` at once, in the background.
-  // Throws std::system_error (std::errc::invalid_argument) for a malformed address.
+  // Starts connecting to the directory at `directory` ("HOST[:PORT]", see
+  // directory_address.hpp) at once, in the background. Throws std::system_error
+  // (std::errc::invalid_argument) for a malformed address.
   explicit locator(std::string_view directory, locator_options options = {});
   // Closes the connection: the directory frees every name this locator registered.
   ~locator();

@@ -5,6 +5,7 @@
 #include "kernel/detail/object_listener.hpp"
 #include "kernel/detail/publishing_binding.hpp"
 #include "kernel/detail/subscribing_binding.hpp"
+#include "net/endpoint.hpp"
 #include "net/interface_spec.hpp"
 #include "wire/error.hpp"
 

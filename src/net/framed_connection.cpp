@@ -1,6 +1,6 @@
 #include "net/framed_connection.hpp"
 
-#include "net/interface_spec.hpp"
+#include "net/endpoint.hpp"
 #include "wire/body_writer.hpp"
 #include "wire/control_frames.hpp"
 #include "wire/error.hpp"

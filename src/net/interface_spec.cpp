@@ -1,6 +1,6 @@
 #include "net/interface_spec.hpp"
 
-#include "net/host_port.hpp"
+#include "net/endpoint.hpp"
 #include "net/network_interfaces.hpp"
 
 #include <boost/asio/io_context.hpp>
@@ -245,15 +245,15 @@ std::error_code parse_interface_spec(std::string_view text, interface_spec& out,
   if (text.empty()) return refuse(why, text, "empty; " + std::string(spec_forms), invalid);
 
   std::string reason;
-  const auto split = split_host_port(text, reason);
-  if (!split) return refuse(why, text, reason, invalid);
+  host_port_text split;
+  if (split_host_port(text, split, reason)) return refuse(why, text, reason, invalid);
 
   interface_spec spec;
   spec.text = std::string(text);
-  spec.port = split->port.value_or(0);
-  spec.host = std::string(split->host);
+  spec.port = split.port.value_or(0);
+  spec.host = std::string(split.host);
 
-  if (split->bracketed) {
+  if (split.bracketed) {
     if (!is_ipv6_literal(spec.host))
       return refuse(why, text, "'" + spec.host + "' is in brackets but is not an IPv6 address",
                     invalid);
@@ -286,29 +286,6 @@ std::error_code resolve_interface_spec(const interface_spec& spec, resolved_inte
   const auto error = resolve_by_kind(spec, interfaces, result, why);
   if (!error) out = std::move(result);
   return error;
-}
-
-std::string format_endpoint(const ip::address& address, std::uint16_t port) {
-  // A dual-stack socket reports IPv4 peers as ::ffff:a.b.c.d: show them as the IPv4
-  // addresses they are. address_v6::to_string writes a link-local scope id as %NAME.
-  if (address.is_v6() && address.to_v6().is_v4_mapped())
-    return format_endpoint(ip::make_address_v4(ip::v4_mapped, address.to_v6()), port);
-  const std::string host = address.is_v6() ? "[" + address.to_string() + "]" : address.to_string();
-  return host + ":" + std::to_string(port);
-}
-
-std::error_code parse_endpoint(std::string_view text, std::string& host, std::uint16_t& port) {
-  const auto invalid = std::make_error_code(std::errc::invalid_argument);
-  std::string why;
-  const auto split = split_host_port(text, why);
-  // An endpoint is something to connect to: it needs a real port, and brackets only ever
-  // hold an IPv6 address.
-  if (!split || !split->port || *split->port == 0) return invalid;
-  if (split->bracketed && !is_ipv6_literal(std::string(split->host))) return invalid;
-  if (has_space_or_control(split->host)) return invalid;
-  host = std::string(split->host);
-  port = *split->port;
-  return {};
 }
 
 }  // namespace imchat::net

@@ -2,7 +2,8 @@
 // Interface specs, as the tutorial writes them on the command line: "eth0:5555",
 // "eth0" (the OS picks the port), "*:5555", "*", "127.0.0.1:5555", "[::1]:5555",
 // "localhost:5555". A spec says where a global object listens; resolving it gives the
-// addresses to bind and the endpoints to advertise in the directory.
+// addresses to bind and the endpoints to advertise in the directory. Its HOST:PORT text
+// is read by net/endpoint.hpp, as every endpoint is.
 
 #include <boost/asio/ip/tcp.hpp>
 
@@ -63,14 +64,5 @@ struct resolved_interface {
 // have been a misspelt interface, and `why` then says both). On error `out` is unchanged.
 std::error_code resolve_interface_spec(const interface_spec& spec, resolved_interface& out,
                                        std::string& why);
-
-// "HOST:PORT", with an IPv6 host in brackets and a scope id as %NAME: the form the
-// directory stores and endpoints are parsed from.
-std::string format_endpoint(const boost::asio::ip::address& address, std::uint16_t port);
-
-// Parses "HOST:PORT" / "[V6]:PORT" into a host (brackets removed) and port. An endpoint is
-// something to connect to, so the port must be 1-65535; brackets must hold an IPv6 address.
-// Errors are std::errc::invalid_argument, leaving `host` and `port` unchanged.
-std::error_code parse_endpoint(std::string_view text, std::string& host, std::uint16_t& port);
 
 }  // namespace imchat::net

@@ -3,7 +3,7 @@
 // test plays the service manager.
 
 #include "directory/locator.hpp"
-#include "net/interface_spec.hpp"
+#include "net/endpoint.hpp"
 #include "support/child_process.hpp"
 #include "support/notify_listener.hpp"
 #include "support/raw_tcp_client.hpp"
@@ -46,10 +46,10 @@ TEST_SUITE("systemd") {
       const auto record = locator.lookup(name, 5s);
       REQUIRE(record);
       REQUIRE_FALSE(record->endpoints.empty());
-      std::string host;
-      std::uint16_t object_port = 0;
-      REQUIRE_FALSE(imchat::net::parse_endpoint(record->endpoints.front(), host, object_port));
-      CHECK(imchat::test::raw_tcp_client::try_connect(object_port, 1s));
+      imchat::net::host_and_port object;
+      std::string why;
+      REQUIRE_FALSE(imchat::net::parse_endpoint(record->endpoints.front(), object, why));
+      CHECK(imchat::test::raw_tcp_client::try_connect(object.port, 1s));
     }
 
     CHECK(manager.receive_containing("WATCHDOG=1", 5s));

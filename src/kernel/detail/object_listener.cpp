@@ -3,21 +3,15 @@
 #include "kernel/detail/publisher_session.hpp"
 #include "kernel/detail/subscriber_session.hpp"
 #include "net/framed_connection.hpp"
-#include "net/interface_spec.hpp"
 #include "util/random_id.hpp"
 #include "wire/body_writer.hpp"
 #include "wire/control_frames.hpp"
 #include "wire/error.hpp"
 
-#include <boost/asio/ip/v6_only.hpp>
 #include <boost/asio/post.hpp>
-#include <boost/asio/steady_timer.hpp>
 #include <spdlog/spdlog.h>
 
-#include <cerrno>
 #include <future>
-#include <netinet/in.h>
-#include <sys/socket.h>
 
 namespace imchat::detail {
 
@@ -25,63 +19,33 @@ namespace asio = boost::asio;
 using asio::ip::tcp;
 
 object_listener::object_listener(asio::io_context& listening, std::vector<asio::io_context*> workers,
-                                 std::string name, target object, listener_options options)
-    : listening_(listening),
-      workers_(std::move(workers)),
-      name_(std::move(name)),
+                                 std::string name, object_ref object, listener_options options)
+    : name_(std::move(name)),
       object_(std::move(object)),
       options_(options),
-      incarnation_(random_id()) {
-  if (workers_.empty()) workers_.push_back(&listening_);
-}
-
-namespace {
-
-// An IPv6 address is "tentative" for a second or more after it is configured (duplicate
-// address detection; the link-local address of every interface that comes up), and
-// binding it then fails with EADDRNOTAVAIL. IP_FREEBIND lets the bind succeed at once and
-// the address work as soon as it is ready. It also allows addresses the host lacks, but
-// resolving the interface spec has already checked that every address is this host's.
-void allow_tentative(tcp::acceptor& acceptor, boost::system::error_code& ec) {
-  const int on = 1;
-  if (::setsockopt(acceptor.native_handle(), IPPROTO_IP, IP_FREEBIND, &on, sizeof on) != 0)
-    ec.assign(errno, boost::system::system_category());
-}
-
-}  // namespace
+      incarnation_(random_id()),
+      listener_(net::listener::create(listening, std::move(workers), "'" + name_ + "'",
+                                      {.connection = {.self = wire::role::kernel_object,
+                                                      .expected_peer = wire::role::kernel_peer,
+                                                      .limits = options_.limits,
+                                                      .handshake_timeout = options_.handshake_timeout},
+                                       .peer_timeout = options_.peer_timeout})) {}
 
 std::uint16_t object_listener::listen(const std::vector<tcp::endpoint>& endpoints,
                                       const std::string& spec_text) {
-  std::uint16_t port = 0;
-  for (auto endpoint : endpoints) {
-    // Every address of one object shares a port, so that it can be advertised once.
-    if (port != 0) endpoint.port(port);
-    auto acceptor = std::make_unique<tcp::acceptor>(listening_);
-    boost::system::error_code ec;
-    acceptor->open(endpoint.protocol(), ec);
-    if (!ec && endpoint.address().is_v6() && endpoint.address().is_unspecified())
-      acceptor->set_option(asio::ip::v6_only(false), ec);
-    if (!ec && endpoint.address().is_v6() && !endpoint.address().is_unspecified()) allow_tentative(*acceptor, ec);
-    if (!ec) acceptor->set_option(tcp::acceptor::reuse_address(true), ec);
-    if (!ec) acceptor->bind(endpoint, ec);
-    if (!ec) acceptor->listen(asio::socket_base::max_listen_connections, ec);
-    if (ec) {
-      close();
-      throw std::system_error(ec, "interface spec '" + spec_text + "': cannot listen on " +
-                                      net::format_endpoint(endpoint.address(), endpoint.port()));
-    }
-    port = acceptor->local_endpoint().port();
-    acceptors_.push_back(std::move(acceptor));
-  }
-  for (auto& acceptor : acceptors_) accept(*acceptor);
-  return port;
+  std::string why;
+  if (const auto error = listener_->listen(endpoints, why))
+    throw std::system_error(error, "interface spec '" + spec_text + "': " + why);
+  // Weak: the listener is ours, and must not keep us alive.
+  listener_->start([weak = weak_from_this()](std::shared_ptr<net::framed_connection> connection,
+                                             asio::io_context& io) {
+    if (auto self = weak.lock()) self->on_connection(connection, io);
+  });
+  return listener_->port();
 }
 
 object_listener::connection_list object_listener::close() {
-  for (auto& acceptor : acceptors_) {
-    boost::system::error_code ignored;
-    acceptor->close(ignored);
-  }
+  listener_->close();
   auto closing = connections();
   std::lock_guard lock(connections_mutex_);
   closed_ = true;
@@ -114,32 +78,10 @@ std::size_t object_listener::unsent_bytes(const connection_list& connections,
   return unsent;
 }
 
-void object_listener::accept(tcp::acceptor& acceptor) {
-  auto& worker = *workers_[next_worker_++ % workers_.size()];
-  acceptor.async_accept(worker, [self = shared_from_this(), &acceptor, &worker](boost::system::error_code ec,
-                                                                       tcp::socket socket) {
-    if (ec == asio::error::operation_aborted || !acceptor.is_open()) return;
-    if (ec) {
-      // Out of file descriptors, say: retrying at once would spin and flood the log.
-      spdlog::warn("'{}': accept failed: {}; retrying in 100 ms", self->name_, ec.message());
-      auto pause = std::make_shared<asio::steady_timer>(self->listening_, std::chrono::milliseconds(100));
-      pause->async_wait([self, pause, &acceptor](boost::system::error_code) {
-        if (acceptor.is_open()) self->accept(acceptor);
-      });
-      return;
-    }
-    // The socket already belongs to its worker's io_context: start it there.
-    asio::post(worker, [self, &worker, socket = std::move(socket)]() mutable {
-      self->on_connection(std::move(socket), worker);
-    });
-    self->accept(acceptor);
-  });
-}
-
 namespace {
 
 std::error_code check_attach(const wire::attach_request& attach, const std::string& name,
-                             const object_listener::target& object, std::string& why) {
+                             const object_ref& object, std::string& why) {
   if (attach.object != name) {
     why = "no object named '" + attach.object + "' here (this endpoint serves '" + name + "')";
     return wire::error::not_found;
@@ -160,12 +102,8 @@ std::error_code check_attach(const wire::attach_request& attach, const std::stri
 
 }  // namespace
 
-void object_listener::on_connection(tcp::socket socket, asio::io_context& io) {
-  auto connection = net::framed_connection::create(
-      std::move(socket), {.self = wire::role::kernel_object,
-                          .expected_peer = wire::role::kernel_peer,
-                          .limits = options_.limits,
-                          .handshake_timeout = options_.handshake_timeout});
+void object_listener::on_connection(const std::shared_ptr<net::framed_connection>& connection,
+                                    asio::io_context& io) {
   std::weak_ptr<net::framed_connection> weak = connection;
   {
     std::lock_guard lock(connections_mutex_);
@@ -180,7 +118,6 @@ void object_listener::on_connection(tcp::socket socket, asio::io_context& io) {
   connection->on_frame = [self = shared_from_this(), weak, &io](wire::frame&& frame) {
     if (auto attaching = weak.lock()) self->on_attach(attaching, frame, io);
   };
-  connection->enable_heartbeats({.peer_timeout = options_.peer_timeout});
   connection->start();
 }
 

@@ -1,13 +1,15 @@
 #pragma once
-// Accepts connections for one global object (the tutorial's "I/O thread that listens"),
-// hands each new connection to the next of the object's I/O threads (round-robin), and
-// checks its ATTACH: the right object, the right direction. Then a queue's publisher
+// Accepts connections for one global object (the tutorial's "I/O thread that listens")
+// through a net::listener, which hands each new connection to the next of the object's
+// I/O threads (round-robin), and checks its ATTACH: the right object, the right direction. Then a queue's publisher
 // becomes a publisher_session, and an exchange's subscriber a subscriber_session.
 
 #include "kernel/detail/exchange.hpp"
+#include "kernel/detail/object_ref.hpp"
 #include "kernel/detail/publisher_registry.hpp"
 #include "kernel/detail/queue.hpp"
 #include "net/framed_connection.hpp"
+#include "net/listener.hpp"
 #include "wire/frame_decoder.hpp"
 
 #include <boost/asio/io_context.hpp>
@@ -17,7 +19,6 @@
 #include <memory>
 #include <mutex>
 #include <string>
-#include <variant>
 #include <vector>
 
 namespace imchat::detail {
@@ -31,10 +32,8 @@ struct listener_options {
 
 class object_listener : public std::enable_shared_from_this<object_listener> {
  public:
-  using target = std::variant<std::shared_ptr<exchange>, std::shared_ptr<queue>>;
-
   object_listener(boost::asio::io_context& listening, std::vector<boost::asio::io_context*> workers,
-                  std::string name, target object, listener_options options);
+                  std::string name, object_ref object, listener_options options);
 
   // Binds and listens on every endpoint; on the listening I/O thread. Returns the port
   // bound (the OS's choice when the endpoints say 0), or throws std::system_error whose
@@ -58,21 +57,17 @@ class object_listener : public std::enable_shared_from_this<object_listener> {
   static std::size_t unsent_bytes(const connection_list& connections, std::chrono::steady_clock::time_point deadline);
 
  private:
-  void accept(boost::asio::ip::tcp::acceptor& acceptor);
-  void on_connection(boost::asio::ip::tcp::socket socket, boost::asio::io_context& io);
+  void on_connection(const std::shared_ptr<net::framed_connection>& connection, boost::asio::io_context& io);
   void on_attach(const std::shared_ptr<net::framed_connection>& connection, const wire::frame& frame,
                  boost::asio::io_context& io);
 
-  boost::asio::io_context& listening_;
-  std::vector<boost::asio::io_context*> workers_;
-  std::size_t next_worker_ = 0;
   const std::string name_;
-  target object_;
+  object_ref object_;
   listener_options options_;
   // A queue's publishers, and its incarnation (which a publisher only logs).
   std::shared_ptr<publisher_registry> publishers_ = std::make_shared<publisher_registry>();
   const std::uint64_t incarnation_;
-  std::vector<std::unique_ptr<boost::asio::ip::tcp::acceptor>> acceptors_;
+  std::shared_ptr<net::listener> listener_;
   // Connections start on the workers while close() runs on the listening thread.
   std::mutex connections_mutex_;
   std::vector<std::weak_ptr<net::framed_connection>> connections_;

@@ -1,10 +1,10 @@
 #include "kernel/detail/remote_binding.hpp"
 
 #include "directory/locator.hpp"
-#include "net/interface_spec.hpp"
+#include "directory/name_rules.hpp"
+#include "net/endpoint.hpp"
 #include "wire/error.hpp"
 
-#include <boost/asio/connect.hpp>
 #include <boost/asio/post.hpp>
 #include <spdlog/spdlog.h>
 
@@ -19,9 +19,12 @@ remote_binding::remote_binding(asio::io_context& io, directory::locator& directo
       directory_(directory),
       remote_(std::move(remote)),
       direction_(direction),
-      options_(options),
-      retry_timer_(io),
-      backoff_(options.reconnect_min, options.reconnect_max) {}
+      dialer_(net::dialer::create(io, {.connection = {.self = wire::role::kernel_peer,
+                                                      .expected_peer = wire::role::kernel_object,
+                                                      .limits = options.limits},
+                                       .peer_timeout = options.peer_timeout,
+                                       .reconnect_min = options.reconnect_min,
+                                       .reconnect_max = options.reconnect_max})) {}
 
 void remote_binding::start(wire::record first) {
   asio::post(io_, [self = shared_from_this(), first = std::move(first)] {
@@ -33,7 +36,7 @@ void remote_binding::start(wire::record first) {
 void remote_binding::stop() {
   asio::post(io_, [self = shared_from_this()] {
     self->stopping_ = true;
-    self->retry_timer_.cancel();
+    self->dialer_->cancel();
     self->on_stop();
     if (self->connection_) self->connection_->close();
   });
@@ -54,39 +57,26 @@ void remote_binding::look_up() {
 }
 
 void remote_binding::connect(const wire::record& record) {
-  std::vector<tcp::endpoint> endpoints;
+  std::vector<net::host_and_port> endpoints;
   for (const auto& text : record.endpoints) {
-    std::string host;
-    std::uint16_t port = 0;
-    boost::system::error_code ec;
-    if (net::parse_endpoint(text, host, port)) continue;
-    const auto address = asio::ip::make_address(host, ec);
-    if (!ec) endpoints.emplace_back(address, port);
+    net::host_and_port endpoint;
+    std::string why;
+    if (net::parse_endpoint(text, endpoint, why))
+      spdlog::debug("'{}': ignoring endpoint '{}': {}", remote_, directory::printable_text(text), why);
+    else
+      endpoints.push_back(std::move(endpoint));
   }
   if (endpoints.empty()) return retry("'" + remote_ + "' has no usable endpoint");
-  auto socket = std::make_shared<tcp::socket>(io_);
-  // A host that vanished answers no SYN, and TCP retries them for minutes: give up after
-  // the peer timeout and look the name up again, perhaps to find the object elsewhere.
-  auto give_up = std::make_shared<asio::steady_timer>(io_, options_.peer_timeout);
-  give_up->async_wait([socket](boost::system::error_code ec) {
-    if (!ec) socket->close(ec);
+  dialer_->dial(std::move(endpoints), [self = shared_from_this()](std::error_code ec, const std::string& why,
+                                                                 std::shared_ptr<net::framed_connection> connection) {
+    if (self->stopping_) return;
+    if (ec) return self->retry("cannot connect: " + why);
+    self->on_connected(std::move(connection));
   });
-  asio::async_connect(*socket, endpoints,
-                      [self = shared_from_this(), socket, give_up](boost::system::error_code ec, const tcp::endpoint&) {
-                        give_up->cancel();
-                        if (self->stopping_) return;
-                        if (ec == asio::error::operation_aborted) ec = asio::error::timed_out;
-                        if (ec) return self->retry("cannot connect: " + ec.message());
-                        self->on_connected(std::move(*socket));
-                      });
 }
 
-void remote_binding::on_connected(tcp::socket socket) {
-  connection_ = net::framed_connection::create(
-      std::move(socket), {.self = wire::role::kernel_peer,
-                          .expected_peer = wire::role::kernel_object,
-                          .limits = options_.limits,
-                          .handshake_timeout = std::chrono::milliseconds(5000)});
+void remote_binding::on_connected(std::shared_ptr<net::framed_connection> connection) {
+  connection_ = std::move(connection);
   std::weak_ptr<remote_binding> weak = shared_from_this();
   connection_->on_ready = [weak] {
     auto self = weak.lock();
@@ -105,7 +95,6 @@ void remote_binding::on_connected(tcp::socket socket) {
   connection_->on_closed = [weak](std::error_code ec, const std::string& detail) {
     if (auto self = weak.lock()) self->on_closed(ec, detail);
   };
-  connection_->enable_heartbeats({.peer_timeout = options_.peer_timeout});
   connection_->start();
 }
 
@@ -121,7 +110,7 @@ void remote_binding::on_frame(wire::frame&& frame) {
   if (const auto ec = wire::decode(frame.body, reply)) return refuse(ec, "malformed ATTACHED");
   if (const auto ec = on_attached(reply)) return refuse(ec, "refused its ATTACHED: " + ec.message());
   attached_ = true;
-  backoff_.reset();
+  dialer_->reset_backoff();
   if (ever_attached_)
     spdlog::info("reconnected to '{}' at {}", remote_, connection_->peer());
   else
@@ -143,12 +132,10 @@ void remote_binding::on_closed(std::error_code ec, const std::string& detail) {
 
 void remote_binding::retry(const std::string& why) {
   if (stopping_) return;
-  const auto delay = backoff_.next();
-  spdlog::debug("'{}': {}; retrying in {} ms", remote_, why, delay.count());
-  retry_timer_.expires_after(delay);
-  retry_timer_.async_wait([self = shared_from_this()](boost::system::error_code ec) {
-    if (!ec && !self->stopping_) self->look_up();
+  const auto delay = dialer_->retry_later([self = shared_from_this()] {
+    if (!self->stopping_) self->look_up();
   });
+  spdlog::debug("'{}': {}; retrying in {} ms", remote_, why, delay.count());
 }
 
 }  // namespace imchat::detail

@@ -8,13 +8,12 @@
 // subscribing_binding (a remote exchange into a local queue, the display's wiring).
 // Lives on one I/O thread; start() and stop() may be called from any thread.
 
+#include "net/dialer.hpp"
 #include "net/framed_connection.hpp"
-#include "net/reconnect_backoff.hpp"
 #include "wire/control_frames.hpp"
 #include "wire/directory_frames.hpp"
 
 #include <boost/asio/io_context.hpp>
-#include <boost/asio/steady_timer.hpp>
 
 #include <chrono>
 #include <memory>
@@ -77,7 +76,7 @@ class remote_binding : public std::enable_shared_from_this<remote_binding> {
  private:
   void look_up();
   void connect(const wire::record& record);
-  void on_connected(boost::asio::ip::tcp::socket socket);
+  void on_connected(std::shared_ptr<net::framed_connection> connection);
   void on_frame(wire::frame&& frame);
   void on_closed(std::error_code ec, const std::string& detail);
   void retry(const std::string& why);
@@ -86,9 +85,7 @@ class remote_binding : public std::enable_shared_from_this<remote_binding> {
   directory::locator& directory_;
   const std::string remote_;
   const wire::attach_direction direction_;
-  const binding_options options_;
-  boost::asio::steady_timer retry_timer_;
-  net::reconnect_backoff backoff_;
+  std::shared_ptr<net::dialer> dialer_;
   std::shared_ptr<net::framed_connection> connection_;
   bool attached_ = false;
   bool stopping_ = false;

@@ -9,6 +9,7 @@
 #include "test_directory.hpp"
 
 #include "kernel/api_thread.hpp"
+#include "net/endpoint.hpp"
 #include "net/interface_spec.hpp"
 #include "support/error_code_printing.hpp"
 
@@ -36,11 +37,12 @@ bool contains(const std::string& text, std::string_view part) { return text.find
 // Whether a TCP connection to `endpoint_text` ("HOST:PORT" as the directory holds it) is
 // accepted within a few seconds.
 bool accepts_connections(const std::string& endpoint_text) {
-  std::string host;
-  std::uint16_t port = 0;
-  if (imchat::net::parse_endpoint(endpoint_text, host, port)) return false;
+  imchat::net::host_and_port endpoint;
+  std::string why;
+  if (imchat::net::parse_endpoint(endpoint_text, endpoint, why)) return false;
+  const auto port = endpoint.port;
   boost::system::error_code ec;
-  const auto address = asio::ip::make_address(host, ec);
+  const auto address = asio::ip::make_address(endpoint.host, ec);
   if (ec) return false;
   asio::io_context io;
   asio::ip::tcp::socket socket(io);
@@ -51,11 +53,11 @@ bool accepts_connections(const std::string& endpoint_text) {
 }
 
 bool is_wildcard(const std::string& endpoint_text) {
-  std::string host;
-  std::uint16_t port = 0;
-  if (imchat::net::parse_endpoint(endpoint_text, host, port)) return false;
+  imchat::net::host_and_port endpoint;
+  std::string why;
+  if (imchat::net::parse_endpoint(endpoint_text, endpoint, why)) return false;
   boost::system::error_code ec;
-  const auto address = asio::ip::make_address(host, ec);
+  const auto address = asio::ip::make_address(endpoint.host, ec);
   return !ec && address.is_unspecified();
 }
 

@@ -1,6 +1,6 @@
 #include "test_directory.hpp"
 
-#include "net/interface_spec.hpp"
+#include "net/endpoint.hpp"
 
 #include <boost/asio/ip/address_v4.hpp>
 

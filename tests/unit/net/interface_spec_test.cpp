@@ -12,9 +12,7 @@
 #include <net/if.h>
 
 namespace ip = boost::asio::ip;
-using imchat::net::format_endpoint;
 using imchat::net::interface_spec;
-using imchat::net::parse_endpoint;
 using imchat::net::parse_interface_spec;
 using imchat::net::resolve_interface_spec;
 using imchat::net::resolved_interface;
@@ -409,74 +407,4 @@ TEST_CASE("interface spec: a host name that does not resolve is reported as such
   CHECK(why.starts_with(
       "interface spec 'no-such-host.invalid:5555': no host 'no-such-host.invalid' resolves ("));
   CHECK(r.bind_endpoints.empty());
-}
-
-TEST_CASE("endpoints: format writes IPv6 in brackets and scope ids by name") {
-  CHECK(format_endpoint(ip::make_address("127.0.0.1"), 5555) == "127.0.0.1:5555");
-  CHECK(format_endpoint(ip::make_address("192.0.2.2"), 0) == "192.0.2.2:0");
-  CHECK(format_endpoint(ip::make_address("::1"), 5555) == "[::1]:5555");
-  CHECK(format_endpoint(ip::make_address("fd00::2"), 65535) == "[fd00::2]:65535");
-  const unsigned lo_index = if_nametoindex("lo");
-  REQUIRE(lo_index != 0);
-  CHECK(format_endpoint(ip::address_v6(ip::make_address_v6("fe80::1").to_bytes(), lo_index), 80) ==
-        "[fe80::1%lo]:80");
-}
-
-TEST_CASE("endpoints: parse takes HOST:PORT and [V6]:PORT") {
-  std::string host;
-  std::uint16_t port = 0;
-  CHECK(parse_endpoint("127.0.0.1:5555", host, port) == std::error_code{});
-  CHECK(host == "127.0.0.1");
-  CHECK(port == 5555);
-  CHECK(parse_endpoint("[::1]:6000", host, port) == std::error_code{});
-  CHECK(host == "::1");
-  CHECK(port == 6000);
-  CHECK(parse_endpoint("[fe80::1%eth0]:1", host, port) == std::error_code{});
-  CHECK(host == "fe80::1%eth0");
-  CHECK(port == 1);
-  CHECK(parse_endpoint("server.example:65535", host, port) == std::error_code{});
-  CHECK(host == "server.example");
-  CHECK(port == 65535);
-}
-
-TEST_CASE("endpoints: parse refuses what cannot be connected to") {
-  for (const std::string_view bad :
-       {"", "127.0.0.1", "127.0.0.1:", ":5555", "127.0.0.1:0", "127.0.0.1:65536", "host:x",
-        "::1:5555", "[::1]", "[::1", "[::1]x", "::1]:5555", "[127.0.0.1]:5555", "[]:5555",
-        "bad host:5555"}) {
-    CAPTURE(bad);
-    std::string host = "untouched";
-    std::uint16_t port = 7;
-    CHECK(parse_endpoint(bad, host, port) == std::errc::invalid_argument);
-    CHECK(host == "untouched");
-    CHECK(port == 7);
-  }
-}
-
-TEST_CASE("endpoints: format and parse round trip") {
-  const unsigned lo_index = if_nametoindex("lo");
-  REQUIRE(lo_index != 0);
-  const std::vector<ip::address> addresses = {
-      ip::make_address("127.0.0.1"),
-      ip::make_address("192.0.2.2"),
-      ip::make_address("::1"),
-      ip::make_address("fd00::2"),
-      ip::make_address("2001:db8::abcd:1"),
-      ip::address_v6(ip::make_address_v6("fe80::fc:ff:fe00:1").to_bytes(), lo_index),
-  };
-  for (const auto& address : addresses) {
-    for (const std::uint16_t port : {std::uint16_t{1}, std::uint16_t{5555}, std::uint16_t{65535}}) {
-      const auto text = format_endpoint(address, port);
-      CAPTURE(text);
-      std::string host;
-      std::uint16_t parsed_port = 0;
-      REQUIRE(parse_endpoint(text, host, parsed_port) == std::error_code{});
-      CHECK(parsed_port == port);
-      boost::system::error_code error;
-      const auto back = ip::make_address(host, error);
-      REQUIRE_FALSE(error);
-      CHECK(back == address);
-      if (back.is_v6()) CHECK(back.to_v6().scope_id() == address.to_v6().scope_id());
-    }
-  }
 }

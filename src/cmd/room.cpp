@@ -2,18 +2,17 @@
 // each message gets the time it was processed in front of it, and the global exchange
 // E_<room> hands it to every display.
 
+#include "chat/embedded_directory.hpp"
 #include "chat/room_name.hpp"
+#include "chat/room_status.hpp"
+#include "chat/stamp.hpp"
 #include "chat/stop_signal.hpp"
-#include "chat/timestamp.hpp"
 #include "chat/waiting.hpp"
 #include "cmd/byte_size.hpp"
 #include "cmd/cli.hpp"
 #include "cmd/command.hpp"
-#include "directory/directory_thread.hpp"
-#include "directory/directory_address.hpp"
 #include "directory/locator.hpp"
 #include "kernel/api_thread.hpp"
-#include "util/systemd_notify.hpp"
 #include "wire/error.hpp"
 
 #include <spdlog/spdlog.h>
@@ -26,19 +25,13 @@ using namespace std::chrono_literals;
 
 namespace {
 
-// If the room is registered in the directory already, says so and where, and returns true.
-bool already_running(directory::locator& directory, const std::string& room) {
-  try {
-    if (const auto running = directory.lookup(chat::queue_name(room), 5s)) {
-      std::cerr << "imchat room: room '" << room << "' is already running: prompts send to "
-                << fmt::format("{}", fmt::join(running->endpoints, ", ")) << " (registered by "
-                << running->owner << ")\n";
-      return true;
-    }
-  } catch (const std::system_error&) {
-    // The directory did not answer: the caller reports what it was doing.
-  }
-  return false;
+kernel_options kernel_options_from(const po::variables_map& vm, std::chrono::milliseconds peer_timeout) {
+  kernel_options kernel;
+  kernel.history = {.max_messages = vm["history-size"].as<std::size_t>(),
+                    .max_bytes = vm["history-bytes"].as<byte_size>().bytes};
+  kernel.max_subscriber_backlog = vm["max-backlog"].as<byte_size>().bytes;
+  kernel.peer_timeout = peer_timeout;
+  return kernel;
 }
 
 }  // namespace
@@ -84,24 +77,14 @@ int room_main(std::span<const std::string> args) {
   const auto waiting = wait_policy_from(vm, stop);
   const auto peer_timeout = peer_timeout_from(vm);
 
+  //  The directory, served here too if asked.
   const auto directory_text = directory_address(vm);
-  std::optional<directory::directory_thread> own_directory;
-  if (vm.count("embedded-directory")) {
-    net::host_and_port address;
-    std::string why;
-    if (directory::parse_directory_address(directory_text, address, why)) return usage_error(spec, why);
-    const auto port = address.port;
-    try {
-      own_directory.emplace(
-          directory::server_options{.listen = net::listen_everywhere(port), .peer_timeout = peer_timeout});
-    } catch (const std::system_error& e) {
-      //  Perhaps because this very room serves it already.
-      directory::locator running_directory(directory_text);
-      if (running_directory.wait_connected(2s) && already_running(running_directory, room)) return exit_failure;
-      std::cerr << "imchat room: cannot serve the directory: " << e.what() << "\n";
-      return exit_failure;
-    }
-    spdlog::info("serving the directory on port {}", port);
+  std::unique_ptr<directory::directory_thread> own_directory;
+  try {
+    if (vm.count("embedded-directory")) own_directory = chat::serve_directory(directory_text, peer_timeout);
+  } catch (const std::system_error& e) {
+    std::cerr << "imchat room: cannot serve the directory: " << e.what() << "\n";
+    return exit_failure;
   }
 
   //  One application thread (this one) and the I/O threads.
@@ -111,73 +94,45 @@ int room_main(std::span<const std::string> args) {
   std::vector<io_thread*> workers;
   for (unsigned i = 0; i < io_threads; ++i) workers.push_back(threads.emplace_back(io_thread::create(dispatcher)).get());
   auto& listener = *workers.front();
-  kernel_options kernel;
-  kernel.history = {.max_messages = vm["history-size"].as<std::size_t>(),
-                    .max_bytes = vm["history-bytes"].as<byte_size>().bytes};
-  kernel.max_subscriber_backlog = vm["max-backlog"].as<byte_size>().bytes;
-  kernel.peer_timeout = peer_timeout;
-  auto api = api_thread::create(dispatcher, &locator, kernel);
-
+  auto api = api_thread::create(dispatcher, &locator, kernel_options_from(vm, peer_timeout));
   if (!chat::wait_for_directory(locator, waiting)) return stop.requested() ? exit_ok : exit_failure;
 
-  const auto refuse = [&](const std::system_error& e) {
-    if (e.code() == wire::error::name_in_use)
-      std::cerr << "imchat room: room '" << room << "' is already running: " << e.what() << "\n";
-    else
-      std::cerr << "imchat room: " << e.what() << "\n";
-    return exit_failure;
-  };
-
-  //  A room of that name may be running already, perhaps on the very ports given here:
-  //  say so, rather than fail on its ports.
-  if (already_running(locator, room)) return exit_failure;
-
-  //  The wiring: a global queue in, a global exchange out.
-  try {
-    api->create_queue(chat::queue_name(room), scope::global, vm["in"].as<std::string>(), listener, workers);
-  } catch (const std::system_error& e) {
-    return refuse(e);
-  }
+  //  The wiring: a global queue in, a global exchange out. A room of that name that runs
+  //  already holds the names, and the kernel says who has them and where.
   exchange_id out;
   try {
+    api->create_queue(chat::queue_name(room), scope::global, vm["in"].as<std::string>(), listener, workers);
     out = api->create_exchange(chat::exchange_name(room), scope::global, vm["out"].as<std::string>(), listener, workers);
   } catch (const std::system_error& e) {
-    return refuse(e);
+    std::cerr << "imchat room: " << (e.code() == wire::error::name_in_use ? "room '" + room + "' is already running: " : "")
+              << e.what() << "\n";
+    return exit_failure;
   }
   const auto where = fmt::format("prompts send to {}, displays read from {}",
                                  fmt::join(api->endpoints(chat::queue_name(room)), ", "),
                                  fmt::join(api->endpoints(chat::exchange_name(room)), ", "));
   spdlog::info("room '{}' is open: {}", room, where);
-  systemd_notifier systemd;
-  systemd.notify("READY=1\nSTATUS=open: " + where);
+  chat::room_status status(where);
 
   //  The business logic: stamp each message with the time it was processed.
   std::uint64_t relayed = 0;
-  auto next_status = std::chrono::steady_clock::now() + 10s;
   const auto relay = [&](const message& in) {
-    ++relayed;
-    const auto& prefix = chat::timestamp_prefix(std::time(nullptr));
-    message stamped(prefix.size() + in.size());
-    std::copy_n(reinterpret_cast<const std::byte*>(prefix.data()), prefix.size(), stamped.data().begin());
-    std::copy(in.data().begin(), in.data().end(), stamped.data().begin() + static_cast<std::ptrdiff_t>(prefix.size()));
     try {
-      api->send(out, stamped);
+      api->send(out, chat::stamped(in));
+      ++relayed;
     } catch (const std::system_error& e) {
       spdlog::error("room '{}': message dropped: {}", room, e.what());
     }
   };
   while (!stop.requested()) {
-    systemd.keep_alive();
-    if (systemd.enabled() && std::chrono::steady_clock::now() >= next_status) {
-      systemd.notify("STATUS=open: " + std::to_string(relayed) + " messages relayed; " + where);
-      next_status += 10s;
-    }
     if (auto in = api->receive(200ms)) relay(*in);
+    status.alive(relayed);
   }
+
   //  Stopping: take nothing more in (prompts keep what the room has not acknowledged,
   //  for the next room of that name), relay what the room already accepted, and give the
   //  displays a bounded time to receive it.
-  systemd.notify("STOPPING=1");
+  status.stopping();
   spdlog::info("room '{}' stopping (signal {}): relaying what it accepted", room, stop.signal_number());
   api->close_inputs();
   while (auto in = api->try_receive()) relay(*in);

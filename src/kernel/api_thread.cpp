@@ -1,6 +1,7 @@
 #include "kernel/api_thread.hpp"
 
 #include "directory/locator.hpp"
+#include "directory/name_rules.hpp"
 #include "directory/registry.hpp"
 #include "kernel/detail/object_listener.hpp"
 #include "kernel/detail/publishing_binding.hpp"
@@ -41,6 +42,18 @@ auto run_on(io_thread& thread, Work&& work) {
 
 [[noreturn]] void invalid(const std::string& why) {
   throw std::system_error(std::make_error_code(std::errc::invalid_argument), why);
+}
+
+// "'Q_cheese' is registered by 127.0.0.1:40122 at 127.0.0.1:5555": who holds a global
+// name, from its directory record (whose text comes from the network).
+[[noreturn]] void throw_name_in_use(const wire::record& holder) {
+  std::string where;
+  for (const auto& endpoint : holder.endpoints)
+    where += (where.empty() ? "" : ", ") + directory::printable_text(endpoint);
+  throw std::system_error(wire::error::name_in_use,
+                          "'" + directory::printable_text(holder.name) + "' is registered by " +
+                              (holder.owner.empty() ? "another process" : directory::printable_text(holder.owner)) +
+                              " at " + where);
 }
 
 }  // namespace
@@ -165,10 +178,17 @@ std::vector<std::string> api_thread::open_global(std::string_view name, const ob
   if (net::parse_interface_spec(interface, spec, why) || net::resolve_interface_spec(spec, resolved, why))
     invalid(why);
 
-  // Claimed in the process before anything listens, so that a name already taken here
-  // costs no port; released again if the object cannot be opened.
+  // Claimed in the process, then checked in the directory, before anything listens: a
+  // name already taken costs no port, and is refused as taken (naming its holder) rather
+  // than as a port in use when the holder listens on the very ports given here.
   const std::string owned_name(name);
   dispatcher_.add_shared(owned_name, target);
+  try {
+    if (const auto holder = directory.lookup(name)) throw_name_in_use(*holder);
+  } catch (...) {
+    dispatcher_.remove_shared(owned_name);
+    throw;
+  }
 
   std::vector<boost::asio::io_context*> contexts;
   for (auto* worker : workers) contexts.push_back(&worker->context());

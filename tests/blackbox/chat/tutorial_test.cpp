@@ -157,7 +157,8 @@ TEST_CASE("the same room with an embedded directory started twice is refused and
   INFO(second);
   CHECK(second.status == exit_status::exited(1));
   CHECK(second.stderr_text.find("'" + affairs + "' is already running") != std::string::npos);
-  CHECK(second.stderr_text.find("prompts send to 127.0.0.1:") != std::string::npos);
+  CHECK(second.stderr_text.find("is registered by 127.0.0.1:") != std::string::npos);
+  CHECK(second.stderr_text.find(" at 127.0.0.1:") != std::string::npos);
   CHECK(still_running(first));
 }
 

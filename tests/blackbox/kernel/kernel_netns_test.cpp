@@ -11,7 +11,7 @@
 // the skip marker that tests/CMakeLists.txt gives ctest as SKIP_REGULAR_EXPRESSION, so it
 // is reported as skipped, not passed.
 
-#include "test_network.hpp"
+#include "blackbox/kernel/test_network.hpp"
 
 #include "blackbox/directory/eventually.hpp"
 #include "support/child_process.hpp"

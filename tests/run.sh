@@ -14,6 +14,12 @@
 # CTEST_ARGS go to every ctest run but the deb stage's: `IMCHAT_SKIP_ASAN=1 bash tests/run.sh -R cli` is a
 # quick local check. IMCHAT_JOBS (default 2) caps build and test parallelism, because
 # the machine is shared. Ends with a summary; exits non-zero if any stage failed.
+#
+# Skipped tests: the build and asan stages leave the debian-labelled tests to the deb
+# stage (-LE debian; they run there on the package, or nowhere with IMCHAT_SKIP_DEB=1 and
+# no IMCHAT_DEB). With CI=true a test that reports itself skipped fails its stage unless
+# a line of tests/allowed-skips.txt allows it, with a reason; the deb stage allows none.
+# The summary lists every skip and its reason.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
@@ -22,7 +28,9 @@ fuzz_seconds=${IMCHAT_FUZZ_SECONDS:-60}
 ctest_args=("$@")
 
 results=()  # one "PASS|FAIL|SKIP  stage  (detail)" line per stage, for the summary
+skips=()    # one line per skipped test, with the reason it may skip (or that it may not)
 failed=0
+allowed_skips=tests/allowed-skips.txt
 
 # run_stage NAME COMMAND...: runs one stage and records its outcome and duration.
 run_stage() {
@@ -44,6 +52,10 @@ print_summary() {
   echo
   echo "=== summary: $((SECONDS / 60)) min $((SECONDS % 60)) s in all"
   printf '  %s\n' "${results[@]}"
+  if ((${#skips[@]})); then
+    echo "skipped tests (allowed only as $allowed_skips says):"
+    printf '  %s\n' "${skips[@]}"
+  fi
   if ((failed)); then
     echo "tests/run.sh: FAILED"
   else
@@ -54,20 +66,77 @@ print_summary() {
 # The stages use `|| return` rather than relying on set -e, which bash switches off
 # inside a function called as an `if` condition.
 
-# build_and_test BUILD_DIR CMAKE_ARGS...: configures, builds and runs the whole suite.
-build_and_test() {
-  local dir=$1
+# run_ctest LOG CTEST_ARGS...: runs ctest, its output also into LOG; ctest's status.
+run_ctest() {
+  local log=$1
   shift
+  ctest "$@" 2>&1 | tee "$log"
+  return "${PIPESTATUS[0]}"
+}
+
+# skipped_tests LOG: the tests a ctest run reported skipped, one name a line.
+skipped_tests() {
+  sed -n 's/^[[:space:]]*[0-9][0-9]* - \(.*\) (Skipped)$/\1/p' "$1"
+}
+
+# skip_reason NAME: the reason the first line of $allowed_skips whose pattern (a bash
+# glob) matches NAME gives; fails when no line does.
+skip_reason() {
+  local name=$1 pattern reason
+  [[ -f $allowed_skips ]] || return 1
+  while IFS=$'\t' read -r pattern reason || [[ -n $pattern ]]; do
+    [[ -z $pattern || $pattern == '#'* ]] && continue
+    # shellcheck disable=SC2053  # the pattern is a glob on purpose
+    if [[ $name == $pattern ]]; then
+      echo "${reason:-no reason given}"
+      return 0
+    fi
+  done <"$allowed_skips"
+  return 1
+}
+
+# check_skips STAGE LOG [none]: records each test LOG reports skipped for the summary; with
+# CI=true fails if one is not allowed ($allowed_skips, or no skip at all with `none`).
+check_skips() {
+  local stage=$1 log=$2 allow=${3:-listed} name reason disallowed=0
+  while IFS= read -r name; do
+    if [[ $allow != none ]] && reason=$(skip_reason "$name"); then
+      skips+=("$stage: $name -- allowed: $reason")
+    else
+      if [[ ${CI:-} == true ]]; then
+        skips+=("$stage: $name -- NOT ALLOWED: fails the stage")
+      else
+        skips+=("$stage: $name -- not allowed: would fail the stage with CI=true")
+      fi
+      disallowed=1
+    fi
+  done < <(skipped_tests "$log")
+  if ((disallowed)) && [[ ${CI:-} == true ]]; then
+    echo "$stage: tests were skipped that may not skip in CI (see $allowed_skips)" >&2
+    return 1
+  fi
+}
+
+# build_and_test STAGE BUILD_DIR CMAKE_ARGS...: configures, builds and runs the whole
+# suite but the debian tests (the deb stage's).
+build_and_test() {
+  local stage=$1 dir=$2 status=0
+  shift 2
   cmake -S . -B "$dir" -G Ninja "$@" || return
   cmake --build "$dir" -j "$jobs" || return
+  # Without a .deb the debian tests could only report themselves skipped.
+  local exclude=()
+  [[ -n ${IMCHAT_DEB:-} ]] || exclude=(-LE debian)
   # --no-tests=error: a suite that silently lost its tests must not pass.
   # --timeout: a default for tests that set none; a hung test fails instead of hanging CI.
-  ctest --test-dir "$dir" --output-on-failure --no-tests=error --timeout 300 -j "$jobs" \
-    "${ctest_args[@]}" || return
+  run_ctest "$dir/ctest.log" --test-dir "$dir" --output-on-failure --no-tests=error --timeout 300 \
+    -j "$jobs" "${exclude[@]}" "${ctest_args[@]}" || status=$?
+  check_skips "$stage" "$dir/ctest.log" || status=1
+  return "$status"
 }
 
 normal_stage() {
-  build_and_test build -DCMAKE_BUILD_TYPE=RelWithDebInfo
+  build_and_test build build -DCMAKE_BUILD_TYPE=RelWithDebInfo
 }
 
 deb_stage() {
@@ -80,14 +149,16 @@ deb_stage() {
   lintian "$deb" || return  # the warnings, for the log; the tests fail on errors
   # Without IMCHAT_DEB these tests report themselves skipped; here, a skip would mean the
   # package went unchecked, so it fails the stage.
-  local log=build/deb/ctest.log
-  IMCHAT_DEB=$deb ctest --test-dir build -L debian --output-on-failure --no-tests=error \
-    --timeout 300 -j "$jobs" | tee "$log"
-  ((PIPESTATUS[0] == 0)) || return
+  local log=build/deb/ctest.log status=0
+  local -x IMCHAT_DEB=$deb
+  run_ctest "$log" --test-dir build -L debian --output-on-failure --no-tests=error \
+    --timeout 300 -j "$jobs" || status=$?
+  check_skips deb "$log" none || status=1
   if grep -q -- '\*\*\*Skipped' "$log"; then
     echo "deb: debian tests were skipped although IMCHAT_DEB=$deb" >&2
-    return 1
+    status=1
   fi
+  return "$status"
 }
 
 sanitizer_stage() {
@@ -95,7 +166,7 @@ sanitizer_stage() {
   # trace. The imchat children the black-box tests start inherit these settings.
   local -x ASAN_OPTIONS="halt_on_error=1:detect_leaks=1:detect_stack_use_after_return=1:check_initialization_order=1:strict_init_order=1:print_summary=1"
   local -x UBSAN_OPTIONS="halt_on_error=1:print_stacktrace=1"
-  build_and_test build-asan -DCMAKE_BUILD_TYPE=RelWithDebInfo -DIMCHAT_SANITIZE=ON
+  build_and_test asan build-asan -DCMAKE_BUILD_TYPE=RelWithDebInfo -DIMCHAT_SANITIZE=ON
 }
 
 fuzz_stage() {

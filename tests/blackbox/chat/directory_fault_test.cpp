@@ -4,7 +4,7 @@
 // by itself, within its reconnection backoff, so that newcomers find it.
 
 #include "blackbox/chat/chat_fixture.hpp"
-#include "blackbox/directory/eventually.hpp"
+#include "support/eventually.hpp"
 #include "directory/locator.hpp"
 #include "support/exit_status.hpp"
 

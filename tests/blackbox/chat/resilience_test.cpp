@@ -5,8 +5,9 @@
 
 #include "blackbox/chat/chat_fixture.hpp"
 #include "blackbox/chat/chat_lines.hpp"
-#include "support/process_memory.hpp"
+#include "bench/process_memory.hpp"
 #include "support/deadline.hpp"
+#include "support/eventually.hpp"
 #include "support/sanitizers.hpp"
 #include "support/scratch_directory.hpp"
 #include "support/tcp_ports.hpp"
@@ -19,9 +20,9 @@
 #include <thread>
 
 using namespace std::chrono_literals;
-using imchat::test::resident_kib;
 using imchat::test::child_process;
 using imchat::test::deadline;
+using imchat::test::eventually;
 using imchat::test::free_tcp_port;
 using imchat::test::read_file;
 using imchat::test::sanitized_build;
@@ -74,10 +75,7 @@ std::string without_gap_lines(std::string_view output) {
 
 // Waits until `file` contains `text`.
 bool wait_for_file_text(const std::filesystem::path& file, std::string_view text, std::chrono::milliseconds timeout) {
-  for (const deadline until(timeout);; std::this_thread::sleep_for(20ms)) {
-    if (read_file(file).find(text) != std::string::npos) return true;
-    if (until.expired()) return false;
-  }
+  return eventually([&] { return read_file(file).find(text) != std::string::npos; }, timeout);
 }
 
 // "Problems connecting to the chatroom... (12 messages lost)" -> 12; 0 without a count.
@@ -205,17 +203,21 @@ TEST_CASE("a stopped display never holds the room back and afterwards catches up
     return [file](std::string_view text) { return wait_for_file_text(file, text, 100ms); };
   };
   chat.sync_outputs("flood", {file_has(steady_file), file_has(stopped_file)});
-  const auto baseline_kib = resident_kib(room.pid());
+  const auto baseline = imchat::bench::resident_kib(room.pid());
+  REQUIRE(baseline);
+  const std::int64_t baseline_kib = *baseline;
 
   REQUIRE(stopped.send_signal(SIGSTOP));
   write_numbered(scratch.path() / "lines", "flood", count);
   auto flood = start_redirected(chat, "prompt flood kofi", "<", scratch.path() / "lines");
   const std::string last = "kofi: flood " + std::to_string(count) + "\n";
-  std::size_t peak_kib = baseline_kib;
+  std::int64_t peak_kib = baseline_kib;
   INFO("flood prompt stderr:\n" << flood.stderr_text());
   INFO("steady display's last lines:\n" << read_file(steady_file).substr(read_file(steady_file).size() > 300 ? read_file(steady_file).size() - 300 : 0));
   for (const deadline until(120s); read_file(steady_file).find(last) == std::string::npos;) {
-    peak_kib = std::max(peak_kib, resident_kib(room.pid()));
+    const auto now = imchat::bench::resident_kib(room.pid());
+    REQUIRE(now);
+    peak_kib = std::max(peak_kib, *now);
     room.stderr_text();  // reads the room's log as it goes: a full pipe would stall it
     REQUIRE_FALSE(until.expired());
     std::this_thread::sleep_for(50ms);

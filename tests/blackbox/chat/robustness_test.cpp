@@ -142,9 +142,22 @@ TEST_CASE("a prompt and a display started before their room wait for it and then
 TEST_CASE("a prompt and a display started before the directory wait for it too") {
   chat_fixture chat(chat_fixture::directory_mode::none);
   auto display = chat.start_display("later");
-  CHECK(display.wait_for_stderr("waiting for the directory at " + chat.directory(), chat_timeout));
-  auto room = chat.start_room("later", {"--embedded-directory"});
+  auto kofi = chat.start_prompt("later", "kofi");
+  const std::string notice = "waiting for the directory at " + chat.directory();
+  CHECK(display.wait_for_stderr(notice, chat_timeout));
+  CHECK(kofi.wait_for_stderr(notice, chat_timeout));
+
+  // Then the directory server starts, then the room: the prompt that was started first
+  // finds the room through it, and what it says reaches the display.
+  child_process server({IMCHAT_BINARY, "server", "--listen", "127.0.0.1", std::to_string(chat.directory_port())});
+  REQUIRE(imchat::test::wait_for_tcp_port(chat.directory_port(), chat_timeout));
+  auto room = chat.start_room("later");
   chat.sync_displays("later", {&display});
+  REQUIRE(kofi.write_stdin("worth the wait\n"));
+  kofi.close_stdin();
+  check_exits_0(kofi);
+  require_stdout(display, "kofi: worth the wait\n");
+  CHECK(still_running(server));
 }
 
 TEST_CASE("with --timeout and no room prompt and display give up with a clear message") {

@@ -4,6 +4,7 @@
 
 #include "blackbox/chat/chat_fixture.hpp"
 #include "blackbox/chat/chat_lines.hpp"
+#include "support/eventually.hpp"
 #include "support/run_program.hpp"
 
 #include <doctest/doctest.h>
@@ -75,12 +76,7 @@ class tmux_server {
   std::string screen(const std::string& session) { return run({"capture-pane", "-p", "-t", session}).stdout_text; }
   bool wait_for_screen(const std::string& session, std::string_view needle,
                        std::chrono::milliseconds timeout = chat_timeout) {
-    const imchat::test::deadline until(timeout);
-    while (screen(session).find(needle) == std::string::npos) {
-      if (until.expired()) return false;
-      std::this_thread::sleep_for(50ms);
-    }
-    return true;
+    return imchat::test::eventually([&] { return screen(session).find(needle) != std::string::npos; }, timeout);
   }
   // The exit status of the session's program as the shell saw it ("0"; 128+N for a
   // signal N), or empty if it has not ended within the timeout.

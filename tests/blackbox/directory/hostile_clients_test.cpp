@@ -4,7 +4,7 @@
 // ERROR frame where the peer can understand one, a close), logged with its reason, and
 // leave the directory serving everyone else.
 
-#include "blackbox/directory/eventually.hpp"
+#include "support/eventually.hpp"
 #include "blackbox/directory/running_directory.hpp"
 #include "blackbox/directory/still_serving.hpp"
 #include "blackbox/directory/wire_client.hpp"

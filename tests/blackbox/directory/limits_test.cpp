@@ -2,7 +2,7 @@
 // connections, names per connection, and running out of file descriptors. A client past
 // a limit is refused with a reason; everyone else goes on being served.
 
-#include "blackbox/directory/eventually.hpp"
+#include "support/eventually.hpp"
 #include "blackbox/directory/running_directory.hpp"
 #include "blackbox/directory/still_serving.hpp"
 #include "blackbox/directory/wire_client.hpp"

@@ -3,7 +3,7 @@
 // while the directory was away is answered once it is back, and the names it holds are
 // registered again by themselves.
 
-#include "blackbox/directory/eventually.hpp"
+#include "support/eventually.hpp"
 #include "blackbox/directory/running_directory.hpp"
 #include "blackbox/directory/still_serving.hpp"
 #include "support/thrown_error.hpp"

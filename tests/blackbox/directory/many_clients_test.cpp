@@ -1,7 +1,7 @@
 // Many clients at once against the real `imchat server`: each registers a name and looks
 // up another client's, all connections open together, several test threads driving them.
 
-#include "blackbox/directory/eventually.hpp"
+#include "support/eventually.hpp"
 #include "blackbox/directory/running_directory.hpp"
 #include "blackbox/directory/still_serving.hpp"
 #include "blackbox/directory/wire_client.hpp"

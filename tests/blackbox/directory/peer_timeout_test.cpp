@@ -3,7 +3,7 @@
 // within seconds, while one that sends heartbeats keeps them however long it says nothing
 // else.
 
-#include "blackbox/directory/eventually.hpp"
+#include "support/eventually.hpp"
 #include "blackbox/directory/running_directory.hpp"
 #include "blackbox/directory/still_serving.hpp"
 #include "directory/locator.hpp"

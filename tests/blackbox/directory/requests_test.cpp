@@ -2,7 +2,7 @@
 // against the real `imchat server`: REGISTER, LOOKUP, LIST and UNREGISTER, collisions,
 // refused names, and names freed when their registrant goes away.
 
-#include "blackbox/directory/eventually.hpp"
+#include "support/eventually.hpp"
 #include "blackbox/directory/running_directory.hpp"
 #include "blackbox/directory/still_serving.hpp"
 #include "support/thrown_error.hpp"

@@ -1,6 +1,6 @@
 #include "blackbox/directory/running_directory.hpp"
 
-#include "blackbox/directory/eventually.hpp"
+#include "support/eventually.hpp"
 #include "support/tcp_ports.hpp"
 
 #include <doctest/doctest.h>

@@ -6,7 +6,7 @@
 #include "message_texts.hpp"
 
 #include "kernel/api_thread.hpp"
-#include "support/deadline.hpp"
+#include "support/eventually.hpp"
 
 #include <doctest/doctest.h>
 
@@ -32,8 +32,7 @@ constexpr auto still_waiting = 300ms;
 // Waits (up to a generous deadline, for a loaded machine) until `sent` reaches `count`,
 // then checks it stays there and the sender is still busy: it waits, and not merely late.
 void check_sender_stops_at(const std::atomic<int>& sent, int count, std::future<void>& sending) {
-  for (const imchat::test::deadline until(imchat::test::default_timeout); sent.load() < count && !until.expired();)
-    std::this_thread::sleep_for(5ms);
+  imchat::test::eventually([&] { return sent.load() >= count; });
   REQUIRE(sent.load() == count);
   CHECK(sending.wait_for(still_waiting) == std::future_status::timeout);
   CHECK(sent.load() == count);

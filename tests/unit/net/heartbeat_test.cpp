@@ -10,7 +10,7 @@
 #include "wire/frame_decoder.hpp"
 #include "wire/greeting.hpp"
 
-#include "unit/wire/error_printing.hpp"
+#include "support/error_code_printing.hpp"
 
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>

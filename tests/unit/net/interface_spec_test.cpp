@@ -2,6 +2,7 @@
 
 #include "support/error_code_printing.hpp"
 #include "support/interfaces_seen.hpp"
+#include "support/skip.hpp"
 
 #include <doctest/doctest.h>
 
@@ -18,6 +19,7 @@ using imchat::net::resolve_interface_spec;
 using imchat::net::resolved_interface;
 using imchat::test::host_has_address;
 using imchat::test::interfaces_seen;
+using imchat::test::report_skip;
 using imchat::test::seen_interface;
 using imchat::test::without_scope;
 using host_kind = interface_spec::host_kind;
@@ -234,10 +236,7 @@ TEST_CASE("interface spec: lo resolves to its own addresses, 127.0.0.1 first") {
 TEST_CASE("interface spec: an ethernet-like interface resolves to its addresses, IPv4 first") {
   const auto interfaces = interfaces_seen();
   const auto* outward = outward_interface(interfaces);
-  if (outward == nullptr) {
-    MESSAGE("this host has no up, non-loopback interface with IPv4; nothing to check");
-    return;
-  }
+  if (outward == nullptr) return report_skip("this host has no up, non-loopback interface with IPv4");
   CAPTURE(outward->name);
   const auto r = resolved(outward->name + ":6000");
   REQUIRE(r.advertised_addresses.size() == outward->addresses.size());
@@ -339,7 +338,7 @@ TEST_CASE("interface spec: a link-local literal without scope id takes its inter
       return;
     }
   }
-  MESSAGE("this host has no IPv6 link-local address; nothing to check");
+  report_skip("this host has no IPv6 link-local address");
 }
 
 TEST_CASE("interface spec: localhost resolves to loopback addresses") {
@@ -396,7 +395,7 @@ TEST_CASE("interface spec: an interface without an IP address is refused") {
                      "' has no IP address");
     return;
   }
-  MESSAGE("every interface of this host has an address; nothing to check");
+  report_skip("every interface of this host has an address: none to try without one");
 }
 
 TEST_CASE("interface spec: a host name that does not resolve is reported as such") {

@@ -3,7 +3,7 @@
 
 #include "wire/body_reader.hpp"
 
-#include "error_printing.hpp"
+#include "support/error_code_printing.hpp"
 #include "test_bytes.hpp"
 
 #include <doctest/doctest.h>

@@ -3,7 +3,7 @@
 
 #include "wire/error.hpp"
 
-#include "error_printing.hpp"
+#include "support/error_code_printing.hpp"
 
 #include <doctest/doctest.h>
 

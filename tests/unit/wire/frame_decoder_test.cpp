@@ -5,7 +5,7 @@
 #include "wire/frame_decoder.hpp"
 
 #include "allocation_probe.hpp"
-#include "error_printing.hpp"
+#include "support/error_code_printing.hpp"
 #include "test_bytes.hpp"
 #include "wire/error.hpp"
 

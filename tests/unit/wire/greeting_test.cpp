@@ -3,7 +3,7 @@
 
 #include "wire/greeting.hpp"
 
-#include "error_printing.hpp"
+#include "support/error_code_printing.hpp"
 #include "test_bytes.hpp"
 #include "wire/error.hpp"
 

@@ -3,7 +3,7 @@
 // frames: encode-then-decode gives the value back, every strict prefix of a body is
 // truncated_body, and a byte too many is trailing_bytes.
 
-#include "error_printing.hpp"
+#include "support/error_code_printing.hpp"
 #include "test_bytes.hpp"
 #include "wire/error.hpp"
 #include "wire/frame.hpp"

@@ -1,6 +1,8 @@
 // Type=notify as systemd runs the daemons: READY=1 only once they serve, STATUS= lines,
 // WATCHDOG=1 pings when asked for, STOPPING=1 on the way out. A datagram socket in the
-// test plays the service manager.
+// test plays the service manager. A daemon is stopped (SIGSTOP) the moment its READY=1
+// arrives, so what the test finds then is what was true when it said it: one that said it
+// before listening fails.
 
 #include "directory/locator.hpp"
 #include "net/endpoint.hpp"
@@ -25,37 +27,53 @@ std::string notify_socket_name(const char* what) {
   return "@imchat-test-" + std::string(what) + "-" + std::to_string(::getpid());
 }
 
+// The room's queue and exchange, as the directory at `directory` has them, each accept a
+// TCP connection at its first advertised endpoint (one attempt each).
+void check_both_objects_accept(const std::string& directory, const std::string& room) {
+  imchat::directory::locator locator(directory);
+  for (const auto& name : {"Q_" + room, "E_" + room}) {
+    CAPTURE(name);
+    const auto record = locator.lookup(name, 5s);
+    REQUIRE(record);
+    REQUIRE_FALSE(record->endpoints.empty());
+    imchat::net::host_and_port object;
+    std::string why;
+    REQUIRE_FALSE(imchat::net::parse_endpoint(record->endpoints.front(), object, why));
+    CHECK(imchat::test::raw_tcp_client::try_connect(object.port, 1s));
+  }
+}
+
 }  // namespace
 
 TEST_SUITE("systemd") {
   TEST_CASE("a room says READY=1 only once its queue and exchange accept connections") {
-    imchat::test::notify_listener manager(notify_socket_name("room-ready"));
+    // A directory of its own (not embedded), which goes on answering while the room is
+    // frozen: stopped the moment READY=1 arrives, the room cannot start listening late.
     const auto port = imchat::test::free_tcp_port();
     const auto directory = "127.0.0.1:" + std::to_string(port);
-    child_process room({IMCHAT_BINARY, "room", "cheese", "--embedded-directory", "--directory", directory},
+    child_process server({IMCHAT_BINARY, "server", std::to_string(port), "--listen", "127.0.0.1"});
+    REQUIRE(imchat::test::wait_for_tcp_port(port, 20s));
+    imchat::test::notify_listener manager(notify_socket_name("room-ready"));
+    child_process room({IMCHAT_BINARY, "room", "cheese", "--directory", directory},
                        {{"NOTIFY_SOCKET", manager.name()}, {"WATCHDOG_USEC", "400000"}});
 
     const auto ready = manager.receive_containing("READY=1", 20s);
+    REQUIRE(room.send_signal(SIGSTOP));
     INFO(room.stderr_text());
     REQUIRE(ready);
     CHECK(ready->find("STATUS=open") != std::string::npos);
 
-    // At the moment of READY=1 the room is registered and both objects accept.
-    imchat::directory::locator locator(directory);
-    for (const auto* name : {"Q_cheese", "E_cheese"}) {
-      const auto record = locator.lookup(name, 5s);
-      REQUIRE(record);
-      REQUIRE_FALSE(record->endpoints.empty());
-      imchat::net::host_and_port object;
-      std::string why;
-      REQUIRE_FALSE(imchat::net::parse_endpoint(record->endpoints.front(), object, why));
-      CHECK(imchat::test::raw_tcp_client::try_connect(object.port, 1s));
-    }
+    // Frozen at READY=1, the room is registered and both objects accept: the kernel
+    // completes connections to a listening socket while its process is stopped.
+    check_both_objects_accept(directory, "cheese");
 
+    REQUIRE(room.send_signal(SIGCONT));
     CHECK(manager.receive_containing("WATCHDOG=1", 5s));
     room.send_signal(SIGTERM);
     CHECK(manager.receive_containing("STOPPING=1", 10s));
     CHECK(room.wait_exit(20s) == exit_status::exited(0));
+    server.send_signal(SIGTERM);
+    CHECK(server.wait_exit(20s) == exit_status::exited(0));
   }
 
   TEST_CASE("the directory server says READY=1 once it listens and pings its watchdog") {
@@ -64,9 +82,12 @@ TEST_SUITE("systemd") {
     child_process server({IMCHAT_BINARY, "server", std::to_string(port), "--listen", "127.0.0.1"},
                          {{"NOTIFY_SOCKET", manager.name()}, {"WATCHDOG_USEC", "400000"}});
     const auto ready = manager.receive_containing("READY=1", 20s);
+    // Frozen the moment READY=1 arrives: a server that had not listened yet cannot now.
+    REQUIRE(server.send_signal(SIGSTOP));
     INFO(server.stderr_text());
     REQUIRE(ready);
     CHECK(imchat::test::raw_tcp_client::try_connect(port, 1s));
+    REQUIRE(server.send_signal(SIGCONT));
     CHECK(manager.receive_containing("WATCHDOG=1", 5s));
     CHECK(manager.receive_containing("STATUS=serving", 5s));
     server.send_signal(SIGTERM);

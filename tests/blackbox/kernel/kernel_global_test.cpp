@@ -4,7 +4,7 @@
 // must reach every bound queue exactly once, each sender's in order; a global name can be
 // held by one process at a time.
 
-#include "kernel_processes.hpp"
+#include "blackbox/kernel/kernel_processes.hpp"
 
 #include "support/child_process.hpp"
 

@@ -15,6 +15,7 @@
 #include "support/regex.hpp"
 #include <sstream>
 #include <unistd.h>
+#include <vector>
 
 namespace fs = std::filesystem;
 using namespace std::chrono_literals;
@@ -66,6 +67,40 @@ double exposure_of(const std::string& report) {
   return std::stod(found[1]);
 }
 
+// The words of a unit's one ExecStart= line, split at blanks (the units quote nothing).
+std::vector<std::string> exec_start_words(const fs::path& unit) {
+  std::ifstream in(unit);
+  REQUIRE_MESSAGE(in, "cannot read " << unit);
+  std::vector<std::string> lines;
+  for (std::string line; std::getline(in, line);)
+    if (line.starts_with("ExecStart=")) lines.push_back(line.substr(10));
+  REQUIRE(lines.size() == 1);
+  REQUIRE(lines.front().find_first_of("\"'\\") == std::string::npos);
+  std::istringstream words(lines.front());
+  std::vector<std::string> result;
+  for (std::string word; words >> word;) result.push_back(word);
+  return result;
+}
+
+// `word` with systemd's %i and %I replaced by the instance, escaped and unescaped, and %%
+// by %; any other specifier fails the test (it would need expanding too).
+std::string expand_instance(const std::string& word, const std::string& escaped, const std::string& unescaped) {
+  std::string out;
+  for (std::size_t i = 0; i < word.size(); ++i) {
+    if (word[i] != '%') {
+      out += word[i];
+      continue;
+    }
+    REQUIRE(i + 1 < word.size());
+    const char specifier = word[++i];
+    if (specifier == 'i') out += escaped;
+    else if (specifier == 'I') out += unescaped;
+    else if (specifier == '%') out += '%';
+    else FAIL("unexpected specifier %" << specifier << " in " << word);
+  }
+  return out;
+}
+
 }  // namespace
 
 TEST_SUITE("systemd") {
@@ -91,16 +126,31 @@ TEST_SUITE("systemd") {
   }
 
   TEST_CASE("a room instance's command line starts the room named by the instance") {
-    // What ExecStart runs for imchat-room@international\x20affairs with no settings file,
-    // here with the directory embedded so that the test needs nothing else.
+    // What ExecStart in packaging/systemd/imchat-room@.service runs for
+    // imchat-room@international\x20affairs, read from the unit itself: systemd splits the
+    // line into words first, then expands %i (the escaped instance) and %I (unescaped)
+    // in each word. Here the directory is embedded, so that the test needs nothing else.
+    const auto command = exec_start_words(fs::path(IMCHAT_SYSTEMD_UNITS_DIR) / "imchat-room@.service");
+    REQUIRE(command.size() >= 2);
+    REQUIRE(command.front() == "/usr/bin/imchat");
     const auto port = imchat::test::free_tcp_port();
-    imchat::test::child_process room({IMCHAT_BINARY, "room", "--optional-config",
-                                      "/nonexistent/imchat/rooms/international\\x20affairs.conf",
-                                      "--embedded-directory", "--directory", "127.0.0.1:" + std::to_string(port),
-                                      "--", "international affairs"});
+    const auto directory = "127.0.0.1:" + std::to_string(port);
+    std::vector<std::string> argv{IMCHAT_BINARY};
+    bool options_added = false;
+    for (auto word = command.begin() + 1; word != command.end(); ++word) {
+      if (*word == "--" && !options_added) {
+        argv.insert(argv.end(), {"--embedded-directory", "--directory", directory});
+        options_added = true;
+      }
+      argv.push_back(expand_instance(*word, R"(international\x20affairs)", "international affairs"));
+    }
+    REQUIRE(options_added);  // the room's name comes after "--", where no option can go
+    std::string shown;
+    for (const auto& each : argv) shown += " [" + each + "]";
+    INFO("command line:" << shown);
+    imchat::test::child_process room(argv);
     CHECK(room.wait_for_stderr("room 'international affairs' is open", 20s));
-    const auto listing = imchat::test::run_program(
-        {IMCHAT_BINARY, "server", "--list", "--directory", "127.0.0.1:" + std::to_string(port)});
+    const auto listing = imchat::test::run_program({IMCHAT_BINARY, "server", "--list", "--directory", directory});
     INFO(listing);
     CHECK(listing.stdout_text.find("Q_international affairs") != std::string::npos);
     room.send_signal(SIGTERM);

@@ -3,6 +3,7 @@
 // imchat test can be trusted to be about imchat.
 
 #include "support/child_process.hpp"
+#include "support/eventually.hpp"
 #include "support/loopback_listener.hpp"
 #include "support/raw_tcp_client.hpp"
 #include "support/run_program.hpp"
@@ -50,12 +51,7 @@ bool process_is_gone(pid_t pid) {
 }
 
 bool becomes_gone(pid_t pid, std::chrono::milliseconds timeout) {
-  const imchat::test::deadline until(timeout);
-  while (!process_is_gone(pid)) {
-    if (until.expired()) return false;
-    std::this_thread::sleep_for(10ms);
-  }
-  return true;
+  return imchat::test::eventually([pid] { return process_is_gone(pid); }, timeout);
 }
 
 // What a process has open: its descriptors and their targets ("pipe:[1234]").

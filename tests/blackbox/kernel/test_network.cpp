@@ -1,4 +1,4 @@
-#include "test_network.hpp"
+#include "blackbox/kernel/test_network.hpp"
 
 #include "support/run_program.hpp"
 

@@ -1,4 +1,4 @@
-#include "kernel_processes.hpp"
+#include "blackbox/kernel/kernel_processes.hpp"
 
 #include "support/tcp_ports.hpp"
 

@@ -1,0 +1,174 @@
+// publisher_registry, the receiving side of "exactly once", with real connections (TCP on
+// loopback) as the streams' owners and a real queue behind them.
+
+#include "kernel/detail/publisher_registry.hpp"
+
+#include "loopback_connections.hpp"
+#include "support/error_code_printing.hpp"
+#include "wire/error.hpp"
+
+#include <doctest/doctest.h>
+
+#include <boost/asio/io_context.hpp>
+
+#include <optional>
+#include <string>
+#include <vector>
+
+using imchat::message;
+using imchat::detail::publisher_registry;
+using imchat::detail::queue;
+using imchat::detail::receive_signal;
+using imchat::test::connect_loopback;
+using imchat::test::loopback_connection;
+using imchat::test::run_until;
+
+namespace {
+
+struct registry_fixture {
+  boost::asio::io_context io;
+  std::shared_ptr<receive_signal> signal = std::make_shared<receive_signal>();
+  queue target{"Q_registry", imchat::scope::global, signal, imchat::queue_limits{.max_messages = 100}};
+
+  // Pushes "TAG 1".."TAG COUNT" for `publisher` under `generation`; how many were taken.
+  std::size_t push(publisher_registry& registry, std::uint64_t publisher, std::uint64_t generation,
+                   const std::string& tag, int count) {
+    std::vector<message> batch;
+    for (int i = 1; i <= count; ++i) batch.emplace_back(std::string_view(tag + " " + std::to_string(i)));
+    return registry.push(publisher, generation, target, batch, [] {});
+  }
+  std::vector<std::string> take_all() {
+    std::vector<std::string> texts;
+    std::lock_guard lock(signal->mutex);
+    while (auto m = target.pop_locked()) texts.emplace_back(m->text());
+    return texts;
+  }
+};
+
+// A started connection whose peer end reports how it was closed.
+struct watched_connection {
+  explicit watched_connection(boost::asio::io_context& io) : ends(connect_loopback(io)) {
+    ends.peer->on_closed = [this](std::error_code reason, const std::string&) { peer_closed = reason; };
+    ends.start();
+    REQUIRE(run_until(io, [this] { return ends.object->ready() && ends.peer->ready(); }));
+  }
+  loopback_connection ends;
+  std::optional<std::error_code> peer_closed;
+};
+
+}  // namespace
+
+TEST_SUITE("kernel") {
+
+TEST_CASE("publisher registry: a new publisher is asked for what it still holds") {
+  registry_fixture f;
+  watched_connection c(f.io);
+  publisher_registry registry;
+  const auto claim = registry.attach(7, 40, c.ends.object);
+  CHECK(claim.generation != 0);
+  CHECK(claim.next == 40);
+  CHECK(registry.size() == 1);
+}
+
+TEST_CASE("publisher registry: a publisher that reconnects is asked for the message after the last one queued") {
+  registry_fixture f;
+  watched_connection first(f.io);
+  publisher_registry registry;
+  const auto claim = registry.attach(7, 0, first.ends.object);
+  CHECK(f.push(registry, 7, claim.generation, "m", 3) == 3);
+  CHECK(f.take_all() == std::vector<std::string>{"m 1", "m 2", "m 3"});
+
+  watched_connection second(f.io);
+  const auto again = registry.attach(7, 0, second.ends.object);
+  CHECK(again.next == 3);  // nothing queued twice: 0..2 are in
+  CHECK(again.generation != claim.generation);
+  CHECK(registry.size() == 1);
+
+  // What it no longer holds was acknowledged before: never asked for, never counted back.
+  watched_connection third(f.io);
+  CHECK(registry.attach(7, 10, third.ends.object).next == 10);
+  watched_connection fourth(f.io);
+  CHECK(registry.attach(7, 5, fourth.ends.object).next == 10);
+}
+
+TEST_CASE("publisher registry: a new connection takes the stream over and the old one is closed with name_in_use") {
+  registry_fixture f;
+  watched_connection old_connection(f.io);
+  watched_connection new_connection(f.io);
+  publisher_registry registry;
+  const auto old_claim = registry.attach(9, 0, old_connection.ends.object);
+  const auto new_claim = registry.attach(9, 0, new_connection.ends.object);
+
+  // Pushes under the lost claim are refused; the new owner's go in.
+  CHECK(f.push(registry, 9, old_claim.generation, "old", 2) == 0);
+  CHECK(f.push(registry, 9, new_claim.generation, "new", 2) == 2);
+  CHECK(f.take_all() == std::vector<std::string>{"new 1", "new 2"});
+
+  REQUIRE(run_until(f.io, [&] { return old_connection.peer_closed.has_value(); }));
+  CHECK(*old_connection.peer_closed == std::error_code(imchat::wire::error::name_in_use));
+  CHECK_FALSE(new_connection.ends.object->closed());
+  CHECK_FALSE(new_connection.peer_closed);
+}
+
+TEST_CASE("publisher registry: attaching again on the same connection keeps it") {
+  registry_fixture f;
+  watched_connection c(f.io);
+  publisher_registry registry;
+  registry.attach(3, 0, c.ends.object);
+  const auto again = registry.attach(3, 0, c.ends.object);
+  CHECK(f.push(registry, 3, again.generation, "m", 1) == 1);
+  imchat::test::run_for(f.io, std::chrono::milliseconds(100));
+  CHECK_FALSE(c.ends.object->closed());
+  CHECK_FALSE(c.peer_closed);
+}
+
+TEST_CASE("publisher registry: pushes for a publisher it does not know are refused") {
+  registry_fixture f;
+  publisher_registry registry;
+  CHECK(f.push(registry, 5, 1, "m", 1) == 0);
+  CHECK(f.take_all().empty());
+  CHECK(registry.size() == 0);
+}
+
+TEST_CASE("publisher registry: a full queue takes part of a push and the next one is asked for from there") {
+  registry_fixture f;
+  watched_connection c(f.io);
+  publisher_registry registry;
+  const auto claim = registry.attach(4, 0, c.ends.object);
+  CHECK(f.push(registry, 4, claim.generation, "m", 150) == 100);  // the queue holds 100
+  watched_connection later(f.io);
+  CHECK(registry.attach(4, 0, later.ends.object).next == 100);
+}
+
+TEST_CASE("publisher registry: beyond its bound it forgets the publisher idle longest, never a connected one") {
+  registry_fixture f;
+  publisher_registry registry(2);
+  watched_connection first(f.io);
+  watched_connection second(f.io);
+  f.push(registry, 1, registry.attach(1, 0, first.ends.object).generation, "one", 5);
+  f.push(registry, 2, registry.attach(2, 0, second.ends.object).generation, "two", 5);
+
+  // Both connected: a third publisher does not push either out.
+  watched_connection third(f.io);
+  registry.attach(3, 0, third.ends.object);
+  CHECK(registry.size() == 3);
+
+  // Both gone: the one attached first is forgotten for the next newcomer, the other kept.
+  for (auto* gone : {&first, &second}) {
+    gone->ends.object->close();
+    REQUIRE(run_until(f.io, [&] { return gone->peer_closed.has_value(); }));
+  }
+  imchat::test::run_for(f.io, std::chrono::milliseconds(50));  // their handlers let go of them
+  first.ends = {};
+  second.ends = {};
+  watched_connection fourth(f.io);
+  registry.attach(4, 0, fourth.ends.object);
+  CHECK(registry.size() == 3);
+  watched_connection back(f.io);
+  CHECK(registry.attach(2, 0, back.ends.object).next == 5);  // remembered
+  CHECK(registry.size() == 3);
+  watched_connection back_again(f.io);
+  CHECK(registry.attach(1, 0, back_again.ends.object).next == 0);  // forgotten: a newcomer again
+}
+
+}  // TEST_SUITE

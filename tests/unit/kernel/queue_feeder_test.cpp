@@ -1,0 +1,169 @@
+// queue_feeder between a real framed_connection (TCP on loopback) and a real queue, wired
+// as a kernel object's session wires it: on_frame adds, on_batch_end flushes.
+
+#include "kernel/detail/queue_feeder.hpp"
+
+#include "loopback_connections.hpp"
+#include "wire/body_writer.hpp"
+
+#include <doctest/doctest.h>
+
+#include <boost/asio/io_context.hpp>
+
+#include <string>
+#include <vector>
+
+using imchat::message;
+using imchat::detail::queue;
+using imchat::detail::queue_feeder;
+using imchat::detail::receive_signal;
+using imchat::test::connect_loopback;
+using imchat::test::run_for;
+using imchat::test::run_until;
+
+namespace {
+
+// A queue of at most `max_messages`, a feeder on a connection's object end that fills it,
+// and the peer end that sends MESSAGE frames to it.
+struct fed_queue {
+  explicit fed_queue(std::size_t max_messages = 100'000)
+      : signal(std::make_shared<receive_signal>()),
+        target(std::make_shared<queue>("Q_fed", imchat::scope::global, signal,
+                                       imchat::queue_limits{.max_messages = max_messages})),
+        ends(connect_loopback(io)),
+        feeder(std::make_shared<queue_feeder>(ends.object, target)) {
+    ends.object->on_frame = [this](imchat::wire::frame&& frame) {
+      ++frames_seen;
+      if (frame.type == imchat::wire::frame_type::message) feeder->add(frame);
+    };
+    ends.object->on_batch_end = [this] { feeder->flush(); };
+    ends.start();
+    REQUIRE(run_until(io, [this] { return ends.object->ready() && ends.peer->ready(); }));
+  }
+
+  // The peer sends "PREFIX FIRST" .. "PREFIX LAST" in one write.
+  void send(const std::string& prefix, int first, int last) {
+    imchat::wire::bytes out;
+    for (int i = first; i <= last; ++i)
+      imchat::wire::append_frame(out, imchat::wire::frame_type::message,
+                                 imchat::wire::as_bytes(prefix + " " + std::to_string(i)));
+    ends.peer->send(out);
+  }
+
+  // Takes everything queued, as the owning application thread would.
+  std::vector<std::string> take_all() {
+    std::vector<std::string> texts;
+    std::lock_guard lock(signal->mutex);
+    while (auto m = target->pop_locked()) texts.emplace_back(m->text());
+    return texts;
+  }
+  std::vector<std::string> take(std::size_t count) {
+    std::vector<std::string> texts;
+    std::lock_guard lock(signal->mutex);
+    while (texts.size() < count)
+      if (auto m = target->pop_locked()) texts.emplace_back(m->text());
+      else break;
+    return texts;
+  }
+
+  boost::asio::io_context io;
+  std::shared_ptr<receive_signal> signal;
+  std::shared_ptr<queue> target;
+  imchat::test::loopback_connection ends;
+  std::shared_ptr<queue_feeder> feeder;
+  std::size_t frames_seen = 0;
+};
+
+std::vector<std::string> numbered(const std::string& prefix, int first, int last) {
+  std::vector<std::string> texts;
+  for (int i = first; i <= last; ++i) texts.push_back(prefix + " " + std::to_string(i));
+  return texts;
+}
+
+}  // namespace
+
+TEST_SUITE("kernel") {
+
+TEST_CASE("queue feeder: MESSAGE frames become the queue's messages, in order, each once") {
+  fed_queue fed;
+  fed.send("hello", 1, 5);
+  REQUIRE(run_until(fed.io, [&] { return fed.feeder->accepted() == 5; }));
+  CHECK(fed.take_all() == numbered("hello", 1, 5));
+  fed.send("more", 1, 3);
+  REQUIRE(run_until(fed.io, [&] { return fed.feeder->accepted() == 8; }));
+  CHECK(fed.take_all() == numbered("more", 1, 3));
+}
+
+TEST_CASE("queue feeder: a full queue stops the reading and the rest follows as it drains") {
+  fed_queue fed(4);
+  fed.send("flood", 1, 20);
+  REQUIRE(run_until(fed.io, [&] { return fed.feeder->accepted() == 4; }));
+  // Full: nothing more is taken, and the connection is not read further meanwhile.
+  const auto frames_when_full = fed.frames_seen;
+  run_for(fed.io, std::chrono::milliseconds(200));
+  CHECK(fed.feeder->accepted() == 4);
+  CHECK(fed.frames_seen == frames_when_full);
+
+  // Taking one leaves 3, more than half of 4: still no room.
+  std::vector<std::string> received = fed.take(1);
+  run_for(fed.io, std::chrono::milliseconds(100));
+  CHECK(fed.feeder->accepted() == 4);
+
+  // Drained to half, the queue calls the feeder back; each time the queue fills again.
+  while (received.size() < 20) {
+    const auto before = fed.feeder->accepted();
+    const auto taken = fed.take_all();
+    REQUIRE_FALSE(taken.empty());
+    received.insert(received.end(), taken.begin(), taken.end());
+    if (received.size() == 20) break;
+    REQUIRE(run_until(fed.io, [&] { return fed.feeder->accepted() > before; }));
+  }
+  CHECK(received == numbered("flood", 1, 20));
+  CHECK(fed.feeder->accepted() == 20);
+  CHECK_FALSE(fed.ends.object->closed());
+
+  // Reading resumed: what comes next goes straight in.
+  fed.send("after", 1, 2);
+  REQUIRE(run_until(fed.io, [&] { return fed.feeder->accepted() == 22; }));
+  CHECK(fed.take_all() == numbered("after", 1, 2));
+}
+
+TEST_CASE("queue feeder: frames of a closed connection are not queued (their sender resends them)") {
+  fed_queue fed;
+  fed.ends.object->close();
+  imchat::wire::frame frame{imchat::wire::frame_type::message, {}};
+  const std::string text = "too late";
+  const auto bytes = imchat::wire::as_bytes(text);
+  frame.body.assign(bytes.begin(), bytes.end());
+  fed.feeder->add(frame);
+  fed.feeder->flush();
+  CHECK(fed.feeder->accepted() == 0);
+  CHECK(fed.take_all().empty());
+}
+
+TEST_CASE("queue feeder: a push function decides what is taken") {
+  // The publisher stream's wrapping: here one that takes at most two messages a batch.
+  boost::asio::io_context io;
+  auto ends = connect_loopback(io);
+  std::vector<std::string> pushed;
+  auto feeder = std::make_shared<queue_feeder>(
+      ends.object, [&](std::span<message> batch, const std::function<void()>& /*resume*/) {
+        const auto taken = std::min<std::size_t>(batch.size(), 2);
+        for (std::size_t i = 0; i < taken; ++i) pushed.emplace_back(batch[i].text());
+        return taken;
+      });
+  for (const auto* text : {"a", "b", "c"}) {
+    imchat::wire::frame frame{imchat::wire::frame_type::message, {}};
+    const auto bytes = imchat::wire::as_bytes(text);
+    frame.body.assign(bytes.begin(), bytes.end());
+    feeder->add(frame);
+  }
+  feeder->flush();
+  CHECK(feeder->accepted() == 2);
+  CHECK(pushed == std::vector<std::string>{"a", "b"});
+  // Paused until the push function's resume: another flush takes nothing.
+  feeder->flush();
+  CHECK(feeder->accepted() == 2);
+}
+
+}  // TEST_SUITE

@@ -2,7 +2,7 @@
 
 #include "directory/directory_address.hpp"
 #include "directory/directory_session.hpp"
-#include "directory/name_rules.hpp"
+#include "util/printable_text.hpp"
 #include "wire/error.hpp"
 
 #include <spdlog/spdlog.h>

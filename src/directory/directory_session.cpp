@@ -1,7 +1,7 @@
 #include "directory/directory_session.hpp"
 
 #include "directory/directory_server.hpp"
-#include "directory/name_rules.hpp"
+#include "util/printable_text.hpp"
 #include "wire/directory_frames.hpp"
 #include "wire/error.hpp"
 

@@ -1,6 +1,6 @@
 #include "directory/listing.hpp"
 
-#include "directory/name_rules.hpp"
+#include "util/printable_text.hpp"
 
 #include <algorithm>
 #include <array>

@@ -31,12 +31,4 @@ text_check check_text(std::string_view text, std::size_t max_size) noexcept;
 // U+0007 at byte 3". Never quotes the offending bytes, which could garble a terminal or log.
 std::string describe(const text_check& check, std::size_t size, std::size_t max_size);
 
-// `text` made safe to show on a terminal or in a log, whoever sent it: well-formed UTF-8
-// passes through, except control characters (C0, DEL, C1) and the invisible formatting
-// characters that can reorder or hide what follows them (bidirectional overrides and
-// isolates, zero-width characters, line and paragraph separators, U+FEFF), which are
-// written \xNN or \uNNNN; so is each byte of malformed UTF-8 (\xNN), and a backslash
-// is doubled, so that the result reads back unambiguously.
-std::string printable_text(std::string_view text);
-
 }  // namespace imchat::directory

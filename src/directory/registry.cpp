@@ -1,6 +1,7 @@
 #include "directory/registry.hpp"
 
 #include "directory/name_rules.hpp"
+#include "util/printable_text.hpp"
 #include "wire/error.hpp"
 
 #include <algorithm>

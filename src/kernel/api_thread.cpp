@@ -1,13 +1,13 @@
 #include "kernel/api_thread.hpp"
 
 #include "directory/locator.hpp"
-#include "directory/name_rules.hpp"
 #include "directory/registry.hpp"
 #include "kernel/detail/object_listener.hpp"
 #include "kernel/detail/publishing_binding.hpp"
 #include "kernel/detail/subscribing_binding.hpp"
 #include "net/endpoint.hpp"
 #include "net/interface_spec.hpp"
+#include "util/printable_text.hpp"
 #include "wire/error.hpp"
 
 #include <boost/asio/post.hpp>
@@ -49,10 +49,10 @@ auto run_on(io_thread& thread, Work&& work) {
 [[noreturn]] void throw_name_in_use(const wire::record& holder) {
   std::string where;
   for (const auto& endpoint : holder.endpoints)
-    where += (where.empty() ? "" : ", ") + directory::printable_text(endpoint);
+    where += (where.empty() ? "" : ", ") + printable_text(endpoint);
   throw std::system_error(wire::error::name_in_use,
-                          "'" + directory::printable_text(holder.name) + "' is registered by " +
-                              (holder.owner.empty() ? "another process" : directory::printable_text(holder.owner)) +
+                          "'" + printable_text(holder.name) + "' is registered by " +
+                              (holder.owner.empty() ? "another process" : printable_text(holder.owner)) +
                               " at " + where);
 }
 

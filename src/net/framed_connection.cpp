@@ -1,6 +1,7 @@
 #include "net/framed_connection.hpp"
 
 #include "net/endpoint.hpp"
+#include "util/printable_text.hpp"
 #include "wire/body_writer.hpp"
 #include "wire/control_frames.hpp"
 #include "wire/error.hpp"
@@ -24,24 +25,9 @@ namespace {
 constexpr std::chrono::seconds error_linger{1};
 // How much of a peer's ERROR message is kept for logs and error messages.
 constexpr std::size_t max_error_description = 512;
+// How many of a misbehaving peer's bytes a log line shows.
+constexpr std::size_t sample_size = 32;
 }  // namespace
-
-std::string printable_sample(std::span<const std::byte> data, std::size_t max) {
-  static constexpr char hex[] = "0123456789abcdef";
-  std::string out;
-  for (std::size_t i = 0; i < data.size() && i < max; ++i) {
-    const auto c = std::to_integer<unsigned char>(data[i]);
-    if (c >= 0x20 && c < 0x7f && c != '\\') {
-      out += static_cast<char>(c);
-    } else {
-      out += "\\x";
-      out += hex[c >> 4];
-      out += hex[c & 0xf];
-    }
-  }
-  if (data.size() > max) out += "...";
-  return out;
-}
 
 std::shared_ptr<framed_connection> framed_connection::create(asio::ip::tcp::socket socket,
                                                              connection_options options) {
@@ -91,7 +77,7 @@ void framed_connection::on_greeting(asio_error read_error) {
   const auto ec = wire::parse_greeting(greeting_, options_.expected_peer, greeting);
   if (ec == wire::error::bad_magic) {
     // Not an imchat peer: it would not understand an ERROR frame either.
-    spdlog::warn("{}: not an imchat peer (sent '{}'), closing", peer_, printable_sample(greeting_));
+    spdlog::warn("{}: not an imchat peer (sent '{}'), closing", peer_, printable_text(greeting_, sample_size));
     finish(ec, "not an imchat peer");
     return;
   }
@@ -156,7 +142,7 @@ void framed_connection::process_input(std::span<const std::byte> input) {
     if (decode_error == wire::error::need_more) break;
     if (decode_error) {
       spdlog::warn("{}: protocol error: {} (bytes: '{}')", peer_, decode_error.message(),
-                   printable_sample(consumed));
+                   printable_text(consumed, sample_size));
       close_with_error(decode_error);
       return;
     }
@@ -170,7 +156,7 @@ void framed_connection::process_input(std::span<const std::byte> input) {
         // up, so that a hostile peer cannot forge log lines or drive a terminal.
         const auto description = wire::describe(error);
         finish(wire::error_from_wire(error.code),
-               printable_sample(wire::as_bytes(description), max_error_description));
+               printable_text(wire::as_bytes(description), max_error_description));
       }
       return;
     }

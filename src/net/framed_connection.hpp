@@ -140,8 +140,4 @@ class framed_connection : public std::enable_shared_from_this<framed_connection>
   clock::time_point last_sent_{};
 };
 
-// A printable sample of bytes for logs: printable ASCII as is, the rest as \xNN, cut at
-// `max` bytes.
-std::string printable_sample(std::span<const std::byte> data, std::size_t max = 32);
-
 }  // namespace imchat::net

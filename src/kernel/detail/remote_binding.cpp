@@ -1,8 +1,8 @@
 #include "kernel/detail/remote_binding.hpp"
 
 #include "directory/locator.hpp"
-#include "directory/name_rules.hpp"
 #include "net/endpoint.hpp"
+#include "util/printable_text.hpp"
 #include "wire/error.hpp"
 
 #include <boost/asio/post.hpp>
@@ -62,7 +62,7 @@ void remote_binding::connect(const wire::record& record) {
     net::host_and_port endpoint;
     std::string why;
     if (net::parse_endpoint(text, endpoint, why))
-      spdlog::debug("'{}': ignoring endpoint '{}': {}", remote_, directory::printable_text(text), why);
+      spdlog::debug("'{}': ignoring endpoint '{}': {}", remote_, printable_text(text), why);
     else
       endpoints.push_back(std::move(endpoint));
   }

@@ -28,7 +28,7 @@ bool wait_for_line(child_process& display, std::string_view wanted) {
 
 TEST_SUITE("chat: robustness") {
 
-TEST_CASE("message bytes that could drive a terminal reach the display escaped or replaced") {
+TEST_CASE("message bytes that could drive a terminal or hide text reach the display escaped") {
   chat_fixture chat;
   auto room = chat.start_room("terminal");
   auto display = chat.start_display("terminal");
@@ -41,6 +41,8 @@ TEST_CASE("message bytes that could drive a terminal reach the display escaped o
       "c1 \xC2\x9B" "31m end",                // U+009B, the one-byte CSI
       "bad \xFF\xFE utf8 \xC0\xAF end",        // invalid bytes, an overlong '/'
       "cr \r overwrite end",                  // carriage return mid-line
+      "tab \t\t\t\tpadded end",               // TAB, which could fake a wrapped line
+      "marks \xE2\x80\x8E\xE2\x80\x8B\xEF\xBB\xBF end",  // LRM, zero-width space, BOM
       "last",
   };
   auto kofi = chat.start_prompt("terminal", "kofi");
@@ -63,7 +65,10 @@ TEST_CASE("message bytes that could drive a terminal reach the display escaped o
   CHECK(output.find("bidi \\u202edesrever end") != std::string::npos);
   CHECK(output.find("isolate \\u2066x\\u2069 end") != std::string::npos);
   CHECK(output.find("c1 \\u009b31m end") != std::string::npos);
-  CHECK(output.find("bad \xEF\xBF\xBD\xEF\xBF\xBD utf8 ") != std::string::npos);
+  CHECK(output.find("bad \\xff\\xfe utf8 \\xc0\\xaf end") != std::string::npos);
+  CHECK(output.find("tab \\x09\\x09\\x09\\x09padded end") != std::string::npos);
+  CHECK(output.find("marks \\u200e\\u200b\\ufeff end") != std::string::npos);
+  CHECK(output.find('\t') == std::string::npos);
   CHECK(output.find("cr \\x0d overwrite end") != std::string::npos);
   // Each message is still one line of its own, all from kofi.
   std::size_t from_kofi = 0;

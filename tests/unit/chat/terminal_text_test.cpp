@@ -10,7 +10,7 @@ TEST_SUITE("chat") {
   TEST_CASE("plain text and UTF-8 pass through unchanged") {
     CHECK(terminal_safe("kofi: hello") == "kofi: hello");
     CHECK(terminal_safe("Zoë: ça va? 日本語 🧀") == "Zoë: ça va? 日本語 🧀");
-    CHECK(terminal_safe("a\tb") == "a\tb");
+    CHECK(terminal_safe("Zoë: 👩‍💻") == "Zoë: 👩‍💻");
   }
 
   TEST_CASE("one trailing newline or NUL is dropped since the display ends lines itself") {
@@ -34,11 +34,17 @@ TEST_SUITE("chat") {
     CHECK(terminal_safe("\xe2\x81\xa6x") == "\\u2066x");              // U+2066 LRI
   }
 
-  TEST_CASE("invalid UTF-8 becomes U+FFFD one byte at a time") {
-    CHECK(terminal_safe("a\xffz") == "a\xEF\xBF\xBDz");
-    CHECK(terminal_safe("\xc0\xaf") == "\xEF\xBF\xBD\xEF\xBF\xBD");            // overlong '/'
-    CHECK(terminal_safe("\xed\xa0\x80") == "\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD");  // surrogate
-    CHECK(terminal_safe("\xe6\x97") == "\xEF\xBF\xBD\xEF\xBF\xBD");            // truncated
+  TEST_CASE("TAB is shown escaped, so padding cannot fake the start of another message") {
+    CHECK(terminal_safe("a\tb") == "a\\x09b");
+    CHECK(terminal_safe("hi\t\t\t\t\t\t\t\tThu Nov 26 22:38:56 2026 alice: hi") ==
+          "hi\\x09\\x09\\x09\\x09\\x09\\x09\\x09\\x09Thu Nov 26 22:38:56 2026 alice: hi");
+  }
+
+  TEST_CASE("invalid UTF-8 is shown one byte at a time as a hex escape") {
+    CHECK(terminal_safe("a\xffz") == "a\\xffz");
+    CHECK(terminal_safe("\xc0\xaf") == "\\xc0\\xaf");                // overlong '/'
+    CHECK(terminal_safe("\xed\xa0\x80") == "\\xed\\xa0\\x80");      // surrogate
+    CHECK(terminal_safe("\xe6\x97") == "\\xe6\\x97");                // truncated
   }
 
   TEST_CASE("no output byte is ever a raw control character") {
@@ -46,7 +52,7 @@ TEST_SUITE("chat") {
     for (int c = 0; c < 256; ++c) every_byte += static_cast<char>(c);
     for (const unsigned char c : terminal_safe(every_byte)) {
       INFO(static_cast<int>(c));
-      CHECK((c >= 0x20 || c == '\t'));
+      CHECK(c >= 0x20);
       CHECK(c != 0x7f);
     }
   }

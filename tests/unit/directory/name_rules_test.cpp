@@ -8,7 +8,6 @@
 using imchat::directory::check_text;
 using imchat::directory::describe;
 using imchat::directory::is_valid_name;
-using imchat::directory::printable_text;
 using imchat::directory::text_fault;
 
 namespace {
@@ -109,42 +108,4 @@ TEST_CASE("names: descriptions say what is wrong and where") {
         "contains control character U+0007 at byte 3");
   CHECK(describe(check_text("x\xC2\x85", limit), 3, limit) ==
         "contains control character U+0085 at byte 1");
-}
-
-TEST_CASE("names: printable text keeps valid names as they are") {
-  for (const std::string name : {"Q_cheese", "room with spaces", "fromage \xC3\xA0 l'ail",
-                                 "\xE2\x82\xAC", "\xF0\x9F\xA7\x80", "\xC2\xA0", "~"}) {
-    CAPTURE(name);
-    CHECK(printable_text(name) == name);
-  }
-  CHECK(printable_text("") == "");
-}
-
-TEST_CASE("names: printable text escapes control characters") {
-  CHECK(printable_text(std::string("a\0b", 3)) == "a\\x00b");
-  CHECK(printable_text("tab\there") == "tab\\x09here");
-  CHECK(printable_text("new\nline\r") == "new\\x0aline\\x0d");
-  CHECK(printable_text("esc\x1b[2J") == "esc\\x1b[2J");
-  CHECK(printable_text("del\x7f") == "del\\x7f");
-  CHECK(printable_text("c1 \xC2\x80 \xC2\x9B \xC2\x9F") == "c1 \\u0080 \\u009b \\u009f");
-}
-
-TEST_CASE("names: printable text escapes invisible characters that reorder or hide text") {
-  CHECK(printable_text("Q_\xE2\x80\xAE" "evil") == "Q_\\u202eevil");     // RIGHT-TO-LEFT OVERRIDE
-  CHECK(printable_text("\xE2\x81\xA6x\xE2\x81\xA9") == "\\u2066x\\u2069");  // isolates
-  CHECK(printable_text("a\xE2\x80\x8B" "b") == "a\\u200bb");             // ZERO WIDTH SPACE
-  CHECK(printable_text("a\xE2\x80\xA8" "b") == "a\\u2028b");             // LINE SEPARATOR
-  CHECK(printable_text("\xEF\xBB\xBFname") == "\\ufeffname");         // BOM
-  // Their neighbours are ordinary characters.
-  CHECK(printable_text("\xE2\x80\x8A\xE2\x80\xAF") == "\xE2\x80\x8A\xE2\x80\xAF");  // U+200A, U+202F
-}
-
-TEST_CASE("names: printable text shows each byte of malformed UTF-8 and doubles backslashes") {
-  CHECK(printable_text(bytes_of({'a', 0xC0, 0x80, 'b'})) == "a\\xc0\\x80b");  // overlong
-  CHECK(printable_text(bytes_of({0xED, 0xA0, 0x80})) == "\\xed\\xa0\\x80");  // surrogate
-  CHECK(printable_text(bytes_of({'x', 0xE2, 0x82})) == "x\\xe2\\x82");         // cut short
-  CHECK(printable_text(bytes_of({0xFF})) == "\\xff");
-  // A backslash in a name cannot pass for an escape.
-  CHECK(printable_text("a\\x1b") == "a\\\\x1b");
-  CHECK(printable_text("a\\x1b") != printable_text("a\x1b"));
 }

@@ -7,18 +7,20 @@
 
 namespace imchat::cmd {
 
-std::optional<std::size_t> parse_byte_size(std::string_view text) {
+std::optional<std::string> parse_byte_size(std::string_view text, std::size_t& out) {
   std::size_t number = 0;
   const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), number);
-  if (ec != std::errc{} || end == text.data()) return std::nullopt;
+  if (ec == std::errc::result_out_of_range) return "too large";
+  if (ec != std::errc{} || end == text.data()) return "not a number of bytes (digits, then K, M or G)";
   const std::string_view unit(end, static_cast<std::size_t>(text.data() + text.size() - end));
   unsigned shift = 0;
   if (unit == "K" || unit == "k") shift = 10;
   else if (unit == "M" || unit == "m") shift = 20;
   else if (unit == "G" || unit == "g") shift = 30;
-  else if (!unit.empty()) return std::nullopt;
-  if (number > (~std::size_t{0} >> shift)) return std::nullopt;
-  return number << shift;
+  else if (!unit.empty()) return "unknown unit (K, M or G)";
+  if (number > (~std::size_t{0} >> shift)) return "too large";
+  out = number << shift;
+  return std::nullopt;
 }
 
 std::string format_byte_size(std::size_t bytes) {
@@ -31,9 +33,9 @@ void validate(boost::any& value, const std::vector<std::string>& values, byte_si
   namespace po = boost::program_options;
   po::validators::check_first_occurrence(value);
   const auto& text = po::validators::get_single_string(values);
-  const auto bytes = parse_byte_size(text);
-  if (!bytes) throw po::invalid_option_value(text);
-  value = byte_size{*bytes};
+  std::size_t bytes = 0;
+  if (parse_byte_size(text, bytes)) throw po::invalid_option_value(text);
+  value = byte_size{bytes};
 }
 
 std::ostream& operator<<(std::ostream& out, const byte_size& size) { return out << format_byte_size(size.bytes); }

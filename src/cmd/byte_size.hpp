@@ -18,8 +18,10 @@ struct byte_size {
   std::size_t bytes = 0;
 };
 
-// "4M" -> 4194304; nullopt for anything else than digits with an optional K, M or G.
-std::optional<std::size_t> parse_byte_size(std::string_view text);
+// "4M" -> 4194304 in `out`. Like every parser of the program layer (cmd, chat), returns
+// what is wrong with the text ("unknown unit (K, M or G)"), or nullopt when it is good;
+// `out` is left alone on error.
+std::optional<std::string> parse_byte_size(std::string_view text, std::size_t& out);
 // 4194304 -> "4M": how a default is shown in --help.
 std::string format_byte_size(std::size_t bytes);
 

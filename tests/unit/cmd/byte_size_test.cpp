@@ -16,7 +16,6 @@
 namespace po = boost::program_options;
 using imchat::cmd::byte_size;
 using imchat::cmd::format_byte_size;
-using imchat::cmd::parse_byte_size;
 
 namespace {
 
@@ -49,6 +48,21 @@ std::size_t parse_config_limit(const std::string& text) {
   po::store(po::parse_config_file(in, byte_options()), values);
   po::notify(values);
   return values["limit"].as<byte_size>().bytes;
+}
+
+}  // namespace
+
+namespace {
+
+// The value parsed, or nullopt when refused (with a reason).
+std::optional<std::size_t> parse_byte_size(std::string_view text) {
+  std::size_t bytes = 7;
+  if (const auto problem = imchat::cmd::parse_byte_size(text, bytes)) {
+    CHECK_FALSE(problem->empty());
+    CHECK(bytes == 7);
+    return std::nullopt;
+  }
+  return bytes;
 }
 
 }  // namespace

@@ -108,7 +108,8 @@ wait_until 10 "the directory" bash -c "exec 3<>/dev/tcp/127.0.0.1/$port" 2>/dev/
   { cat "$scratch/server.err" >&2; fail "the directory did not listen on $directory within 10 s"; }
 
 step "chatroom $room"
-"$bin/chatroom" "$directory" "$room" 127.0.0.1 127.0.0.1 2>"$scratch/chatroom.err" &
+# The kernel logs through spdlog's default logger, on standard output.
+"$bin/chatroom" "$directory" "$room" 127.0.0.1 127.0.0.1 >"$scratch/chatroom.err" 2>&1 &
 pids+=($!)
 chatroom_pid=$!
 registered() {
@@ -135,7 +136,7 @@ probed() {
   alive "$display_pid" display
   alive "$display_pc_pid" display-pc
   probe=$((probe + 1))
-  echo "probe $probe" | "$bin/prompt" "$directory" "$room" probe 2>>"$scratch/prompt.err" ||
+  echo "probe $probe" | "$bin/prompt" "$directory" "$room" probe >>"$scratch/prompt.err" 2>&1 ||
     { cat "$scratch/prompt.err" >&2; fail "prompt (probe) exited non-zero"; }
   grep -q 'probe: probe' "$scratch/display.out" && grep -q 'probe: probe' "$scratch/display-pc.out"
 }
@@ -146,7 +147,7 @@ display-pc: $(cat "$scratch/display-pc.out" "$scratch/display-pc.err")"
 
 step "prompt"
 lines=("hello from the examples" "a second line, with 'quotes' and a tab:	end")
-printf '%s\n' "${lines[@]}" | "$bin/prompt" "$directory" "$room" kofi 2>"$scratch/prompt.err" ||
+printf '%s\n' "${lines[@]}" | "$bin/prompt" "$directory" "$room" kofi >"$scratch/prompt.err" 2>&1 ||
   { cat "$scratch/prompt.err" >&2; fail "prompt exited non-zero"; }
 
 # ctime's "Thu Nov 26 22:38:56 2026", then the user's name and the line.

@@ -407,7 +407,7 @@ TEST_SUITE("debian") {
       CHECK(depends.find(package) != std::string::npos);
   }
 
-  TEST_CASE("the development package holds the library, the public headers, the CMake and pkg-config files and the examples and nothing else") {
+  TEST_CASE("the development package holds the library and its public headers and CMake and pkg-config files and examples and nothing else") {
     const auto dev = dev_package_under_test();
     if (!dev) return;
     const unpacked_package package(*dev);

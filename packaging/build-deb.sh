@@ -1,9 +1,13 @@
 #!/usr/bin/env bash
-# Builds the Debian package imchat_VERSION_ARCH.deb (and its -dbgsym package, .buildinfo
-# and .changes) into OUTPUT_DIR, offline, and prints the .deb's path as its last line:
+# Builds the Debian packages of the source package imchat into OUTPUT_DIR, offline:
+# imchat_VERSION_ARCH.deb (the program), libimchat-dev_VERSION_ARCH.deb (the kernel as a
+# library) and imchat's -dbgsym package, with the .buildinfo and .changes. Prints the
+# imchat .deb's path as its last line (tests/run.sh reads it; the other .debs are next
+# to it):
 #
 #   packaging/build-deb.sh /tmp/out
 #   sudo apt install /tmp/out/imchat_0.1.0_amd64.deb
+#   sudo apt install /tmp/out/libimchat-dev_0.1.0_amd64.deb
 #
 # Needs debian/control's Build-Depends and debhelper (packaging/install-deps.sh installs
 # them). First checks that debian/changelog has the version of CMakeLists.txt's project().
@@ -67,7 +71,14 @@ if ! (cd "$source_dir" && dpkg-buildpackage -b -us -uc) >"$log" 2>&1 </dev/null;
 fi
 
 deb=imchat_${version}_${arch}.deb
+for package in "$deb" "libimchat-dev_${version}_${arch}.deb"; do
+  if [[ ! -f $work/$package ]]; then
+    echo "build-deb: dpkg-buildpackage did not make $package; the whole log is $log" >&2
+    exit 1
+  fi
+done
 mv -f "$work"/*.deb "$work"/*.buildinfo "$work"/*.changes "$out"/
 rm -rf "$work"
-echo "build-deb: built in $((SECONDS - start)) s: $(cd "$out" && ls imchat*_"$version"_*)"
+echo "build-deb: built in $((SECONDS - start)) s:" \
+  "$(cd "$out" && ls imchat*_"$version"_* libimchat-dev_"$version"_* | tr '\n' ' ')"
 echo "$out/$deb"

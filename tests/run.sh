@@ -6,8 +6,12 @@
 # Stages, each run even if an earlier one failed (but not without dependencies):
 #   deps   packaging/install-deps.sh                       skip with IMCHAT_SKIP_DEPS=1
 #   build  RelWithDebInfo build in build/, every test
-#   deb    packaging/build-deb.sh into build/deb/, then the debian-labelled tests on
-#          that .deb (IMCHAT_DEB set)                     skip with IMCHAT_SKIP_DEB=1
+#   deb    packaging/build-deb.sh into build/deb/ (imchat and libimchat-dev), lintian,
+#          then the debian-labelled tests on those .debs (IMCHAT_DEB set)
+#                                                         skip with IMCHAT_SKIP_DEB=1
+#   examples  tests/examples/run-examples.sh: installs build/deb/'s libimchat-dev (apt-get,
+#          as root), builds examples/ against it outside the tree and runs them
+#          (skipped with the deb stage, or with IMCHAT_SKIP_EXAMPLES=1)
 #   asan   ASan+UBSan build in build-asan/, every test    skip with IMCHAT_SKIP_ASAN=1
 #   fuzz   tests/fuzz/run-fuzzer.sh, if it exists, for IMCHAT_FUZZ_SECONDS (default 60;
 #          0 skips it)
@@ -146,7 +150,9 @@ deb_stage() {
   output=$(IMCHAT_JOBS=$jobs packaging/build-deb.sh build/deb) || return
   echo "$output"
   deb=${output##*$'\n'}  # build-deb.sh prints the .deb's path last
-  lintian "$deb" || return  # the warnings, for the log; the tests fail on errors
+  dev_deb=${deb%/*}/libimchat-dev_${deb##*/imchat_}  # next to it, for the examples stage
+  # The warnings, for the log; the tests fail on errors.
+  lintian "$deb" "$dev_deb" || return
   # Without IMCHAT_DEB these tests report themselves skipped; here, a skip would mean the
   # package went unchecked, so it fails the stage.
   local log=build/deb/ctest.log status=0
@@ -159,6 +165,15 @@ deb_stage() {
     status=1
   fi
   return "$status"
+}
+
+dev_deb=""  # the libimchat-dev .deb the deb stage built
+examples_stage() {
+  if [[ -z $dev_deb || ! -f $dev_deb ]]; then
+    echo "examples: the deb stage built no libimchat-dev .deb" >&2
+    return 1
+  fi
+  IMCHAT_JOBS=$jobs timeout --kill-after=10 600 bash tests/examples/run-examples.sh "$dev_deb" build/imchat
 }
 
 sanitizer_stage() {
@@ -194,6 +209,14 @@ if [[ ${IMCHAT_SKIP_DEB:-0} == 1 ]]; then
   skip_stage deb "IMCHAT_SKIP_DEB=1"
 else
   run_stage deb deb_stage
+fi
+
+if [[ ${IMCHAT_SKIP_DEB:-0} == 1 ]]; then
+  skip_stage examples "no deb stage"
+elif [[ ${IMCHAT_SKIP_EXAMPLES:-0} == 1 ]]; then
+  skip_stage examples "IMCHAT_SKIP_EXAMPLES=1"
+else
+  run_stage examples examples_stage
 fi
 
 if [[ ${IMCHAT_SKIP_ASAN:-0} == 1 ]]; then

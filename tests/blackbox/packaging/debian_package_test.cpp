@@ -4,6 +4,9 @@
 // it came from. The maintainer scripts enable the server unit but not the room template,
 // restart running rooms on upgrade and nothing else of theirs, and lintian finds no errors.
 //
+// The development package libimchat-dev (the kernel as a library) is checked the same
+// way: IMCHAT_DEV_DEB names it, or else it is the libimchat-dev .deb next to IMCHAT_DEB.
+//
 // Building the package takes minutes, so these tests only run when IMCHAT_DEB names a
 // built .deb (tests/run.sh's `deb` stage does that); otherwise they print the skip marker
 // that tests/CMakeLists.txt gives ctest as SKIP_REGULAR_EXPRESSION, and are reported as
@@ -53,6 +56,49 @@ std::optional<fs::path> package_under_test() {
   }
   REQUIRE_MESSAGE(fs::is_regular_file(deb), "IMCHAT_DEB=" << deb << " is not a file");
   return fs::absolute(deb);
+}
+
+// libimchat-dev, from the same build as the imchat .deb: IMCHAT_DEV_DEB, or the
+// libimchat-dev_VERSION_ARCH.deb next to IMCHAT_DEB. Nothing (skip marker printed) when
+// IMCHAT_DEB is unset too.
+std::optional<fs::path> dev_package_under_test() {
+  const char* dev = std::getenv("IMCHAT_DEV_DEB");
+  if (dev != nullptr && *dev != '\0') {
+    REQUIRE_MESSAGE(fs::is_regular_file(dev), "IMCHAT_DEV_DEB=" << dev << " is not a file");
+    return fs::absolute(dev);
+  }
+  const auto deb = package_under_test();
+  if (!deb) return std::nullopt;
+  const std::string name = deb->filename().string();
+  REQUIRE_MESSAGE(name.starts_with("imchat_"), "IMCHAT_DEB=" << *deb << " is not an imchat_*.deb");
+  const fs::path sibling = deb->parent_path() / ("libimchat-dev_" + name.substr(std::string_view("imchat_").size()));
+  REQUIRE_MESSAGE(fs::is_regular_file(sibling),
+                  "no " << sibling << " next to IMCHAT_DEB: set IMCHAT_DEV_DEB to the libimchat-dev .deb");
+  return sibling;
+}
+
+std::string first_line_of(const std::vector<std::string>& command) {
+  const auto result = run_program(command);
+  INFO(result);
+  REQUIRE(result.status == exit_status::exited(0));
+  return result.stdout_text.substr(0, result.stdout_text.find('\n'));
+}
+
+// Checks that the files (all but directories) under `root` are `expected` (paths relative
+// to it), naming each one missing or unexpected; returns the files there.
+std::set<std::string> check_files_are_exactly(const fs::path& root, const std::set<std::string>& expected) {
+  std::set<std::string> files;
+  for (const auto& entry : fs::recursive_directory_iterator(root))
+    if (!entry.is_directory()) files.insert(fs::relative(entry.path(), root).string());
+  for (const auto& file : expected) {
+    INFO("missing from the package: " << file);
+    CHECK(files.contains(file));
+  }
+  for (const auto& file : files) {
+    INFO("in the package but not expected: " << file);
+    CHECK(expected.contains(file));
+  }
+  return files;
 }
 
 // The package unpacked: its files under root(), its control files (postinst...) under
@@ -216,17 +262,7 @@ TEST_SUITE("debian") {
         "usr/share/doc/imchat/changelog.gz",
         "usr/share/lintian/overrides/imchat",
     };
-    std::set<std::string> files;
-    for (const auto& entry : fs::recursive_directory_iterator(root))
-      if (!entry.is_directory()) files.insert(fs::relative(entry.path(), root).string());
-    for (const auto& file : expected) {
-      INFO("missing from the package: " << file);
-      CHECK(files.contains(file));
-    }
-    for (const auto& file : files) {
-      INFO("in the package but not expected: " << file);
-      CHECK(expected.contains(file));
-    }
+    check_files_are_exactly(root, expected);
 
     // Each is the file in the source tree (the man pages compressed, as Debian wants).
     CHECK(gunzip(root / "usr/share/man/man1/imchat.1.gz") == read_file(source_dir / "man/imchat.1"));
@@ -338,13 +374,93 @@ TEST_SUITE("debian") {
     CHECK(room.wait_exit(20s) == exit_status::exited(0));
   }
 
-  TEST_CASE("lintian finds no errors in the package") {
+  TEST_CASE("lintian finds no errors in the packages") {
     const auto deb = package_under_test();
     if (!deb) return;
+    const auto dev = dev_package_under_test();
+    REQUIRE(dev);
     // Warnings are allowed (tests/run.sh prints them); errors are not.
-    const auto result = run_program({"lintian", "--fail-on", "error", deb->string()}, {}, 100s);
-    INFO(result);
-    CHECK(result.status == exit_status::exited(0));
-    CHECK(result.stdout_text.find("E: ") == std::string::npos);
+    for (const auto& package : {*deb, *dev}) {
+      const auto result = run_program({"lintian", "--fail-on", "error", package.string()}, {}, 100s);
+      INFO(result);
+      CHECK(result.status == exit_status::exited(0));
+      CHECK(result.stdout_text.find("E: ") == std::string::npos);
+    }
+  }
+
+  TEST_CASE("the development package is libimchat-dev from the imchat source at the project's version") {
+    const auto dev = dev_package_under_test();
+    if (!dev) return;
+    const std::string architecture = first_line_of({"dpkg", "--print-architecture"});
+    CHECK(control_field(*dev, "Package") == "libimchat-dev");
+    CHECK(control_field(*dev, "Source") == "imchat");
+    CHECK(control_field(*dev, "Version") == IMCHAT_VERSION);
+    CHECK(control_field(*dev, "Architecture") == architecture);
+    CHECK(control_field(*dev, "Multi-Arch") == "same");
+    CHECK(control_field(*dev, "Section") == "libdevel");
+    CHECK(dev->filename() == "libimchat-dev_" IMCHAT_VERSION "_" + architecture + ".deb");
+    // What the headers and the static library need, so that find_package(imchat) and
+    // pkg-config imchat work once it is installed.
+    const std::string depends = control_field(*dev, "Depends");
+    INFO("Depends: " << depends);
+    for (const auto* package : {"libboost-dev", "libspdlog-dev", "libfmt-dev"})
+      CHECK(depends.find(package) != std::string::npos);
+  }
+
+  TEST_CASE("the development package holds the library and its public headers and CMake and pkg-config files and examples and nothing else") {
+    const auto dev = dev_package_under_test();
+    if (!dev) return;
+    const unpacked_package package(*dev);
+    const auto root = package.root();
+    const std::string multiarch = first_line_of({"dpkg-architecture", "-qDEB_HOST_MULTIARCH"});
+    const std::string libdir = "usr/lib/" + multiarch;
+
+    // The headers: exactly the build's closure of src/imchat.hpp, each as in src/.
+    std::set<std::string> headers;
+    std::istringstream listed{std::string(IMCHAT_PUBLIC_HEADERS)};
+    for (std::string header; listed >> header;) headers.insert(header);
+    REQUIRE(headers.contains("imchat.hpp"));
+    REQUIRE(headers.contains("kernel/api_thread.hpp"));
+    REQUIRE(headers.contains("directory/locator.hpp"));
+    std::set<std::string> expected{
+        libdir + "/libimchat.a",
+        libdir + "/cmake/imchat/imchat-config.cmake",
+        libdir + "/cmake/imchat/imchat-config-version.cmake",
+        libdir + "/cmake/imchat/imchat-targets.cmake",
+        libdir + "/cmake/imchat/imchat-targets-none.cmake",  // dh builds CMAKE_BUILD_TYPE=None
+        libdir + "/pkgconfig/imchat.pc",
+        "usr/share/doc/libimchat-dev/copyright",
+        "usr/share/doc/libimchat-dev/changelog.gz",
+    };
+    for (const auto& header : headers) expected.insert("usr/include/imchat/" + header);
+    for (const auto& entry : fs::directory_iterator(source_dir / "examples"))
+      expected.insert("usr/share/doc/libimchat-dev/examples/" + entry.path().filename().string());
+
+    const auto files = check_files_are_exactly(root, expected);
+    for (const auto& header : headers) {
+      INFO(header);
+      if (files.contains("usr/include/imchat/" + header))
+        CHECK(read_file(root / "usr/include/imchat" / header) == read_file(source_dir / "src" / header));
+    }
+    for (const auto& entry : fs::directory_iterator(source_dir / "examples")) {
+      const auto installed = root / "usr/share/doc/libimchat-dev/examples" / entry.path().filename();
+      if (fs::exists(installed)) CHECK(read_file(installed) == read_file(entry.path()));
+    }
+
+    // A static archive; the CMake package and the .pc point into /usr/include/imchat.
+    CHECK(read_file(root / libdir / "libimchat.a").starts_with("!<arch>\n"));
+    const std::string targets = read_file(root / libdir / "cmake/imchat/imchat-targets.cmake");
+    CHECK(targets.find("add_library(imchat::imchat STATIC IMPORTED)") != std::string::npos);
+    CHECK(targets.find("INTERFACE_INCLUDE_DIRECTORIES \"${_IMPORT_PREFIX}/include/imchat\"") != std::string::npos);
+    const std::string config = read_file(root / libdir / "cmake/imchat/imchat-config.cmake");
+    for (const auto* dependency : {"find_dependency(Boost", "find_dependency(spdlog", "find_dependency(Threads"})
+      CHECK(config.find(dependency) != std::string::npos);
+    const std::string pc = read_file(root / libdir / "pkgconfig/imchat.pc");
+    INFO("imchat.pc:\n" << pc);
+    CHECK(pc.find("prefix=/usr\n") != std::string::npos);
+    CHECK(pc.find("libdir=${prefix}/lib/" + multiarch + "\n") != std::string::npos);
+    CHECK(pc.find("Version: " IMCHAT_VERSION "\n") != std::string::npos);
+    CHECK(pc.find("Cflags: -I${includedir}/imchat") != std::string::npos);
+    CHECK(pc.find("Libs: -L${libdir} -limchat") != std::string::npos);
   }
 }

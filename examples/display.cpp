@@ -1,0 +1,44 @@
+// The tutorial's display: prints every message the chatroom publishes on its global
+// exchange E_<room>, received through a local queue "Q" bound to it.
+//
+//   display DIRECTORY ROOM                e.g. display localhost cheese
+
+#include "directory/locator.hpp"
+#include "kernel/api_thread.hpp"
+
+#include <exception>
+#include <iostream>
+#include <string>
+
+int main(int argc, char* argv[]) {
+  if (argc != 3) {
+    std::cerr << "usage: display DIRECTORY ROOM\n";
+    return 2;
+  }
+  const std::string room = argv[2];
+  try {
+    imchat::dispatcher dispatcher(2);
+    imchat::directory::locator locator(argv[1]);
+    auto io = imchat::io_thread::create(dispatcher);
+    auto api = imchat::api_thread::create(dispatcher, &locator);
+
+    //  Gap notices too: they say that messages may have been lost.
+    api->mask(imchat::message_type::gap);
+
+    //  The wiring: a local queue bound to the room's global exchange.
+    api->create_queue("Q");
+    api->bind("E_" + room, "Q", io.get(), io.get());
+
+    //  The business logic: print each message.
+    while (true) {
+      imchat::message m = api->receive();
+      if (m.type() == imchat::message_type::gap)
+        std::cout << "Problems connecting to the chatroom..." << std::endl;
+      else
+        std::cout << m.text() << std::endl;
+    }
+  } catch (const std::exception& e) {
+    std::cerr << "display: " << e.what() << "\n";
+    return 1;
+  }
+}

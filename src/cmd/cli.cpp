@@ -64,6 +64,12 @@ void add_peer_timeout_option(cli_spec& spec) {
        "close a connection whose peer sent nothing, not even a heartbeat, for SECONDS (2 or more)");
 }
 
+void add_chat_options(cli_spec& spec, std::string_view what) {
+  add_timeout_option(spec, what);
+  add_peer_timeout_option(spec);
+  add_directory_option(spec);
+}
+
 std::chrono::milliseconds peer_timeout_from(const po::variables_map& vm) {
   return std::chrono::milliseconds(static_cast<long>(std::ceil(vm["peer-timeout"].as<double>() * 1000)));
 }

@@ -53,6 +53,10 @@ void add_peer_timeout_option(cli_spec& spec);
 // --peer-timeout as parse_command_line checked it.
 std::chrono::milliseconds peer_timeout_from(const po::variables_map& vm);
 
+// What every chat program (room, prompt, display) takes to reach the others: --timeout
+// for waiting on `what`, --peer-timeout and --directory.
+void add_chat_options(cli_spec& spec, std::string_view what);
+
 // Parses `args` against `spec`. On --help prints the help to stdout and returns exit 0;
 // on a usage error prints "imchat NAME: ERROR" and the usage line to stderr and returns
 // exit 2. Returns std::nullopt when the caller should go on (logging is then set up).

@@ -31,9 +31,7 @@ int display_main(std::span<const std::string> args) {
   spec.arguments.add_options()
       ("room", po::value<std::string>()->required(), "the room to watch");
   spec.positionals.add("room", 1);
-  add_timeout_option(spec, "the room");
-  add_peer_timeout_option(spec);
-  add_directory_option(spec);
+  add_chat_options(spec, "the room");
   add_common_options(spec);
   po::variables_map vm;
   if (auto status = parse_command_line(spec, args, vm)) return *status;

@@ -59,9 +59,7 @@ int room_main(std::span<const std::string> args) {
       ("in", po::value<std::string>()->default_value("127.0.0.1"), "interface spec for the room's queue")
       ("out", po::value<std::string>()->default_value("127.0.0.1"), "interface spec for the room's exchange");
   spec.positionals.add("name", 1).add("in", 1).add("out", 1);
-  add_timeout_option(spec, "the directory");
-  add_peer_timeout_option(spec);
-  add_directory_option(spec);
+  add_chat_options(spec, "the directory");
   add_config_option(spec);
   add_common_options(spec);
   po::variables_map vm;

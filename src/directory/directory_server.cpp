@@ -50,7 +50,7 @@ void directory_server::on_connection(std::shared_ptr<net::framed_connection> con
 
 void directory_server::on_session_closed(owner_id owner) {
   for (const auto& name : registry_.release(owner))
-    spdlog::info("directory: freed '{}'", printable_text(name));
+    spdlog::debug("directory: freed '{}'", printable_text(name));
   sessions_.erase(owner);
 }
 

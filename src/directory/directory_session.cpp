@@ -65,9 +65,21 @@ bool decode_or_close(net::framed_connection& connection, const wire::frame& fram
   return true;
 }
 
+// How much of a name a client sent is quoted back or logged: a 60,000-byte name escaped
+// would not fit a reply's text field, nor belong in a log line.
+constexpr std::size_t quoted_name_size = 256;
+// A reply's text is a u16-length string on the wire; ours stay well below that.
+constexpr std::size_t max_reply_text = 2048;
+
+std::string quoted(std::string_view name) { return "'" + printable_text(name, quoted_name_size) + "'"; }
+
 void send_fail(net::framed_connection& connection, std::uint32_t request, std::error_code ec,
                std::string message) {
   if (message.empty()) message = ec.message();
+  if (message.size() > max_reply_text) {
+    message.resize(max_reply_text - 3);
+    message.append("...");
+  }
   connection.send_with([&](wire::bytes& out) {
     wire::encode(out, wire::fail_reply{request, static_cast<std::uint16_t>(ec.value()), message});
   });
@@ -110,13 +122,14 @@ void directory_session::on_frame(wire::frame&& frame) {
           owner_, wire::record{request.kind, request.name, request.endpoints, connection.peer()}, detail);
       if (ec) {
         // The name is the client's bytes, possibly refused for holding control characters.
-        spdlog::info("{}: register '{}' refused: {}", connection.peer(), printable_text(request.name),
-                     detail.empty() ? ec.message() : detail);
+        spdlog::debug("{}: register {} refused: {}", connection.peer(), quoted(request.name),
+                      detail.empty() ? ec.message() : detail);
         send_fail(connection, request.request, ec, detail);
         return;
       }
-      spdlog::info("{}: registered {} '{}'", connection.peer(), wire::object_kind_name(request.kind),
-                   printable_text(request.name));
+      // Per name at debug: a client registering thousands of names must not fill the log.
+      spdlog::debug("{}: registered {} {}", connection.peer(), wire::object_kind_name(request.kind),
+                    quoted(request.name));
       connection.send_with([&](wire::bytes& out) { wire::encode(out, wire::ok_reply{request.request}); });
       return;
     }
@@ -125,10 +138,10 @@ void directory_session::on_frame(wire::frame&& frame) {
       if (!decode_or_close(connection, frame, request)) return;
       if (const auto ec = registry.remove(owner_, request.name)) {
         send_fail(connection, request.request, ec,
-                  "this connection holds no name '" + printable_text(request.name) + "'");
+                  "this connection holds no name " + quoted(request.name));
         return;
       }
-      spdlog::info("{}: unregistered '{}'", connection.peer(), printable_text(request.name));
+      spdlog::debug("{}: unregistered {}", connection.peer(), quoted(request.name));
       connection.send_with([&](wire::bytes& out) { wire::encode(out, wire::ok_reply{request.request}); });
       return;
     }
@@ -138,7 +151,7 @@ void directory_session::on_frame(wire::frame&& frame) {
       auto found = registry.find(request.name);
       if (!found) {
         send_fail(connection, request.request, wire::error::not_found,
-                  "no global object named '" + printable_text(request.name) + "'");
+                  "no global object named " + quoted(request.name));
         return;
       }
       connection.send_with([&](wire::bytes& out) {

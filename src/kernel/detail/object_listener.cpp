@@ -3,6 +3,7 @@
 #include "kernel/detail/publisher_session.hpp"
 #include "kernel/detail/subscriber_session.hpp"
 #include "net/framed_connection.hpp"
+#include "util/printable_text.hpp"
 #include "util/random_id.hpp"
 #include "wire/body_writer.hpp"
 #include "wire/control_frames.hpp"
@@ -83,7 +84,9 @@ namespace {
 std::error_code check_attach(const wire::attach_request& attach, const std::string& name,
                              const object_ref& object, std::string& why) {
   if (attach.object != name) {
-    why = "no object named '" + attach.object + "' here (this endpoint serves '" + name + "')";
+    // The object's name is the peer's bytes: escaped, and cut, before it reaches a log.
+    why = "no object named '" + printable_text(attach.object, 256) + "' here (this endpoint serves '" +
+          printable_text(name) + "')";
     return wire::error::not_found;
   }
   const bool is_queue = std::holds_alternative<std::shared_ptr<queue>>(object);

@@ -277,4 +277,56 @@ TEST_CASE("what a hostile client sends never reaches the log raw") {
   imchat::test::check_still_serving(server);
 }
 
+TEST_CASE("a 60000-byte name of 0xFF bytes in every request gets a well-formed reply cut to fit") {
+  running_directory server;
+  INFO("directory log:\n" << server.log());
+  const std::string huge(60'000, '\xFF');
+  using namespace imchat::wire;
+  directory_wire_client client(server.port());
+  REQUIRE(client.greet());
+  const auto check_refusal = [&](std::uint16_t code, bool quotes_the_name) {
+    const auto refused = imchat::test::reply_as<fail_reply>(client.receive_frame(), frame_type::fail);
+    REQUIRE(refused.has_value());
+    CHECK(refused->code == code);
+    // Quoted escaped and cut: never the raw bytes, and short enough for any field.
+    CHECK(refused->message.size() < 4096);
+    CHECK_FALSE(contains(refused->message, "\xFF"));
+    if (quotes_the_name) CHECK(contains(refused->message, "\\xff\\xff"));
+  };
+  CHECK(client.send_request(lookup_request{1, huge}));
+  check_refusal(static_cast<std::uint16_t>(error::not_found), true);
+  CHECK(client.send_request(unregister_request{2, huge}));
+  check_refusal(static_cast<std::uint16_t>(error::not_found), true);
+  CHECK(client.send_request(register_request{3, object_kind::queue, huge, {"127.0.0.1:1"}}));
+  check_refusal(static_cast<std::uint16_t>(error::invalid_name), false);  // says its size instead
+  CHECK(client.send_request(list_request{4, huge}));
+  const auto listing = imchat::test::reply_as<records_reply>(client.receive_frame(), frame_type::records);
+  REQUIRE(listing.has_value());
+  CHECK(listing->records.empty());
+  CHECK(listing->last);
+  CHECK(server.running());
+  CHECK_FALSE(contains(server.log(), "\xFF"));
+  CHECK(server.log().size() < 64 * 1024);
+  imchat::test::check_still_serving(server);
+}
+
+TEST_CASE("at the default log level a registration storm writes no line per name") {
+  running_directory server({.log_level = "info"});
+  INFO("directory log:\n" << server.log());
+  {
+    directory_wire_client client(server.port());
+    REQUIRE(client.greet());
+    for (std::uint32_t i = 1; i <= 200; ++i)
+      REQUIRE(client.send_request(imchat::wire::register_request{i, imchat::wire::object_kind::queue,
+                                                                 "Q_storm_" + std::to_string(i), {"127.0.0.1:1"}}));
+    for (std::uint32_t i = 1; i <= 200; ++i) {
+      const auto reply = client.receive_frame();
+      REQUIRE(reply.has_value());
+      REQUIRE(reply->type == frame_type::ok);
+    }
+  }  // closed: the directory frees the 200 names
+  imchat::test::check_still_serving(server);
+  CHECK_FALSE(contains(server.log(), "Q_storm_"));
+}
+
 }  // TEST_SUITE

@@ -31,7 +31,7 @@ child_process start_server(std::uint16_t port, const directory_setup& setup, con
   if (setup.open_file_limit != 0) script += "ulimit -n " + std::to_string(setup.open_file_limit) + " && ";
   script += "exec \"$0\" \"$@\" 2>\"$IMCHAT_TEST_LOG\"";
   std::vector<std::string> argv{"/bin/sh", "-c", script, IMCHAT_BINARY, "server", std::to_string(port),
-                                "--listen", "127.0.0.1"};
+                                "--listen", "127.0.0.1", "--log-level", setup.log_level};
   if (!setup.peer_timeout.empty()) argv.insert(argv.end(), {"--peer-timeout", setup.peer_timeout});
   argv.insert(argv.end(), setup.extra_args.begin(), setup.extra_args.end());
   return child_process(std::move(argv), {{"IMCHAT_TEST_LOG", log.string()}});

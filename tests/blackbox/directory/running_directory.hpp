@@ -34,6 +34,9 @@ struct directory_setup {
   // these tests send no heartbeats: a slow (sanitizer) run must not see them closed as
   // dead in the middle of a test of something else.
   std::string peer_timeout = "60";
+  // --log-level: debug by default, since tests look for the per-name lines the server
+  // logs at debug only.
+  std::string log_level = "debug";
 };
 
 class running_directory {

@@ -11,6 +11,7 @@
 
 #include <csignal>
 #include <filesystem>
+#include <optional>
 #include <fstream>
 #include "support/regex.hpp"
 #include <sstream>
@@ -122,6 +123,25 @@ TEST_SUITE("systemd") {
       const auto result = units.analyze({"security", "--offline=true", path.string()});
       INFO(path.filename().string() << ": " << result);
       CHECK(exposure_of(result.stdout_text) <= exposure_threshold);
+    }
+  }
+
+  TEST_CASE("the units allow more descriptors than the default connection limits need") {
+    // The directory's default --max-connections, as its --help states it.
+    const auto help = imchat::test::run_program({IMCHAT_BINARY, "server", "--help"}, {}, 10s);
+    std::smatch found;
+    REQUIRE(std::regex_search(help.stdout_text, found, std::regex(R"(--max-connections N \(=([0-9]+)\))")));
+    const auto max_connections = std::stoul(found[1]);
+    for (const char* name : {"imchat-server.service", "imchat-room@.service"}) {
+      CAPTURE(name);
+      std::ifstream in(fs::path(IMCHAT_SYSTEMD_UNITS_DIR) / name);
+      REQUIRE(in);
+      std::optional<unsigned long> limit;
+      for (std::string line; std::getline(in, line);)
+        if (line.starts_with("LimitNOFILE=")) limit = std::stoul(line.substr(12));
+      REQUIRE(limit.has_value());
+      // One descriptor a connection, and room to spare for listeners, logs and the rest.
+      CHECK(*limit >= 2 * max_connections);
     }
   }
 

@@ -2,6 +2,7 @@
 // queue Q_<room>; every line read from standard input goes to the room as "USER: line".
 
 #include "chat/room_name.hpp"
+#include "chat/stamp.hpp"
 #include "chat/stop_signal.hpp"
 #include "chat/waiting.hpp"
 #include "cmd/cli.hpp"
@@ -104,12 +105,23 @@ int prompt_main(std::span<const std::string> args) {
     return stop.requested() ? exit_ok : exit_failure;
   api->bind("E", chat::queue_name(room), io.get(), io.get());
 
-  //  The business logic: each line, prefixed by the user's name.
+  //  The business logic: each line, prefixed by the user's name. A line too long for the
+  //  room to stamp and relay is said and skipped: the room must never acknowledge a line
+  //  it would then drop.
+  const auto longest = chat::longest_relayable(kernel.max_message_size);
+  std::uint64_t line_number = 0, too_long = 0;
   line_reader lines;
   while (auto line = lines.next(stop)) {
+    ++line_number;
     if (!line->empty() && line->back() == '\r') line->pop_back();
-    //  Waits while --buffer lines are unacknowledged, but not past a stop request.
     const message m(user + ": " + *line);
+    if (m.size() > longest) {
+      std::cerr << "imchat prompt: line " << line_number << " not sent: " << m.size()
+                << " bytes with the user name, over the " << longest << " a room relays\n";
+      ++too_long;
+      continue;
+    }
+    //  Waits while --buffer lines are unacknowledged, but not past a stop request.
     bool sent = false;
     while (!(sent = api->send(eid, m, 200ms)) && !stop.requested()) {
     }
@@ -122,6 +134,11 @@ int prompt_main(std::span<const std::string> args) {
     std::cerr << "imchat prompt: " << left << (left == 1 ? " line was" : " lines were")
               << " not acknowledged by the room within the linger time (" << vm["linger"].as<double>()
               << " s)\n";
+    return exit_failure;
+  }
+  if (too_long > 0) {
+    std::cerr << "imchat prompt: " << too_long << (too_long == 1 ? " line was" : " lines were")
+              << " too long and not sent\n";
     return exit_failure;
   }
   return exit_ok;

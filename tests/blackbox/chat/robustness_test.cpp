@@ -81,6 +81,30 @@ TEST_CASE("message bytes that could drive a terminal or hide text reach the disp
   CHECK(from_kofi == hostile.size());
 }
 
+TEST_CASE("a line too long for the room to relay is reported and skipped and the rest goes on") {
+  chat_fixture chat;
+  const time_window window{.from = std::time(nullptr), .to = 0};
+  auto room = chat.start_room("long");
+  auto display = chat.start_display("long");
+  chat.sync_displays("long", {&display});
+  auto kofi = chat.start_prompt("long", "kofi");
+  // Fits a frame with "kofi: " in front, but not with the room's timestamp as well.
+  const std::string too_long(1024 * 1024 - 10, 'x');
+  REQUIRE(kofi.write_stdin("before\n" + too_long + "\nafter\n"));
+  kofi.close_stdin();
+  const auto status = kofi.wait_exit(chat_timeout);
+  INFO("prompt stderr:\n" << kofi.stderr_text());
+  REQUIRE(status.has_value());
+  CHECK(*status == exit_status::exited(1));  // something was not sent
+  CHECK(kofi.stderr_text().find("line 2 not sent") != std::string::npos);
+  CHECK(kofi.stderr_text().find("1 line was too long and not sent") != std::string::npos);
+  require_stdout(display, "kofi: after\n");
+  check_transcript(display.stdout_text(), {{"kofi", {"before", "after"}}},
+                   {.from = window.from, .to = std::time(nullptr)});
+  INFO("room log:\n" << room.stderr_text());
+  CHECK(room.stderr_text().find("dropped") == std::string::npos);
+}
+
 TEST_CASE("a display says when its room is killed and carries on when the room is back") {
   chat_fixture chat;
   const std::vector<std::string> ports{"lo:" + std::to_string(free_tcp_port()),

@@ -29,13 +29,14 @@ int main(int argc, char* argv[]) {
     api->create_queue("Q");
     api->bind("E_" + room, "Q", io.get(), io.get());
 
-    //  The business logic: print each message.
+    //  The business logic: print each message, escaped, so that what others send can
+    //  never drive the terminal.
     while (true) {
       imchat::message m = api->receive();
       if (m.type() == imchat::message_type::gap)
         std::cout << "Problems connecting to the chatroom..." << std::endl;
       else
-        std::cout << m.text() << std::endl;
+        std::cout << imchat::printable_text(m.text()) << std::endl;
     }
   } catch (const std::exception& e) {
     std::cerr << "display: " << e.what() << "\n";

@@ -10,6 +10,9 @@
 //   auto io = imchat::io_thread::create(dispatcher);
 //   auto api = imchat::api_thread::create(dispatcher, &locator);
 //
+// With it comes imchat::printable_text, the escaper for text someone else sent, which a
+// program that prints messages should show them through.
+//
 // Everything it includes, and only that, is installed (under /usr/include/imchat/, with
 // the paths it has in src/); the rest of src/ is the library's own.
 
@@ -20,3 +23,4 @@
 #include "kernel/message.hpp"
 #include "kernel/options.hpp"
 #include "kernel/scope.hpp"
+#include "util/printable_text.hpp"

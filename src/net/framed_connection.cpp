@@ -147,6 +147,7 @@ void framed_connection::process_input(std::span<const std::byte> input) {
       return;
     }
     auto frame = decoder_.take();
+    frame_started_.reset();
     if (frame.type == wire::frame_type::error) {
       wire::error_frame error;
       if (wire::decode(frame.body, error)) {
@@ -163,6 +164,7 @@ void framed_connection::process_input(std::span<const std::byte> input) {
     if (frame.type == wire::frame_type::heartbeat) continue;  // its arrival was the point
     if (on_frame) on_frame(std::move(frame));
   }
+  if (!decoder_.idle() && !frame_started_) frame_started_ = last_received_;
   // Kept (rarely: only when paused mid-read), since the thread's buffer is not ours.
   unprocessed_.assign(paused_ ? input.begin() : input.end(), input.end());
   if (on_batch_end && !closed_) on_batch_end();
@@ -224,8 +226,10 @@ void framed_connection::pause_reading() { paused_ = true; }
 void framed_connection::resume_reading() {
   if (!paused_) return;
   paused_ = false;
-  // The peer's silence while we were not reading was ours: its clock starts again now.
+  // The peer's silence while we were not reading was ours: its clock starts again now,
+  // and so does the one of a frame it was in the middle of sending.
   last_received_ = clock::now();
+  if (frame_started_) frame_started_ = last_received_;
   if (unprocessed_.empty()) {
     read_some();
     return;
@@ -255,6 +259,7 @@ void framed_connection::arm_heartbeat_timer() {
   const auto now = clock::now();
   auto next = writing_ || !pending_.empty() ? now + heartbeats_->interval : last_sent_ + heartbeats_->interval;
   if (!paused_) next = std::min(next, last_received_ + heartbeats_->peer_timeout);
+  if (!paused_ && frame_started_) next = std::min(next, *frame_started_ + heartbeats_->peer_timeout);
   timer_.expires_at(std::max(next, now));
   timer_.async_wait([self = shared_from_this()](asio_error ec) {
     if (!ec) self->on_heartbeat_timer();
@@ -268,6 +273,12 @@ void framed_connection::on_heartbeat_timer() {
   if (!paused_ && now - last_received_ >= heartbeats_->peer_timeout) {
     close_with_error(wire::error::peer_timeout,
                      fmt::format("no sign of life for {:g} s",
+                                 std::chrono::duration<double>(heartbeats_->peer_timeout).count()));
+    return;
+  }
+  if (!paused_ && frame_started_ && now - *frame_started_ >= heartbeats_->peer_timeout) {
+    close_with_error(wire::error::peer_timeout,
+                     fmt::format("a frame took more than {:g} s to arrive",
                                  std::chrono::duration<double>(heartbeats_->peer_timeout).count()));
     return;
   }

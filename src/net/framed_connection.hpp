@@ -62,8 +62,10 @@ class framed_connection : public std::enable_shared_from_this<framed_connection>
   void start();
 
   // Sends HEARTBEAT when nothing was written for `options.interval`, and closes with ERROR
-  // peer_timeout when nothing arrived for `options.peer_timeout`, time spent with reading
-  // paused excepted. Callable before or after start(); takes effect once ready.
+  // peer_timeout when nothing arrived for `options.peer_timeout`, or when a frame has not
+  // arrived whole within `options.peer_timeout` of its first byte (a peer trickling a byte
+  // now and then must not hold a connection and its half frame for ever); time spent with
+  // reading paused excepted. Callable before or after start(); takes effect once ready.
   void enable_heartbeats(heartbeat_options options);
 
   // Queues an encoded frame (or several) for sending; writes start at once if idle.
@@ -138,6 +140,8 @@ class framed_connection : public std::enable_shared_from_this<framed_connection>
   // When a read or a write last completed, for the heartbeat schedule.
   clock::time_point last_received_{};
   clock::time_point last_sent_{};
+  // When the frame being received began to arrive; none between frames.
+  std::optional<clock::time_point> frame_started_;
 };
 
 }  // namespace imchat::net

@@ -146,7 +146,9 @@ display: $(cat "$scratch/display.out" "$scratch/display.err")
 display-pc: $(cat "$scratch/display-pc.out" "$scratch/display-pc.err")"
 
 step "prompt"
-lines=("hello from the examples" "a second line, with 'quotes' and a tab:	end")
+lines=("hello from the examples" "a second line, with 'quotes' and a tab:	end" $'an escape \e[31m, not red')
+# What the displays show: the same, with what could drive a terminal escaped.
+shown=("hello from the examples" "a second line, with 'quotes' and a tab:\\x09end" "an escape \\x1b[31m, not red")
 printf '%s\n' "${lines[@]}" | "$bin/prompt" "$directory" "$room" kofi >"$scratch/prompt.err" 2>&1 ||
   { cat "$scratch/prompt.err" >&2; fail "prompt exited non-zero"; }
 
@@ -155,7 +157,7 @@ stamp='[A-Z][a-z][a-z] [A-Z][a-z][a-z] [ 0-3][0-9] [0-2][0-9]:[0-5][0-9]:[0-6][0
 printed_all() {
   local output line
   for output in "$scratch/display.out" "$scratch/display-pc.out"; do
-    for line in "${lines[@]}"; do
+    for line in "${shown[@]}"; do
       grep -qxF -- "$line" <(sed -nE "s/^$stamp kofi: //p" "$output") || return 1
     done
   done

@@ -193,6 +193,41 @@ TEST_CASE("a peer that greets and then goes silent is closed with peer_timeout")
   CHECK(error.message == "no sign of life for 0.5 s");
 }
 
+TEST_CASE("a peer trickling a frame a byte at a time is closed once the frame is late") {
+  loopback listener(heartbeat_options{.interval = 100ms, .peer_timeout = 800ms});
+  auto peer = silent_peer(listener.port());
+  // A header announcing a 1,000-byte body, then a byte every 100 ms: never silent for
+  // long, so only the frame's own deadline can end it.
+  const std::string header{'\0', '\0', '\x03', '\xe8', static_cast<char>(wire::frame_type::message)};
+  REQUIRE(peer.send_bytes(header));
+  const auto start = steady::now();
+  std::optional<close_report> report;
+  while (!(report = listener.accepted.wait_closed(100ms)) && steady::now() - start < 10s)
+    if (!peer.send_bytes("x")) break;
+  REQUIRE(report.has_value());
+  const auto elapsed = steady::now() - start;
+  CHECK(report->reason == wire::error::peer_timeout);
+  CHECK(report->detail == "a frame took more than 0.8 s to arrive");
+  CHECK(elapsed >= 700ms);
+  CHECK(elapsed < 5s);
+  CHECK(listener.accepted.frames == 0);
+}
+
+TEST_CASE("frames that each arrive in time keep a connection open however long it lasts") {
+  loopback listener(heartbeat_options{.interval = 100ms, .peer_timeout = 800ms});
+  auto peer = silent_peer(listener.port());
+  // Each frame in two halves 300 ms apart: 3.6 s of frames, none of them late.
+  const std::string header{'\0', '\0', '\0', '\x04', static_cast<char>(wire::frame_type::message)};
+  for (int i = 0; i < 6; ++i) {
+    REQUIRE(peer.send_bytes(header + "ab"));
+    std::this_thread::sleep_for(300ms);
+    REQUIRE(peer.send_bytes("cd"));
+    std::this_thread::sleep_for(300ms);
+  }
+  CHECK_FALSE(listener.accepted.wait_closed(0ms).has_value());
+  CHECK(listener.accepted.frames == 6);
+}
+
 TEST_CASE("a connection whose reading is paused does not time its peer out until it resumes") {
   loopback listener(heartbeat_options{.interval = 100ms, .peer_timeout = 500ms},
                     [](framed_connection& connection) { connection.pause_reading(); });

@@ -10,6 +10,7 @@
 #include "wire/error.hpp"
 
 #include <boost/asio/post.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <spdlog/spdlog.h>
 
 #include <future>
@@ -118,7 +119,19 @@ void object_listener::on_connection(const std::shared_ptr<net::framed_connection
     if (ec) spdlog::info("{}: left '{}' before attaching: {}{}", peer, name, ec.message(),
                          detail.empty() ? "" : " (" + detail + ")");
   };
-  connection->on_frame = [self = shared_from_this(), weak, &io](wire::frame&& frame) {
+  // A peer must say what it wants (ATTACH) within the handshake timeout: one that only
+  // greets, and then heartbeats, would otherwise hold a connection for ever.
+  auto attached = std::make_shared<bool>(false);
+  auto deadline = std::make_shared<asio::steady_timer>(io, options_.handshake_timeout);
+  deadline->async_wait([weak, attached, deadline, timeout = options_.handshake_timeout](boost::system::error_code ec) {
+    if (ec || *attached) return;
+    if (auto idle = weak.lock(); idle && !idle->closed())
+      idle->close_with_error(
+          wire::error::handshake_timeout,
+          fmt::format("no ATTACH within {:g} s", std::chrono::duration<double>(timeout).count()));
+  });
+  connection->on_frame = [self = shared_from_this(), weak, &io, attached](wire::frame&& frame) {
+    *attached = true;
     if (auto attaching = weak.lock()) self->on_attach(attaching, frame, io);
   };
   connection->start();

@@ -112,4 +112,23 @@ TEST_CASE("a room refuses a publisher without an identity and keeps serving") {
   CHECK(named.attached.sequence == 1);
 }
 
+TEST_CASE("a connection to a room that greets but never attaches is closed after the handshake timeout") {
+  chat_fixture chat;
+  const auto in_port = free_tcp_port();
+  auto room = chat.start_room("idle", {"127.0.0.1:" + std::to_string(in_port)});
+  directory_wire_client idle(in_port);
+  REQUIRE(idle.greet(wire::role::kernel_peer, wire::role::kernel_object));
+  const auto start = std::chrono::steady_clock::now();
+  // Heartbeats keep it looking alive; only the missing ATTACH ends it.
+  const auto error = idle.receive_error(20s);
+  REQUIRE(error.has_value());
+  CHECK(error->code == static_cast<std::uint16_t>(wire::error::handshake_timeout));
+  CHECK(error->message == "no ATTACH within 5 s");
+  CHECK(std::chrono::steady_clock::now() - start < 15s);
+  CHECK(idle.socket().wait_closed());
+  // The room goes on serving.
+  auto display = chat.start_display("idle");
+  chat.sync_displays("idle", {&display});
+}
+
 }  // TEST_SUITE

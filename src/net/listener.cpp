@@ -7,6 +7,7 @@
 #include <spdlog/spdlog.h>
 
 #include <cerrno>
+#include <utility>
 #include <netinet/in.h>
 #include <sys/socket.h>
 
@@ -21,6 +22,7 @@ namespace {
 // accepting again at once fails again at once: a loop that burns the CPU and floods the
 // log while the connections that would free descriptors wait their turn.
 constexpr std::chrono::milliseconds accept_retry_delay{100};
+constexpr std::chrono::seconds accept_warning_interval{5};
 
 // An IPv6 address is "tentative" for a second or more after it is configured (duplicate
 // address detection; the link-local address of every interface that comes up), and
@@ -58,7 +60,9 @@ struct listener::acceptor_state {
   explicit acceptor_state(asio::io_context& io) : acceptor(io), retry_timer(io) {}
   tcp::acceptor acceptor;
   asio::steady_timer retry_timer;  // paces accepting again after a failure
-  bool failing = false;            // the failure has been logged; say nothing until it clears
+  bool failing = false;            // accepting fails now
+  bool warned = false;             // this outage has been logged
+  std::chrono::steady_clock::time_point last_warning{};  // when an outage was last logged
 };
 
 std::shared_ptr<listener> listener::create(asio::io_context& listening, std::vector<asio::io_context*> workers,
@@ -128,9 +132,14 @@ void listener::accept(const std::shared_ptr<acceptor_state>& where) {
     if (ec) {
       // The connections already accepted are still served; accept again a little later,
       // and log it once rather than at every try.
-      if (!where->failing)
+      // Once per outage, and at most every few seconds however often it comes and goes.
+      const auto now = std::chrono::steady_clock::now();
+      if (!where->failing && now - where->last_warning >= accept_warning_interval) {
         spdlog::warn("{}: accept failed: {}; retrying every {} ms until it works", self->name_, ec.message(),
                      accept_retry_delay.count());
+        where->last_warning = now;
+        where->warned = true;
+      }
       where->failing = true;
       where->retry_timer.expires_after(accept_retry_delay);
       where->retry_timer.async_wait([self, where](boost::system::error_code timer_error) {
@@ -138,10 +147,8 @@ void listener::accept(const std::shared_ptr<acceptor_state>& where) {
       });
       return;
     }
-    if (where->failing) {
-      spdlog::info("{}: accepting connections again", self->name_);
-      where->failing = false;
-    }
+    if (std::exchange(where->warned, false)) spdlog::info("{}: accepting connections again", self->name_);
+    where->failing = false;
     // The socket already belongs to its worker's io_context: the connection starts there.
     asio::post(worker, [self, &worker, socket = std::move(socket)]() mutable {
       if (self->closed_) return;  // dropping the socket closes it

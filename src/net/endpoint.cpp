@@ -28,6 +28,14 @@ std::error_code parse_port(std::string_view digits, std::uint16_t& out, std::str
   return {};
 }
 
+}  // namespace
+
+bool is_ip_literal(std::string_view text) {
+  boost::system::error_code not_an_address;
+  ip::make_address(std::string(text), not_an_address);
+  return !not_an_address;
+}
+
 bool is_ipv6_literal(std::string_view text) {
   boost::system::error_code not_an_address;
   ip::make_address_v6(std::string(text), not_an_address);
@@ -40,8 +48,6 @@ bool has_space_or_control(std::string_view text) {
     return byte <= 0x20 || byte == 0x7F;
   });
 }
-
-}  // namespace
 
 std::error_code split_host_port(std::string_view text, host_port_text& out, std::string& why) {
   host_port_text split;

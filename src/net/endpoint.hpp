@@ -45,6 +45,12 @@ std::error_code split_host_port(std::string_view text, host_port_text& out, std:
 std::error_code parse_endpoint(std::string_view text, host_and_port& out, std::string& why,
                                std::uint16_t default_port = 0);
 
+// What a host text is: a literal address (an IPv6 one without brackets), and whether it
+// holds a space or control character, which no host name does.
+bool is_ip_literal(std::string_view text);
+bool is_ipv6_literal(std::string_view text);
+bool has_space_or_control(std::string_view text);
+
 // "HOST:PORT" for an address: an IPv6 one in brackets, with its scope id as %NAME; an
 // IPv4 address mapped into IPv6 (as a dual-stack socket reports IPv4 peers) as IPv4.
 std::string format_endpoint(const boost::asio::ip::address& address, std::uint16_t port);

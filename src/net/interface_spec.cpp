@@ -28,25 +28,6 @@ std::error_code refuse(std::string& why, std::string_view spec_text, std::string
   return code;
 }
 
-bool is_ip_literal(const std::string& text) {
-  boost::system::error_code not_an_address;
-  ip::make_address(text, not_an_address);
-  return !not_an_address;
-}
-
-bool is_ipv6_literal(const std::string& text) {
-  boost::system::error_code not_an_address;
-  ip::make_address_v6(text, not_an_address);
-  return !not_an_address;
-}
-
-bool has_space_or_control(std::string_view text) {
-  return std::any_of(text.begin(), text.end(), [](char c) {
-    const auto byte = static_cast<unsigned char>(c);
-    return byte <= 0x20 || byte == 0x7F;
-  });
-}
-
 // Clients try advertised endpoints in order, so the ones most likely to work come first:
 // IPv4, then routable IPv6, then IPv6 link-local, which only works on the same link.
 int preference_rank(const ip::address& address) {

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Builds the wire fuzzer with clang (libFuzzer + ASan + UBSan) in its own build directory
-# and runs it for a bounded time over a copy of the checked-in seed corpus.
+# Builds the fuzzers with clang (libFuzzer + ASan + UBSan) in their own build directory
+# and runs each for a bounded time over a copy of its checked-in seed corpus: the wire
+# codec (tests/fuzz/corpus), then the text parsers and escaper (tests/fuzz/text-corpus).
 #
 #   tests/fuzz/run-fuzzer.sh [SECONDS]      (default 60)
 #
@@ -24,7 +25,7 @@ jobs="${JOBS:-2}"
 # The test suites need doctest and are not part of the fuzzer: leave them out.
 CXX=clang++ cmake -S "$root" -B "$build_dir" -G Ninja \
   -DCMAKE_BUILD_TYPE=RelWithDebInfo -DIMCHAT_FUZZ=ON -DIMCHAT_TESTS=OFF >/dev/null
-cmake --build "$build_dir" -j"$jobs" --target frame_decoder_fuzzer
+cmake --build "$build_dir" -j"$jobs" --target frame_decoder_fuzzer text_fuzzer
 
 # libFuzzer adds the inputs it finds to its first corpus directory: give it a fresh copy
 # so the checked-in seeds stay as they are. Old artifacts go too, so that whatever is in
@@ -43,3 +44,17 @@ echo "fuzzing for ${seconds}s over $(ls "$work_corpus" | wc -l) seed inputs"
   -print_final_stats=1 \
   -artifact_prefix="$artifacts/" \
   "$work_corpus"
+
+# The text parsers and the escaper, for as long again, over their own seeds.
+text_corpus="$build_dir/text-corpus"
+rm -rf "$text_corpus"
+mkdir -p "$text_corpus"
+cp "$root"/tests/fuzz/text-corpus/* "$text_corpus"/
+echo "fuzzing the text parsers for ${seconds}s over $(ls "$text_corpus" | wc -l) seed inputs"
+"$build_dir/tests/fuzz/text_fuzzer" \
+  -max_total_time="$seconds" \
+  -timeout=10 \
+  -rss_limit_mb=2048 \
+  -print_final_stats=1 \
+  -artifact_prefix="$artifacts/" \
+  "$text_corpus"

@@ -5,6 +5,7 @@
 
 #include "directory/locator.hpp"
 #include "kernel/api_thread.hpp"
+#include "util/printable_text.hpp"
 
 #include <exception>
 #include <iostream>

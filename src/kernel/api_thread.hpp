@@ -107,7 +107,7 @@ class api_thread {
   // whoever serves the name next). What the queues hold stays to be received.
   void close_inputs();
   // Then, once the last messages are sent: waits until this thread's global exchanges
-  // have handed everything to the operating system for every subscriber, at most
+  // have delivered everything to every subscriber's host (its TCP acknowledged it), at most
   // `timeout`. False if some output is still waiting then (a subscriber not reading).
   bool drain_outputs(std::chrono::milliseconds timeout);
 

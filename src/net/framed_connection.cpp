@@ -12,6 +12,8 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <linux/sockios.h>
+#include <sys/ioctl.h>
 #include <utility>
 
 namespace imchat::net {
@@ -169,6 +171,12 @@ void framed_connection::process_input(std::span<const std::byte> input) {
   unprocessed_.assign(paused_ ? input.begin() : input.end(), input.end());
   if (on_batch_end && !closed_) on_batch_end();
   read_some();
+}
+
+std::size_t framed_connection::unacknowledged_bytes() noexcept {
+  int queued = 0;
+  if (closed_ || ::ioctl(socket_.native_handle(), SIOCOUTQ, &queued) != 0 || queued < 0) queued = 0;
+  return outbound_bytes() + static_cast<std::size_t>(queued);
 }
 
 void framed_connection::send(std::span<const std::byte> encoded_frames) {

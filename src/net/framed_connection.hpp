@@ -94,6 +94,10 @@ class framed_connection : public std::enable_shared_from_this<framed_connection>
   bool closed() const noexcept { return closed_; }
   // Bytes queued or in flight, for output limits.
   std::size_t outbound_bytes() const noexcept { return pending_.size() + in_flight_.size(); }
+  // outbound_bytes(), and what the socket took that the peer's TCP has not acknowledged
+  // yet: what a side that is about to close must wait for. Closing with the peer's bytes
+  // unread sends a reset, which throws away whatever is still in the socket's queue.
+  std::size_t unacknowledged_bytes() noexcept;
   // "127.0.0.1:43210", as seen when the connection was made.
   const std::string& peer() const noexcept { return peer_; }
   boost::asio::any_io_executor executor() { return socket_.get_executor(); }

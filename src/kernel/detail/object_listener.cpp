@@ -71,7 +71,7 @@ std::size_t object_listener::unsent_bytes(const connection_list& connections,
     auto count = std::make_shared<std::promise<std::size_t>>();
     counts.push_back(count->get_future());
     asio::post(connection->executor(), [connection, count] {
-      count->set_value(connection->closed() ? 0 : connection->outbound_bytes());
+      count->set_value(connection->closed() ? 0 : connection->unacknowledged_bytes());
     });
   }
   std::size_t unsent = 0;

@@ -51,9 +51,10 @@ class object_listener : public std::enable_shared_from_this<object_listener> {
   connection_list connections();
 
   // From a thread that is none of their I/O threads: the bytes `connections` have not
-  // yet handed to the operating system, each counted on its own I/O thread (so, too, a
-  // barrier: whatever was posted to those threads before has run). A connection that
-  // does not answer by `deadline` counts as one unsent byte.
+  // had acknowledged by their peers' TCP yet (queued here or in the socket), each
+  // counted on its own I/O thread (so, too, a barrier: whatever was posted to those
+  // threads before has run). A connection that does not answer by `deadline` counts as
+  // one unsent byte.
   static std::size_t unsent_bytes(const connection_list& connections, std::chrono::steady_clock::time_point deadline);
 
  private:

@@ -27,34 +27,26 @@ CXX=clang++ cmake -S "$root" -B "$build_dir" -G Ninja \
   -DCMAKE_BUILD_TYPE=RelWithDebInfo -DIMCHAT_FUZZ=ON -DIMCHAT_TESTS=OFF >/dev/null
 cmake --build "$build_dir" -j"$jobs" --target frame_decoder_fuzzer text_fuzzer
 
-# libFuzzer adds the inputs it finds to its first corpus directory: give it a fresh copy
-# so the checked-in seeds stay as they are. Old artifacts go too, so that whatever is in
-# artifacts/ afterwards was found by this run.
-work_corpus="$build_dir/corpus"
+# fuzz TARGET SEEDS: runs TARGET for the time given over a fresh copy of the checked-in
+# SEEDS, since libFuzzer adds the inputs it finds to its first corpus directory and the
+# seeds must stay as they are.
 artifacts="$build_dir/artifacts"
-rm -rf "$work_corpus" "$artifacts"
-mkdir -p "$work_corpus" "$artifacts"
-cp "$root"/tests/fuzz/corpus/* "$work_corpus"/
+rm -rf "$artifacts"
+mkdir -p "$artifacts"  # whatever is in artifacts/ afterwards was found by this run
+fuzz() {
+  local target=$1 seeds=$2 work_corpus="$build_dir/corpus-$1"
+  rm -rf "$work_corpus"
+  mkdir -p "$work_corpus"
+  cp "$seeds"/* "$work_corpus"/
+  echo "fuzzing $target for ${seconds}s over $(ls "$work_corpus" | wc -l) seed inputs"
+  "$build_dir/tests/fuzz/$target" \
+    -max_total_time="$seconds" \
+    -timeout=10 \
+    -rss_limit_mb=2048 \
+    -print_final_stats=1 \
+    -artifact_prefix="$artifacts/" \
+    "$work_corpus"
+}
 
-echo "fuzzing for ${seconds}s over $(ls "$work_corpus" | wc -l) seed inputs"
-"$build_dir/tests/fuzz/frame_decoder_fuzzer" \
-  -max_total_time="$seconds" \
-  -timeout=10 \
-  -rss_limit_mb=2048 \
-  -print_final_stats=1 \
-  -artifact_prefix="$artifacts/" \
-  "$work_corpus"
-
-# The text parsers and the escaper, for as long again, over their own seeds.
-text_corpus="$build_dir/text-corpus"
-rm -rf "$text_corpus"
-mkdir -p "$text_corpus"
-cp "$root"/tests/fuzz/text-corpus/* "$text_corpus"/
-echo "fuzzing the text parsers for ${seconds}s over $(ls "$text_corpus" | wc -l) seed inputs"
-"$build_dir/tests/fuzz/text_fuzzer" \
-  -max_total_time="$seconds" \
-  -timeout=10 \
-  -rss_limit_mb=2048 \
-  -print_final_stats=1 \
-  -artifact_prefix="$artifacts/" \
-  "$text_corpus"
+fuzz frame_decoder_fuzzer "$root/tests/fuzz/corpus"
+fuzz text_fuzzer "$root/tests/fuzz/text-corpus"

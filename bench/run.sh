@@ -90,8 +90,9 @@ start_room() {
   q=$(free_port); e=$(free_port)
   if [[ $kind == imchat ]]; then
     DIRECTORY=127.0.0.1:$(free_port)
+    # Every display here comes from this one host: it may hold all the room's connections.
     "$IMCHAT" room bench "127.0.0.1:$q" "127.0.0.1:$e" --embedded-directory --directory "$DIRECTORY" \
-      --log-level warn "$@" 2>>"$RESULTS/room.log" &
+      --log-level warn --max-connections-per-host 16384 "$@" 2>>"$RESULTS/room.log" &
   else
     "$DIR/zmq/zmq_room" "tcp://127.0.0.1:$q" "tcp://127.0.0.1:$e" 2>>"$RESULTS/room.log" &
   fi

@@ -33,6 +33,7 @@ ctest_args=("$@")
 
 results=()  # one "PASS|FAIL|SKIP  stage  (detail)" line per stage, for the summary
 skips=()    # one line per skipped test, with the reason it may skip (or that it may not)
+failures=() # one "STAGE LOG" pair per ctest run that failed, for the summary's excerpts
 failed=0
 allowed_skips=tests/allowed-skips.txt
 
@@ -60,6 +61,11 @@ print_summary() {
     echo "skipped tests (allowed only as $allowed_skips says):"
     printf '  %s\n' "${skips[@]}"
   fi
+  # Last, so that whoever reads only the end of a CI log sees what failed and why.
+  local entry
+  for entry in "${failures[@]}"; do
+    failed_test_excerpts ${entry}
+  done
   if ((failed)); then
     echo "tests/run.sh: FAILED"
   else
@@ -76,6 +82,23 @@ run_ctest() {
   shift
   ctest "$@" 2>&1 | tee "$log"
   return "${PIPESTATUS[0]}"
+}
+
+# failed_test_excerpts STAGE LOG: each test LOG reports failed, with the first lines of
+# the output ctest printed for it (--output-on-failure prints it in one block after the
+# test's result line, even with -j).
+failed_test_excerpts() {
+  local stage=$1 log=$2 number
+  [[ -f $log ]] || return 0
+  while IFS= read -r number; do
+    echo "failed in $stage: test $number, the end of its output ($log has all of it):"
+    awk -v n="$number" '
+      $0 ~ "Test +#" n ":" { inside = 1; print; next }
+      inside && /^ *(Start +[0-9]+:|[0-9]+\/[0-9]+ Test +#|[0-9]+% tests passed)/ { exit }
+      inside { print }' "$log" | head -n 60 | sed 's/^/    /'
+  done < <(awk '/^The following tests FAILED:/ { listed = 1; next }
+                 listed && /^[[:space:]]+[0-9]+ - / { print $1; next }
+                 listed { exit }' "$log")
 }
 
 # skipped_tests LOG: the tests a ctest run reported skipped, one name a line.
@@ -135,6 +158,7 @@ build_and_test() {
   # --timeout: a default for tests that set none; a hung test fails instead of hanging CI.
   run_ctest "$dir/ctest.log" --test-dir "$dir" --output-on-failure --no-tests=error --timeout 300 \
     -j "$jobs" "${exclude[@]}" "${ctest_args[@]}" || status=$?
+  ((status == 0)) || failures+=("$stage $dir/ctest.log")
   check_skips "$stage" "$dir/ctest.log" || status=1
   return "$status"
 }
@@ -159,6 +183,7 @@ deb_stage() {
   local -x IMCHAT_DEB=$deb
   run_ctest "$log" --test-dir build -L debian --output-on-failure --no-tests=error \
     --timeout 300 -j "$jobs" || status=$?
+  ((status == 0)) || failures+=("deb $log")
   check_skips deb "$log" none || status=1
   if grep -q -- '\*\*\*Skipped' "$log"; then
     echo "deb: debian tests were skipped although IMCHAT_DEB=$deb" >&2

@@ -11,6 +11,7 @@
 #include "cmd/byte_size.hpp"
 #include "cmd/cli.hpp"
 #include "cmd/command.hpp"
+#include "cmd/listener_options.hpp"
 #include "directory/locator.hpp"
 #include "kernel/api_thread.hpp"
 #include "wire/error.hpp"
@@ -25,13 +26,13 @@ using namespace std::chrono_literals;
 
 namespace {
 
-kernel_options kernel_options_from(const po::variables_map& vm, std::chrono::milliseconds peer_timeout) {
-  kernel_options kernel;
+// The kernel's options from the command line; or what is wrong with one.
+std::optional<std::string> kernel_options_from(const po::variables_map& vm, kernel_options& kernel) {
   kernel.history = {.max_messages = vm["history-size"].as<std::size_t>(),
                     .max_bytes = vm["history-bytes"].as<byte_size>().bytes};
   kernel.max_subscriber_backlog = vm["max-backlog"].as<byte_size>().bytes;
-  kernel.peer_timeout = peer_timeout;
-  return kernel;
+  kernel.peer_timeout = peer_timeout_from(vm);
+  return listener_options_from(vm, kernel.admission, kernel.handshake_timeout);
 }
 
 }  // namespace
@@ -59,6 +60,7 @@ int room_main(std::span<const std::string> args) {
       ("in", po::value<std::string>()->default_value("127.0.0.1"), "interface spec for the room's queue")
       ("out", po::value<std::string>()->default_value("127.0.0.1"), "interface spec for the room's exchange");
   spec.positionals.add("name", 1).add("in", 1).add("out", 1);
+  add_listener_options(spec, kernel_options{}.admission, "the room's queue and its exchange each");
   add_chat_options(spec, "the directory");
   add_config_option(spec);
   add_common_options(spec);
@@ -70,6 +72,8 @@ int room_main(std::span<const std::string> args) {
   const unsigned io_threads = vm["io-threads"].as<unsigned>();
   if (io_threads < 1 || io_threads > 64) return usage_error(spec, "--io-threads must be 1-64");
   if (!(vm["stop-timeout"].as<double>() >= 0)) return usage_error(spec, "--stop-timeout must be 0 or more seconds");
+  kernel_options kernel;
+  if (auto bad = kernel_options_from(vm, kernel)) return usage_error(spec, *bad);
 
   chat::stop_signal stop;
   const auto waiting = wait_policy_from(vm, stop);
@@ -92,7 +96,7 @@ int room_main(std::span<const std::string> args) {
   std::vector<io_thread*> workers;
   for (unsigned i = 0; i < io_threads; ++i) workers.push_back(threads.emplace_back(io_thread::create(dispatcher)).get());
   auto& listener = *workers.front();
-  auto api = api_thread::create(dispatcher, &locator, kernel_options_from(vm, peer_timeout));
+  auto api = api_thread::create(dispatcher, &locator, kernel);
   if (!chat::wait_for_directory(locator, waiting)) return stop.requested() ? exit_ok : exit_failure;
 
   //  The wiring: a global queue in, a global exchange out. A room of that name that runs

@@ -3,6 +3,7 @@
 // client instead: it prints what a running directory holds, so users can see the rooms.
 
 #include "cmd/cli.hpp"
+#include "cmd/listener_options.hpp"
 #include "cmd/command.hpp"
 #include "directory/directory_server.hpp"
 #include "directory/listing.hpp"
@@ -90,9 +91,11 @@ bool given(const po::variables_map& vm, const char* option) {
 
 // imchat server --list [PORT]: a client of a running directory, not a directory.
 int list_main(const cli_spec& spec, const po::variables_map& vm, std::optional<std::uint16_t> port) {
-  for (const char* serving_option : {"listen", "max-connections", "handshake-timeout", "max-frame-size"})
-    if (given(vm, serving_option))
-      return usage_error(spec, "--" + std::string(serving_option) + " does not go with --list");
+  std::vector<std::string> serving_options{"listen", "max-frame-size"};
+  serving_options.insert(serving_options.end(), std::begin(listener_option_names), std::end(listener_option_names));
+  for (const auto& serving_option : serving_options)
+    if (given(vm, serving_option.c_str()))
+      return usage_error(spec, "--" + serving_option + " does not go with --list");
   if (port && vm.count("directory"))
     return usage_error(spec, "give the directory either as PORT or with --directory, not both");
   const double timeout = vm["timeout"].as<double>();
@@ -121,16 +124,13 @@ int server_main(std::span<const std::string> args) {
        "listen only on ADDR: an address, a host name or an interface name (lo, eth0)")
       ("max-frame-size", po::value<std::uint32_t>()->default_value(wire::default_max_body_size)
            ->value_name("BYTES"), "largest frame body accepted from a client")
-      ("max-connections", po::value<std::size_t>()->default_value(4096)->value_name("N"),
-       "most clients served at once")
-      ("handshake-timeout", po::value<double>()->default_value(5.0)->value_name("SECONDS"),
-       "how long a new client may take to greet")
       ("list", "print the names registered in a running directory and exit")
       ("timeout", po::value<double>()->default_value(5.0)->value_name("SECONDS"),
        "with --list: give up if the directory has not answered within SECONDS");
   spec.arguments.add_options()
       ("port", po::value<unsigned>(), "port to listen on (default 5682)");
   spec.positionals.add("port", 1);
+  add_listener_options(spec, directory::server_options{}.admission, "the directory");
   add_peer_timeout_option(spec);
   add_directory_option(spec);
   add_config_option(spec);
@@ -150,16 +150,14 @@ int server_main(std::span<const std::string> args) {
       return usage_error(spec, "--" + std::string(client_option) + " only goes with --list");
   const std::uint16_t port = given_port.value_or(directory::default_port);
 
-  const double handshake = vm["handshake-timeout"].as<double>();
-  if (!(handshake > 0)) return usage_error(spec, "--handshake-timeout must be positive");
   if (vm["max-frame-size"].as<std::uint32_t>() < 1024)
     return usage_error(spec, "--max-frame-size must be at least 1024");
 
   directory::server_options options;
   if (auto bad = listen_endpoints(vm, port, options.listen)) return usage_error(spec, *bad);
   options.limits.max_body_size = vm["max-frame-size"].as<std::uint32_t>();
-  options.max_connections = vm["max-connections"].as<std::size_t>();
-  options.handshake_timeout = std::chrono::milliseconds(static_cast<long>(handshake * 1000));
+  if (auto bad = listener_options_from(vm, options.admission, options.handshake_timeout))
+    return usage_error(spec, *bad);
   options.peer_timeout = peer_timeout_from(vm);
 
   boost::asio::io_context io;

@@ -20,7 +20,8 @@ directory_server::directory_server(asio::io_context& io, server_options options)
                                                     .expected_peer = wire::role::directory_client,
                                                     .limits = options_.limits,
                                                     .handshake_timeout = options_.handshake_timeout},
-                                     .peer_timeout = options_.peer_timeout});
+                                     .peer_timeout = options_.peer_timeout,
+                                     .limits = options_.admission});
   std::string why;
   if (const auto error = listener_->listen(options_.listen, why)) throw std::system_error(error, why);
   // The listener runs its handler on `io`, where this server lives; it never outlives
@@ -35,12 +36,6 @@ directory_server::~directory_server() { stop(); }
 std::vector<tcp::endpoint> directory_server::local_endpoints() const { return listener_->local_endpoints(); }
 
 void directory_server::on_connection(std::shared_ptr<net::framed_connection> connection) {
-  if (sessions_.size() >= options_.max_connections) {
-    spdlog::warn("{}: refused: the directory already has {} connections", connection->peer(), sessions_.size());
-    connection->start();
-    connection->close_with_error(wire::error::limit_exceeded, "too many connections");
-    return;
-  }
   const auto owner = next_owner_++;
   spdlog::debug("{}: connected", connection->peer());
   auto session = std::make_shared<directory_session>(*this, owner, std::move(connection));

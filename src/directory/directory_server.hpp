@@ -26,7 +26,11 @@ struct server_options {
   std::chrono::milliseconds handshake_timeout{5000};
   // A client silent this long is closed and its names freed (heartbeats, both ways).
   std::chrono::milliseconds peer_timeout{5000};
-  std::size_t max_connections = 4096;
+  // Connections in all and per host (IPv4 address or IPv6 /64), and memory for partly
+  // received frames: every room holds a connection, and so does every prompt and display.
+  net::connection_limits admission{.max_connections = 16'384,
+                                   .max_connections_per_host = 4'096,
+                                   .max_partial_frame_bytes = 64 * 1024 * 1024};
   registry_limits names{};
 };
 

@@ -24,6 +24,9 @@ namespace asio = boost::asio;
 
 namespace {
 
+// How long a connection must have lasted for its end to restart the reconnection delays.
+constexpr std::chrono::seconds stable_connection{1};
+
 // What a finished request hands back to whoever waits for it.
 struct reply {
   std::error_code error;
@@ -178,7 +181,7 @@ class locator::impl : public std::enable_shared_from_this<impl> {
 
   void on_ready() {
     spdlog::debug("connected to the directory at {}", directory_);
-    dialer_->reset_backoff();
+    ready_since_ = std::chrono::steady_clock::now();
     // Names first, so that a lookup sent in the same batch already sees them.
     for (const auto& [name, request] : held_) reregister(request);
     std::erase_if(pending_, [](const auto& entry) {
@@ -211,6 +214,11 @@ class locator::impl : public std::enable_shared_from_this<impl> {
   void on_closed(std::error_code ec, const std::string& detail) {
     connection_.reset();
     if (stopping_) return;
+    // Only a connection that lasted starts the delays afresh: one the directory turns
+    // away as soon as it is made (too many connections) must not make us hammer it.
+    if (ready_since_ && std::chrono::steady_clock::now() - *ready_since_ >= stable_connection)
+      dialer_->reset_backoff();
+    ready_since_.reset();
     std::string why = ec ? ec.message() : "closed";
     if (!detail.empty()) why += " (" + detail + ")";
     retry("connection lost: " + why);
@@ -282,6 +290,7 @@ class locator::impl : public std::enable_shared_from_this<impl> {
   asio::io_context io_;
   asio::executor_work_guard<asio::io_context::executor_type> work_;
   std::shared_ptr<net::dialer> dialer_;
+  std::optional<std::chrono::steady_clock::time_point> ready_since_;  // of the connection up now
   std::thread thread_;
 
   // Owned by the locator's thread.

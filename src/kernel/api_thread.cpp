@@ -195,8 +195,10 @@ std::vector<std::string> api_thread::open_global(std::string_view name, const ob
   auto opened = std::make_shared<object_listener>(
       listener.context(), contexts, std::string(name), target,
       detail::listener_options{.limits = {options_.max_message_size},
-                       .peer_timeout = options_.peer_timeout,
-                       .max_subscriber_backlog = options_.max_subscriber_backlog});
+                               .handshake_timeout = options_.handshake_timeout,
+                               .peer_timeout = options_.peer_timeout,
+                               .max_subscriber_backlog = options_.max_subscriber_backlog,
+                               .admission = options_.admission});
   std::vector<boost::asio::ip::tcp::endpoint> bind_to = resolved.bind_endpoints;
   for (auto& endpoint : bind_to) endpoint.port(spec.port);
   std::uint16_t port = 0;

@@ -3,6 +3,7 @@
 // histories, and the options of api_thread::create and api_thread::bind. Part of the
 // kernel's public API (docs/kernel.md); every field has a default that suits a chat.
 
+#include "net/admission.hpp"
 #include "wire/frame.hpp"
 
 #include <chrono>
@@ -39,6 +40,14 @@ struct kernel_options {
   // What each global exchange keeps for subscribers that reconnect.
   history_limits history{};
   std::chrono::milliseconds peer_timeout{5000};  // a silent peer's connection is closed
+  // A peer must greet and ATTACH within this, or it is closed.
+  std::chrono::milliseconds handshake_timeout{5000};
+  // What each global object's listener admits (a room's queue and exchange each have
+  // their own): connections in all, per host (IPv4 address or IPv6 /64), and memory for
+  // partly received frames. High enough for an office behind one NAT address.
+  net::connection_limits admission{.max_connections = 16'384,
+                                   .max_connections_per_host = 2'048,
+                                   .max_partial_frame_bytes = 64 * 1024 * 1024};
 };
 
 struct bind_options {

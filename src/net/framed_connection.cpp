@@ -167,10 +167,31 @@ void framed_connection::process_input(std::span<const std::byte> input) {
     if (on_frame) on_frame(std::move(frame));
   }
   if (!decoder_.idle() && !frame_started_) frame_started_ = last_received_;
+  if (!charge_partial_frame()) return;
   // Kept (rarely: only when paused mid-read), since the thread's buffer is not ours.
   unprocessed_.assign(paused_ ? input.begin() : input.end(), input.end());
   if (on_batch_end && !closed_) on_batch_end();
   read_some();
+}
+
+bool framed_connection::charge_partial_frame() {
+  auto& budget = partial_frames_;
+  if (!budget || closed_) return true;
+  const auto holding = decoder_.buffered_bytes();
+  if (holding <= charged_) {
+    budget->give_back(charged_ - holding);
+    charged_ = holding;
+    return true;
+  }
+  if (budget->take(holding - charged_)) {
+    charged_ = holding;
+    return true;
+  }
+  // Many peers in the middle of large frames at once: this one waits its turn elsewhere.
+  close_with_error(wire::error::limit_exceeded,
+                   fmt::format("the partly received frames of all connections would exceed {} bytes",
+                               budget->limit()));
+  return false;
 }
 
 std::size_t framed_connection::unacknowledged_bytes() noexcept {
@@ -214,9 +235,18 @@ void framed_connection::on_written(asio_error ec) {
 
 void framed_connection::close_with_error(std::error_code code, std::string_view detail) {
   if (closed_ || closing_) return;
-  const auto frame = wire::make_error_frame(code, detail);
-  spdlog::info("{}: closing: {}", peer_, wire::describe(frame));
-  wire::encode(pending_, frame);
+  spdlog::info("{}: closing: {}", peer_, wire::describe(wire::make_error_frame(code, detail)));
+  send_error_and_close(code, detail);
+}
+
+void framed_connection::refuse(std::error_code code, std::string_view detail) {
+  start();
+  send_error_and_close(code, detail);
+}
+
+void framed_connection::send_error_and_close(std::error_code code, std::string_view detail) {
+  if (closed_ || closing_) return;
+  wire::encode(pending_, wire::make_error_frame(code, detail));
   closing_ = true;
   close_reason_ = code;
   close_detail_ = std::string(detail);
@@ -299,6 +329,8 @@ void framed_connection::finish(std::error_code reason, const std::string& detail
   if (closed_) return;
   closed_ = true;
   timer_.cancel();
+  if (partial_frames_) partial_frames_->give_back(std::exchange(charged_, 0));
+  held_.reset();  // counted as open no more
   asio_error ignored;
   socket_.shutdown(asio::ip::tcp::socket::shutdown_both, ignored);
   socket_.close(ignored);

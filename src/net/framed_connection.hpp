@@ -5,6 +5,7 @@
 // It also keeps idle connections alive and notices dead peers (heartbeats, opt-in).
 // It lives on one I/O thread: every member function must be called on that thread.
 
+#include "net/admission.hpp"
 #include "wire/frame.hpp"
 #include "wire/frame_decoder.hpp"
 #include "wire/greeting.hpp"
@@ -83,6 +84,16 @@ class framed_connection : public std::enable_shared_from_this<framed_connection>
   void close_with_error(std::error_code code, std::string_view detail = {});
   // Closes now; on_closed gets success.
   void close();
+  // For a connection turned away as it arrives: sends the greeting and ERROR(code,
+  // detail), then closes. Logs nothing: whoever turns connections away logs, sparingly.
+  void refuse(std::error_code code, std::string_view detail);
+
+  // Keeps `token` until the connection closes: how a listener counts it as open.
+  void hold_until_closed(std::shared_ptr<void> token) { held_ = std::move(token); }
+  // Draws what an unfinished frame holds from `budget`, shared with other connections
+  // (without one, only the frame size bounds it); a frame that would take more than is
+  // left closes the connection with limit_exceeded. Before start().
+  void draw_partial_frames_from(std::shared_ptr<input_budget> budget) { partial_frames_ = std::move(budget); }
 
   // Flow control: stop and restart reading from the socket (TCP pushes back on the peer).
   // Paused from inside on_frame, no further frame is handed on until resumed, even if the
@@ -116,6 +127,8 @@ class framed_connection : public std::enable_shared_from_this<framed_connection>
   void start_heartbeats();
   void on_heartbeat_timer();
   void arm_heartbeat_timer();
+  bool charge_partial_frame();
+  void send_error_and_close(std::error_code code, std::string_view detail);
 
   using clock = std::chrono::steady_clock;
 
@@ -146,6 +159,9 @@ class framed_connection : public std::enable_shared_from_this<framed_connection>
   clock::time_point last_sent_{};
   // When the frame being received began to arrive; none between frames.
   std::optional<clock::time_point> frame_started_;
+  std::shared_ptr<input_budget> partial_frames_;
+  std::size_t charged_ = 0;  // what this connection has drawn from it
+  std::shared_ptr<void> held_;
 };
 
 }  // namespace imchat::net

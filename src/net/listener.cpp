@@ -1,6 +1,7 @@
 #include "net/listener.hpp"
 
 #include "net/endpoint.hpp"
+#include "wire/error.hpp"
 
 #include <boost/asio/ip/v6_only.hpp>
 #include <boost/asio/post.hpp>
@@ -72,7 +73,14 @@ std::shared_ptr<listener> listener::create(asio::io_context& listening, std::vec
 
 listener::listener(asio::io_context& listening, std::vector<asio::io_context*> workers, std::string name,
                    listener_options options)
-    : listening_(listening), workers_(std::move(workers)), name_(std::move(name)), options_(options) {
+    : listening_(listening),
+      workers_(std::move(workers)),
+      name_(std::move(name)),
+      options_(std::move(options)),
+      count_(connection_count::create(options_.limits)),
+      partial_frames_(options_.limits.max_partial_frame_bytes == 0
+                          ? nullptr
+                          : std::make_shared<input_budget>(options_.limits.max_partial_frame_bytes)) {
   if (workers_.empty()) workers_.push_back(&listening_);
 }
 
@@ -149,14 +157,46 @@ void listener::accept(const std::shared_ptr<acceptor_state>& where) {
     }
     if (std::exchange(where->warned, false)) spdlog::info("{}: accepting connections again", self->name_);
     where->failing = false;
+    boost::system::error_code peer_error;
+    const auto peer = socket.remote_endpoint(peer_error);
+    std::string why;
+    auto slot = peer_error ? nullptr : self->count_->admit(host_key(peer.address()), why);
+    if (!slot) {
+      if (!peer_error) self->refuse(std::move(socket), worker, std::move(why));  // else gone already
+      self->accept(where);
+      return;
+    }
     // The socket already belongs to its worker's io_context: the connection starts there.
-    asio::post(worker, [self, &worker, socket = std::move(socket)]() mutable {
+    asio::post(worker, [self, &worker, socket = std::move(socket), slot = std::move(slot)]() mutable {
       if (self->closed_) return;  // dropping the socket closes it
       auto connection = framed_connection::create(std::move(socket), self->options_.connection);
+      connection->hold_until_closed(std::move(slot));
+      connection->draw_partial_frames_from(self->partial_frames_);
       connection->enable_heartbeats({.peer_timeout = self->options_.peer_timeout});
       self->on_connection_(std::move(connection), worker);
     });
     self->accept(where);
+  });
+}
+
+void listener::refuse(tcp::socket socket, asio::io_context& worker, std::string why) {
+  // A flood of refusals must not flood the log: the first, then a count every few seconds.
+  ++unreported_refusals_;
+  const auto now = std::chrono::steady_clock::now();
+  if (now - last_refusal_report_ >= accept_warning_interval) {
+    boost::system::error_code ignored;
+    const auto peer = socket.remote_endpoint(ignored);
+    spdlog::warn("{}: refused {}: {}{}", name_, format_endpoint(peer.address(), peer.port()), why,
+                 unreported_refusals_ > 1 ? fmt::format(" ({} refused since the last report)", unreported_refusals_)
+                                          : std::string());
+    unreported_refusals_ = 0;
+    last_refusal_report_ = now;
+  }
+  // Told why, in its own protocol: greeting, ERROR, close (within the ERROR's linger).
+  asio::post(worker, [self = shared_from_this(), socket = std::move(socket), why = std::move(why)]() mutable {
+    if (self->closed_) return;
+    auto connection = framed_connection::create(std::move(socket), self->options_.connection);
+    connection->refuse(wire::error::limit_exceeded, why);
   });
 }
 

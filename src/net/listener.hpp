@@ -3,13 +3,16 @@
 // accepts each connection onto the next of its worker io_contexts (round-robin), and
 // hands it on there as a framed_connection with heartbeats on, ready for its callbacks.
 // When accept() fails (out of file descriptors, say) it says so once and tries again
-// every 100 ms until it works, instead of spinning. The directory server and every
-// global object listen through it, so whatever later guards incoming connections is
-// written here once.
+// every 100 ms until it works, instead of spinning. It admits connections within its
+// connection_limits (admission.hpp): one over them gets ERROR limit_exceeded saying which,
+// and the refusals are logged at most every few seconds. The directory server and every
+// global object listen through it, so whatever guards incoming connections is written
+// here once.
 //
 // listen() and close() run on the listening io_context; create it with create(): what
 // it has in flight keeps it alive.
 
+#include "net/admission.hpp"
 #include "net/framed_connection.hpp"
 
 #include <boost/asio/io_context.hpp>
@@ -33,6 +36,7 @@ std::vector<boost::asio::ip::tcp::endpoint> listen_everywhere(std::uint16_t port
 struct listener_options {
   connection_options connection{};
   std::chrono::milliseconds peer_timeout{5000};  // a silent peer is closed (heartbeats)
+  connection_limits limits{};                    // none by default
 };
 
 class listener : public std::enable_shared_from_this<listener> {
@@ -63,16 +67,24 @@ class listener : public std::enable_shared_from_this<listener> {
   // Where it listens (with the OS's port where it chose one).
   std::vector<boost::asio::ip::tcp::endpoint> local_endpoints() const;
   std::uint16_t port() const;
+  // Connections open now that it admitted (any thread).
+  std::size_t open_connections() const { return count_->total(); }
 
  private:
   struct acceptor_state;
   void accept(const std::shared_ptr<acceptor_state>& where);
+  void refuse(boost::asio::ip::tcp::socket socket, boost::asio::io_context& worker, std::string why);
 
   boost::asio::io_context& listening_;
   std::vector<boost::asio::io_context*> workers_;
   std::size_t next_worker_ = 0;
   const std::string name_;
   const listener_options options_;
+  const std::shared_ptr<connection_count> count_;
+  const std::shared_ptr<input_budget> partial_frames_;  // null: no bound in all
+  // Refusals since the last that was logged, and when that was (the listening thread's).
+  std::size_t unreported_refusals_ = 0;
+  std::chrono::steady_clock::time_point last_refusal_report_{};
   connection_handler on_connection_;
   std::atomic<bool> closed_{false};  // read by the workers
   std::vector<std::shared_ptr<acceptor_state>> acceptors_;

@@ -47,6 +47,10 @@ class frame_decoder {
   // while this is false closed mid-frame.
   bool idle() const noexcept { return state_ == state::header && header_filled_ == 0; }
 
+  // Memory held for the frame being received: its body's buffer (what a listener's
+  // budget for partly received frames counts).
+  std::size_t buffered_bytes() const noexcept { return state_ == state::body ? frame_.body.capacity() : 0; }
+
   const decoder_limits& limits() const noexcept { return limits_; }
 
  private:

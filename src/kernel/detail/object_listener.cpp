@@ -31,7 +31,8 @@ object_listener::object_listener(asio::io_context& listening, std::vector<asio::
                                                       .expected_peer = wire::role::kernel_peer,
                                                       .limits = options_.limits,
                                                       .handshake_timeout = options_.handshake_timeout},
-                                       .peer_timeout = options_.peer_timeout})) {}
+                                       .peer_timeout = options_.peer_timeout,
+                                       .limits = options_.admission})) {}
 
 std::uint16_t object_listener::listen(const std::vector<tcp::endpoint>& endpoints,
                                       const std::string& spec_text) {

@@ -121,8 +121,8 @@ void require_stdout(child_process& child, std::string_view needle) {
   REQUIRE(written);
 }
 
-void check_exits_0(child_process& child) {
-  const auto status = child.wait_exit(chat_timeout);
+void check_exits_0(child_process& child, std::chrono::milliseconds timeout) {
+  const auto status = child.wait_exit(timeout);
   INFO("stderr:\n" << child.stderr_text());
   REQUIRE(status.has_value());  // a program that does not end fails the test at once
   CHECK(*status == exit_status::exited(0));

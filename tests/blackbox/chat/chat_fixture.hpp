@@ -84,9 +84,9 @@ std::size_t occurrences(std::string_view text, std::string_view needle);
 // wrote if not. (REQUIRE, so that a failing test stops rather than wait again and again.)
 void require_stdout(child_process& child, std::string_view needle);
 
-// Checks that `child` exits with status 0 (CHECK), within chat_timeout (REQUIRE), showing
-// its stderr if not.
-void check_exits_0(child_process& child);
+// Checks that `child` exits with status 0 (CHECK), within `timeout` (REQUIRE), showing its
+// stderr if not. Floods of many thousand lines need more than the default under sanitizers.
+void check_exits_0(child_process& child, std::chrono::milliseconds timeout = chat_timeout);
 
 // Whether `child` is still running (has not exited), without waiting.
 bool still_running(child_process& child);

@@ -222,7 +222,7 @@ TEST_CASE("a stopped display never holds the room back and afterwards catches up
     REQUIRE_FALSE(until.expired());
     std::this_thread::sleep_for(50ms);
   }
-  check_exits_0(flood);
+  check_exits_0(flood, 120s);
   MESSAGE("room memory: " << baseline_kib << " KiB before the flood, at most " << peak_kib << " KiB during it");
   // What the room may hold is set by its options: its history (here the whole flood, about
   // 12 MB of messages), 1 MiB of backlog per display, its queue's share; never what a
@@ -257,7 +257,7 @@ TEST_CASE("a display that falls further behind than the room's history says exac
   REQUIRE(display.send_signal(SIGSTOP));
   write_numbered(scratch.path() / "lines", "flood", count);
   auto flood = start_redirected(chat, "prompt short kofi", "<", scratch.path() / "lines");
-  check_exits_0(flood);
+  check_exits_0(flood, 120s);
   CHECK(room.wait_for_stderr("subscriber left", chat_timeout));  // cut off, far behind the history
   REQUIRE(display.send_signal(SIGCONT));
   const std::string last = "kofi: flood " + std::to_string(count) + "\n";
@@ -303,7 +303,7 @@ TEST_CASE("a room stopped by SIGTERM first relays what it accepted and lets its 
   REQUIRE(display.send_signal(SIGSTOP));
   write_numbered(scratch.path() / "lines", "last words", count);
   auto kofi = start_redirected(chat, "prompt closing kofi", "<", scratch.path() / "lines");
-  check_exits_0(kofi);
+  check_exits_0(kofi, 120s);
 
   REQUIRE(room.send_signal(SIGTERM));
   CHECK(room.wait_for_stderr("stopping", chat_timeout));

@@ -8,6 +8,7 @@
 #include "blackbox/directory/wire_client.hpp"
 #include "wire/error.hpp"
 
+#include "support/connection_flood.hpp"
 #include "support/sanitizers.hpp"
 
 #include <doctest/doctest.h>
@@ -63,9 +64,10 @@ TEST_CASE("a client over --max-connections gets limit_exceeded and the others go
   const auto why = refused.receive_error();
   REQUIRE(why.has_value());
   CHECK(why->code == static_cast<std::uint16_t>(error::limit_exceeded));
-  CHECK(why->message == "too many connections");
+  CHECK(why->message == "too many connections (3 open)");
   CHECK(refused.socket().wait_closed());
-  CHECK(server.wait_for_log("refused: the directory already has 3 connections"));
+  CHECK(server.wait_for_log("directory: refused 127.0.0.1:"));
+  CHECK(server.wait_for_log(": too many connections (3 open)"));
   CHECK(answered(*clients.front()));  // the three are unaffected
 
   // Room for one more once one leaves.
@@ -75,6 +77,31 @@ TEST_CASE("a client over --max-connections gets limit_exceeded and the others go
     return served(next);
   }));
   clients.clear();
+  imchat::test::check_still_serving(server);
+}
+
+TEST_CASE("past --max-connections-per-host one host is refused while the others are served") {
+  running_directory server({.extra_args = {"--max-connections-per-host", "5"}});
+  INFO("directory log:\n" << server.log());
+  // From 127.0.0.2: five are served, the sixth is told why.
+  imchat::test::connection_flood host("127.0.0.2", server.port(), 6, imchat::test::client_greeting());
+  const auto& replies = host.receive(SIZE_MAX, 1500ms);
+  std::size_t refused = 0;
+  for (const auto& reply : replies) {
+    CHECK(reply.starts_with(imchat::test::server_greeting()));
+    if (const auto why = imchat::test::first_error(reply)) {
+      ++refused;
+      CHECK(why->code == static_cast<std::uint16_t>(error::limit_exceeded));
+      CHECK(why->message == "too many connections from 127.0.0.2 (5 open)");
+    }
+  }
+  CHECK(refused == 1);
+  // 127.0.0.1 is another host, served as if 127.0.0.2 were not there.
+  std::vector<std::unique_ptr<directory_wire_client>> clients;
+  for (int i = 0; i < 2; ++i) {
+    clients.push_back(std::make_unique<directory_wire_client>(server.port()));
+    CHECK(served(*clients.back()));
+  }
   imchat::test::check_still_serving(server);
 }
 

@@ -1,5 +1,6 @@
 #include "blackbox/directory/wire_client.hpp"
 
+#include "wire/frame_decoder.hpp"
 #include "wire/greeting.hpp"
 
 namespace imchat::test {
@@ -20,6 +21,23 @@ std::string frame_header(std::uint32_t body_length, std::uint8_t type) {
   for (const int shift : {24, 16, 8, 0}) header += static_cast<char>((body_length >> shift) & 0xFFu);
   header += static_cast<char>(type);
   return header;
+}
+
+std::optional<wire::error_frame> first_error(std::string_view received) {
+  if (received.size() < wire::greeting_size) return std::nullopt;
+  auto rest = wire::as_bytes(received.substr(wire::greeting_size));
+  wire::frame_decoder decoder;
+  while (!rest.empty()) {
+    std::error_code ec;
+    rest = rest.subspan(decoder.put(rest, ec));
+    if (ec) return std::nullopt;  // incomplete or not protocol: no ERROR to be found
+    const auto frame = decoder.take();
+    if (frame.type != wire::frame_type::error) continue;
+    wire::error_frame error;
+    if (wire::decode(frame.body, error)) return std::nullopt;
+    return error;
+  }
+  return std::nullopt;
 }
 
 directory_wire_client::directory_wire_client(std::uint16_t port) : socket_(port) {}

@@ -27,6 +27,10 @@ std::string server_greeting();
 // A frame header: the u32 body length and the type byte, as a sender would write them.
 std::string frame_header(std::uint32_t body_length, std::uint8_t type);
 
+// The first ERROR frame in what a server sent on one connection (its greeting first), or
+// nullopt when there is none (HEARTBEATs and other frames are skipped).
+std::optional<wire::error_frame> first_error(std::string_view received);
+
 template <class Frame>
 std::string encoded(const Frame& frame) {
   wire::bytes out;

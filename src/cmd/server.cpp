@@ -91,7 +91,7 @@ bool given(const po::variables_map& vm, const char* option) {
 
 // imchat server --list [PORT]: a client of a running directory, not a directory.
 int list_main(const cli_spec& spec, const po::variables_map& vm, std::optional<std::uint16_t> port) {
-  std::vector<std::string> serving_options{"listen", "max-frame-size"};
+  std::vector<std::string> serving_options{"listen", "max-frame-size", "max-names", "max-names-per-host"};
   serving_options.insert(serving_options.end(), std::begin(listener_option_names), std::end(listener_option_names));
   for (const auto& serving_option : serving_options)
     if (given(vm, serving_option.c_str()))
@@ -124,6 +124,11 @@ int server_main(std::span<const std::string> args) {
        "listen only on ADDR: an address, a host name or an interface name (lo, eth0)")
       ("max-frame-size", po::value<std::uint32_t>()->default_value(wire::default_max_body_size)
            ->value_name("BYTES"), "largest frame body accepted from a client")
+      ("max-names", po::value<std::size_t>()->default_value(directory::registry_limits{}.max_names)->value_name("N"),
+       "most names registered at once")
+      ("max-names-per-host",
+       po::value<std::size_t>()->default_value(directory::registry_limits{}.max_names_per_host)->value_name("N"),
+       "most names registered at once from one IPv4 address or IPv6 /64")
       ("list", "print the names registered in a running directory and exit")
       ("timeout", po::value<double>()->default_value(5.0)->value_name("SECONDS"),
        "with --list: give up if the directory has not answered within SECONDS");
@@ -158,6 +163,10 @@ int server_main(std::span<const std::string> args) {
   options.limits.max_body_size = vm["max-frame-size"].as<std::uint32_t>();
   if (auto bad = listener_options_from(vm, options.admission, options.handshake_timeout))
     return usage_error(spec, *bad);
+  options.names.max_names = vm["max-names"].as<std::size_t>();
+  options.names.max_names_per_host = vm["max-names-per-host"].as<std::size_t>();
+  if (options.names.max_names < 1 || options.names.max_names_per_host < 1)
+    return usage_error(spec, "--max-names and --max-names-per-host must be at least 1");
   options.peer_timeout = peer_timeout_from(vm);
 
   boost::asio::io_context io;

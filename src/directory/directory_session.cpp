@@ -1,6 +1,7 @@
 #include "directory/directory_session.hpp"
 
 #include "directory/directory_server.hpp"
+#include "net/admission.hpp"
 #include "util/printable_text.hpp"
 #include "wire/directory_frames.hpp"
 #include "wire/error.hpp"
@@ -16,11 +17,16 @@ namespace {
 // end; paused, it only fills its own socket buffers. One request's reply may still be
 // larger than this: it is sent whole, and the client paused until it has read it.
 constexpr std::size_t max_unread_replies = 1024 * 1024;
+// A listing's next RECORDS frame is made once less than this waits to be read.
+constexpr std::size_t listing_low_water = 256 * 1024;
 }  // namespace
 
 directory_session::directory_session(directory_server& server, owner_id owner,
                                      std::shared_ptr<net::framed_connection> connection)
-    : server_(server), owner_(owner), connection_(std::move(connection)) {}
+    : server_(server),
+      owner_(owner),
+      connection_(std::move(connection)),
+      host_(net::host_key(connection_->peer_address())) {}
 
 void directory_session::start() {
   // The session is kept alive by the server's table; the callbacks hold it weakly so that
@@ -30,11 +36,13 @@ void directory_session::start() {
     auto self = weak.lock();
     if (!self) return;
     self->on_frame(std::move(frame));
-    if (self->connection_->outbound_bytes() > max_unread_replies) self->connection_->pause_reading();
+    self->apply_backpressure();
   };
   connection_->on_sent = [weak] {
     auto self = weak.lock();
-    if (self && self->connection_->outbound_bytes() <= max_unread_replies) self->connection_->resume_reading();
+    if (!self) return;
+    self->continue_listing();
+    self->apply_backpressure();
   };
   connection_->on_closed = [weak, &server = server_, owner = owner_,
                             peer = connection_->peer()](std::error_code reason,
@@ -50,6 +58,25 @@ void directory_session::start() {
 }
 
 void directory_session::close() { connection_->close(); }
+
+void directory_session::apply_backpressure() {
+  // Requests are answered in order: none is read while a listing is under way.
+  if (listing_ || connection_->outbound_bytes() > max_unread_replies) connection_->pause_reading();
+  else connection_->resume_reading();
+}
+
+void directory_session::continue_listing() {
+  // The frame's fixed part: request id, the "last" flag, the record count.
+  constexpr std::size_t fixed = 4 + 1 + 2;
+  const auto max_body = server_.options_.limits.max_body_size;
+  while (listing_ && !connection_->closed() && connection_->outbound_bytes() < listing_low_water) {
+    auto page = server_.registry_.list_page(listing_->prefix, listing_->after, max_body - fixed, 0xFFFF);
+    if (!page.records.empty()) listing_->after = page.records.back().name;
+    const wire::records_reply reply{listing_->request, page.last, std::move(page.records)};
+    connection_->send_with([&](wire::bytes& out) { wire::encode(out, reply); });
+    if (reply.last) listing_.reset();
+  }
+}
 
 namespace {
 
@@ -85,29 +112,6 @@ void send_fail(net::framed_connection& connection, std::uint32_t request, std::e
   });
 }
 
-// Splits a listing into RECORDS frames that each fit the peer's frame limit.
-void send_records(net::framed_connection& connection, std::uint32_t request,
-                  std::vector<wire::record> records, std::size_t max_body) {
-  const std::size_t fixed = 4 + 1 + 2;
-  wire::records_reply reply{request, false, {}};
-  std::size_t size = fixed;
-  connection.send_with([&](wire::bytes& out) {
-    for (auto& record : records) {
-      const std::size_t record_size = wire::encoded_size(record);
-      if (!reply.records.empty() &&
-          (size + record_size > max_body || reply.records.size() == 0xFFFF)) {
-        wire::encode(out, reply);
-        reply.records.clear();
-        size = fixed;
-      }
-      size += record_size;
-      reply.records.push_back(std::move(record));
-    }
-    reply.last = true;
-    wire::encode(out, reply);
-  });
-}
-
 }  // namespace
 
 void directory_session::on_frame(wire::frame&& frame) {
@@ -119,7 +123,7 @@ void directory_session::on_frame(wire::frame&& frame) {
       if (!decode_or_close(connection, frame, request)) return;
       std::string detail;
       const auto ec = registry.add(
-          owner_, wire::record{request.kind, request.name, request.endpoints, connection.peer()}, detail);
+          owner_, wire::record{request.kind, request.name, request.endpoints, connection.peer()}, detail, host_);
       if (ec) {
         // The name is the client's bytes, possibly refused for holding control characters.
         spdlog::debug("{}: register {} refused: {}", connection.peer(), quoted(request.name),
@@ -162,8 +166,8 @@ void directory_session::on_frame(wire::frame&& frame) {
     case wire::frame_type::list: {
       wire::list_request request;
       if (!decode_or_close(connection, frame, request)) return;
-      send_records(connection, request.request, registry.list(request.prefix),
-                   server_.options_.limits.max_body_size);
+      listing_ = listing{request.request, std::move(request.prefix), std::nullopt};
+      continue_listing();
       return;
     }
     default:

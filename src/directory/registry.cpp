@@ -52,7 +52,7 @@ bool is_valid_name(std::string_view name, std::size_t max_size) noexcept {
   return check_text(name, max_size).fault == text_fault::none;
 }
 
-std::error_code registry::add(owner_id owner, wire::record rec, std::string& detail) {
+std::error_code registry::add(owner_id owner, wire::record rec, std::string& detail, std::string_view host) {
   detail.clear();
   if (auto problem = record_problem(rec, limits_); !problem.empty()) {
     detail = std::move(problem);
@@ -77,6 +77,13 @@ std::error_code registry::add(owner_id owner, wire::record rec, std::string& det
              " names, the most one connection may hold";
     return wire::error::limit_exceeded;
   }
+  const std::string host_name(host);
+  const auto host_count = names_per_host_.find(host_name);
+  if (host_count != names_per_host_.end() && host_count->second >= limits_.max_names_per_host) {
+    detail = "this host (" + printable_text(host_name) + ") already holds " + std::to_string(host_count->second) +
+             " names, the most one host may hold";
+    return wire::error::limit_exceeded;
+  }
   if (records_.size() >= limits_.max_names) {
     detail = "the directory is full: it holds " + std::to_string(records_.size()) +
              " names, the most it may hold";
@@ -84,7 +91,7 @@ std::error_code registry::add(owner_id owner, wire::record rec, std::string& det
   }
 
   std::string name = rec.name;
-  const auto inserted = records_.emplace(name, entry{owner, std::move(rec)}).first;
+  const auto inserted = records_.emplace(name, entry{owner, host_name, std::move(rec)}).first;
   try {
     names_by_owner_[owner].push_back(std::move(name));
   } catch (...) {
@@ -92,12 +99,19 @@ std::error_code registry::add(owner_id owner, wire::record rec, std::string& det
     records_.erase(inserted);
     throw;
   }
+  ++names_per_host_[host_name];
   return {};
+}
+
+void registry::forget_host_name(const std::string& host) {
+  if (const auto count = names_per_host_.find(host); count != names_per_host_.end() && --count->second == 0)
+    names_per_host_.erase(count);
 }
 
 std::error_code registry::remove(owner_id owner, std::string_view name) {
   const auto held = records_.find(name);
   if (held == records_.end() || held->second.owner != owner) return wire::error::not_found;
+  forget_host_name(held->second.host);
   records_.erase(held);
 
   const auto owned = names_by_owner_.find(owner);
@@ -111,7 +125,12 @@ std::vector<std::string> registry::release(owner_id owner) {
   if (owned == names_by_owner_.end()) return {};
   std::vector<std::string> names = std::move(owned->second);
   names_by_owner_.erase(owned);
-  for (const auto& name : names) records_.erase(name);
+  for (const auto& name : names) {
+    if (const auto held = records_.find(name); held != records_.end()) {
+      forget_host_name(held->second.host);
+      records_.erase(held);
+    }
+  }
   return names;
 }
 
@@ -128,6 +147,24 @@ std::vector<wire::record> registry::list(std::string_view prefix) const {
   for (auto it = records_.lower_bound(prefix);
        it != records_.end() && std::string_view(it->first).starts_with(prefix); ++it)
     found.push_back(it->second.record);
+  return found;
+}
+
+registry::page registry::list_page(std::string_view prefix, const std::optional<std::string>& after,
+                                   std::size_t max_bytes, std::size_t max_records) const {
+  page found;
+  auto it = after ? records_.upper_bound(*after) : records_.lower_bound(prefix);
+  if (after && *after < prefix) it = records_.lower_bound(prefix);
+  std::size_t size = 0;
+  for (; it != records_.end() && std::string_view(it->first).starts_with(prefix); ++it) {
+    const auto record_size = wire::encoded_size(it->second.record);
+    if (!found.records.empty() && (size + record_size > max_bytes || found.records.size() >= max_records)) {
+      found.last = false;
+      return found;
+    }
+    size += record_size;
+    found.records.push_back(it->second.record);
+  }
   return found;
 }
 

@@ -22,6 +22,7 @@ using owner_id = std::uint64_t;
 struct registry_limits {
   std::size_t max_names = 65536;            // in the whole directory
   std::size_t max_names_per_owner = 1024;   // per connection
+  std::size_t max_names_per_host = 4096;    // all the connections of one host together
   std::size_t max_name_size = 1024;         // bytes
   std::size_t max_endpoints = 16;           // per record
   std::size_t max_endpoint_size = 255;      // bytes
@@ -38,8 +39,9 @@ class registry {
   // Claims `rec.name` for `owner` (rec.owner describes the owner for others to read).
   // Errors: wire::error::invalid_name (bad name or endpoint), name_in_use (held by another
   // owner; `detail` then names the holder), limit_exceeded. Re-registering a name the same
-  // owner holds replaces its record.
-  std::error_code add(owner_id owner, wire::record rec, std::string& detail);
+  // owner holds replaces its record. `host` is where the owner connects from (net::host_key):
+  // one host may hold at most max_names_per_host names, however many connections it opens.
+  std::error_code add(owner_id owner, wire::record rec, std::string& detail, std::string_view host = {});
 
   // Frees `name` if `owner` holds it; wire::error::not_found otherwise.
   std::error_code remove(owner_id owner, std::string_view name);
@@ -52,17 +54,31 @@ class registry {
   // Every record whose name starts with `prefix`, sorted by name.
   std::vector<wire::record> list(std::string_view prefix = {}) const;
 
+  // One page of that listing: the records after the name `after` (from the start without
+  // one), as many as fit `max_bytes` encoded (at least one) and at most `max_records`.
+  // A listing read page by page sees every name that stays registered meanwhile, once,
+  // in order, however large the directory.
+  struct page {
+    std::vector<wire::record> records;
+    bool last = true;  // nothing matches after these
+  };
+  page list_page(std::string_view prefix, const std::optional<std::string>& after, std::size_t max_bytes,
+                 std::size_t max_records) const;
+
   std::size_t size() const noexcept { return records_.size(); }
 
  private:
   struct entry {
     owner_id owner;
+    std::string host;
     wire::record record;
   };
+  void forget_host_name(const std::string& host);
 
   registry_limits limits_;
   std::map<std::string, entry, std::less<>> records_;
   std::unordered_map<owner_id, std::vector<std::string>> names_by_owner_;
+  std::unordered_map<std::string, std::size_t> names_per_host_;
 };
 
 }  // namespace imchat::directory

@@ -44,6 +44,7 @@ framed_connection::framed_connection(asio::ip::tcp::socket socket, connection_op
   asio_error ec;
   const auto remote = socket_.remote_endpoint(ec);
   peer_ = ec ? "(unknown peer)" : format_endpoint(remote.address(), remote.port());
+  if (!ec) peer_address_ = remote.address();
   socket_.set_option(asio::ip::tcp::no_delay(true), ec);
   // Reads happen when the socket is readable, into the thread's buffer (read_some()).
   socket_.non_blocking(true, ec);

@@ -111,6 +111,8 @@ class framed_connection : public std::enable_shared_from_this<framed_connection>
   std::size_t unacknowledged_bytes() noexcept;
   // "127.0.0.1:43210", as seen when the connection was made.
   const std::string& peer() const noexcept { return peer_; }
+  // Its address alone (unspecified if the socket had none), for limits per host.
+  const boost::asio::ip::address& peer_address() const noexcept { return peer_address_; }
   boost::asio::any_io_executor executor() { return socket_.get_executor(); }
 
   framed_connection(boost::asio::ip::tcp::socket socket, connection_options options);
@@ -140,6 +142,7 @@ class framed_connection : public std::enable_shared_from_this<framed_connection>
   connection_options options_;
   wire::frame_decoder decoder_;
   std::string peer_;
+  boost::asio::ip::address peer_address_;
   std::array<std::byte, wire::greeting_size> greeting_{};
   // What a read brought and is not decoded yet because reading was paused.
   wire::bytes unprocessed_;

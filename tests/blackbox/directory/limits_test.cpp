@@ -13,6 +13,7 @@
 
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <memory>
 #include <thread>
 
@@ -103,6 +104,58 @@ TEST_CASE("past --max-connections-per-host one host is refused while the others 
     CHECK(served(*clients.back()));
   }
   imchat::test::check_still_serving(server);
+}
+
+TEST_CASE("past --max-names-per-host a host's connections are refused names and other hosts are not") {
+  running_directory server({.extra_args = {"--max-names-per-host", "1500"}});
+  INFO("directory log:\n" << server.log());
+  // Two connections of 127.0.0.1 ask for 1,000 names each: 1,500 are granted in all.
+  std::size_t granted = 0, refused = 0;
+  std::vector<std::unique_ptr<directory_wire_client>> clients;
+  for (std::uint32_t c = 0; c < 2; ++c) {
+    auto& client = *clients.emplace_back(std::make_unique<directory_wire_client>(server.port()));
+    REQUIRE(client.greet());
+    std::string requests;
+    for (std::uint32_t i = 0; i < 1000; ++i)
+      requests += imchat::test::encoded(imchat::wire::register_request{
+          i, object_kind::queue, "Q_" + std::to_string(c) + "_" + std::to_string(i), {"127.0.0.1:1"}});
+    REQUIRE(client.send(requests));
+    for (std::uint32_t i = 0; i < 1000; ++i) {
+      const auto reply = client.receive_frame();
+      REQUIRE(reply.has_value());
+      if (reply->type == frame_type::ok) {
+        ++granted;
+      } else {
+        const auto fail = reply_as<imchat::wire::fail_reply>(reply, frame_type::fail);
+        REQUIRE(fail.has_value());
+        CHECK(fail->code == static_cast<std::uint16_t>(error::limit_exceeded));
+        CHECK(fail->message == "this host (127.0.0.1) already holds 1500 names, the most one host may hold");
+        ++refused;
+      }
+    }
+  }
+  CHECK(granted == 1500);
+  CHECK(refused == 500);
+  // 127.0.0.2 is another host.
+  imchat::test::connection_flood other("127.0.0.2", server.port(), 1,
+                                       imchat::test::client_greeting() +
+                                           imchat::test::encoded(imchat::wire::register_request{
+                                               7, object_kind::queue, "Q_elsewhere", {"127.0.0.2:1"}}));
+  bool ok = false;
+  CHECK(imchat::test::eventually([&] {
+    const auto frames = imchat::test::frames_in(other.receive(SIZE_MAX, 100ms).front());
+    ok = std::any_of(frames.begin(), frames.end(), [](const auto& frame) { return frame.type == frame_type::ok; });
+    return ok;
+  }));
+  // A connection's names freed count no more: its host may register again.
+  clients.clear();
+  CHECK(imchat::test::eventually([&] {
+    directory_wire_client again(server.port());
+    if (!again.greet() ||
+        !again.send_request(imchat::wire::register_request{1, object_kind::queue, "Q_again", {"127.0.0.1:1"}}))
+      return false;
+    return reply_as<imchat::wire::ok_reply>(again.receive_frame(), frame_type::ok).has_value();
+  }));
 }
 
 TEST_CASE("a connection holding 1024 names gets limit_exceeded for one more and goes on") {

@@ -11,7 +11,10 @@
 
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <fstream>
+#include <memory>
+#include <vector>
 
 using namespace std::chrono_literals;
 using imchat::bench::resident_kib;
@@ -98,6 +101,54 @@ TEST_CASE("a client that never reads its replies does not make the directory gro
   REQUIRE(after);
   INFO("resident memory before: " << *before << " KiB, after: " << *after << " KiB");
   CHECK(*after < *before + 64 * 1024);
+}
+
+TEST_CASE("LIST replies of a large directory to clients that never read are made only as they read") {
+  // 16,000 names of 1,000 bytes: a listing of about 16 MB, which eight clients asking
+  // once each and never reading would make 130 MB if it were made whole.
+  constexpr std::size_t holders = 16, names_each = 1000;
+  running_directory server({.extra_args = {"--max-names-per-host", "100000"}});
+  INFO("directory log:\n" << server.log());
+  std::vector<std::unique_ptr<directory_wire_client>> registrants;
+  for (std::size_t h = 0; h < holders; ++h) {
+    auto& client = *registrants.emplace_back(std::make_unique<directory_wire_client>(server.port()));
+    REQUIRE(client.greet());
+    std::string requests;
+    for (std::uint32_t i = 0; i < names_each; ++i)
+      requests += imchat::test::encoded(imchat::wire::register_request{
+          i, object_kind::queue, big_name(h * names_each + i), {"127.0.0.1:1"}});
+    REQUIRE(client.send(requests, 30s));
+    for (std::uint32_t i = 0; i < names_each; ++i)
+      REQUIRE(reply_as<imchat::wire::ok_reply>(client.receive_frame(30s), frame_type::ok).has_value());
+  }
+  const auto before = resident_kib(server.process().pid());
+  REQUIRE(before);
+
+  std::vector<std::unique_ptr<directory_wire_client>> idle;
+  for (int i = 0; i < 8; ++i) {
+    auto& client = *idle.emplace_back(std::make_unique<directory_wire_client>(server.port()));
+    REQUIRE(client.greet());
+    REQUIRE(client.send(list_requests(0, 1)));
+  }
+  imchat::test::check_still_serving(server);
+  const auto after = resident_kib(server.process().pid());
+  REQUIRE(after);
+  MESSAGE("directory resident memory: " << *before << " KiB, with eight unread listings " << *after << " KiB");
+  CHECK(*after < *before + 40 * 1024);
+
+  // One that reads gets every name, once, in order, the last frame marked last.
+  auto& reader = *idle.front();
+  std::vector<std::string> listed;
+  for (;;) {
+    const auto part = reply_as<imchat::wire::records_reply>(reader.receive_frame(30s), frame_type::records);
+    REQUIRE(part.has_value());
+    CHECK(part->request == 0);
+    for (const auto& record : part->records) listed.push_back(record.name);
+    if (part->last) break;
+  }
+  CHECK(listed.size() == holders * names_each);
+  CHECK(std::is_sorted(listed.begin(), listed.end()));
+  CHECK(std::adjacent_find(listed.begin(), listed.end()) == listed.end());
 }
 
 }  // TEST_SUITE

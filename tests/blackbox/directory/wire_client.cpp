@@ -23,15 +23,22 @@ std::string frame_header(std::uint32_t body_length, std::uint8_t type) {
   return header;
 }
 
-std::optional<wire::error_frame> first_error(std::string_view received) {
-  if (received.size() < wire::greeting_size) return std::nullopt;
+std::vector<wire::frame> frames_in(std::string_view received) {
+  std::vector<wire::frame> frames;
+  if (received.size() < wire::greeting_size) return frames;
   auto rest = wire::as_bytes(received.substr(wire::greeting_size));
   wire::frame_decoder decoder;
   while (!rest.empty()) {
     std::error_code ec;
     rest = rest.subspan(decoder.put(rest, ec));
-    if (ec) return std::nullopt;  // incomplete or not protocol: no ERROR to be found
-    const auto frame = decoder.take();
+    if (ec) break;  // the rest is incomplete, or not protocol
+    frames.push_back(decoder.take());
+  }
+  return frames;
+}
+
+std::optional<wire::error_frame> first_error(std::string_view received) {
+  for (const auto& frame : frames_in(received)) {
     if (frame.type != wire::frame_type::error) continue;
     wire::error_frame error;
     if (wire::decode(frame.body, error)) return std::nullopt;

@@ -18,6 +18,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace imchat::test {
 
@@ -27,8 +28,9 @@ std::string server_greeting();
 // A frame header: the u32 body length and the type byte, as a sender would write them.
 std::string frame_header(std::uint32_t body_length, std::uint8_t type);
 
-// The first ERROR frame in what a server sent on one connection (its greeting first), or
-// nullopt when there is none (HEARTBEATs and other frames are skipped).
+// The whole frames in what a server sent on one connection, after its greeting.
+std::vector<wire::frame> frames_in(std::string_view received);
+// The first ERROR frame among them, or nullopt when there is none.
 std::optional<wire::error_frame> first_error(std::string_view received);
 
 template <class Frame>

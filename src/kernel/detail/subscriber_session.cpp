@@ -3,15 +3,28 @@
 #include "wire/body_writer.hpp"
 #include "wire/error.hpp"
 
+#include <algorithm>
+
 #include <spdlog/spdlog.h>
 
 namespace imchat::detail {
 
 namespace {
 // How much history goes into the connection at a time while catching up: enough to keep
-// the socket busy, small next to the output limit.
-constexpr std::size_t catch_up_chunk = 256 * 1024;
+// the socket busy. A chunk goes in only while less than a chunk waits, so at most two
+// wait: with chunks of at most half the output limit, a subscriber that never reads holds
+// no more than the limit while it catches up either.
+constexpr std::size_t max_catch_up_chunk = 256 * 1024;
 }  // namespace
+
+subscriber_session::subscriber_session(std::shared_ptr<net::framed_connection> connection,
+                                       std::shared_ptr<exchange> source, std::shared_ptr<fanout_pipe> pipe,
+                                       std::size_t max_outbound_bytes)
+    : connection_(std::move(connection)),
+      source_(std::move(source)),
+      pipe_(pipe),
+      max_outbound_bytes_(max_outbound_bytes),
+      catch_up_chunk_(std::clamp<std::size_t>(max_outbound_bytes / 2, 1, max_catch_up_chunk)) {}
 
 void subscriber_session::start(const wire::attach_request& request) {
   // On the pipe first, then the history: whatever the history read misses comes through
@@ -33,7 +46,7 @@ void subscriber_session::start(const wire::attach_request& request) {
   };
   connection_->on_sent = [weak] {
     auto self = weak.lock();
-    if (self && !self->live_ && self->connection_->outbound_bytes() < catch_up_chunk) self->catch_up();
+    if (self && !self->live_ && self->connection_->outbound_bytes() < self->catch_up_chunk_) self->catch_up();
   };
   connection_->on_closed = [weak](std::error_code ec, const std::string& detail) {
     auto self = weak.lock();
@@ -47,7 +60,7 @@ void subscriber_session::start(const wire::attach_request& request) {
 
 void subscriber_session::catch_up() {
   if (connection_->closed()) return;
-  const auto slice = source_->history().read(next_, catch_up_chunk);
+  const auto slice = source_->history().read(next_, catch_up_chunk_);
   if (slice.first > next_) {
     // Flooded while catching up: the history moved past what this subscriber still needs.
     // Closing makes it reconnect, and it learns exactly how many it lost.

@@ -8,7 +8,8 @@
 // time as the connection drains, and then goes live on the pipe, taking each message
 // exactly once at the seam. A subscriber that stops reading is cut off once its unsent
 // output passes the limit, so that it can never make the exchange's process grow without
-// bound; it reconnects by itself and resumes from the history.
+// bound; it reconnects by itself and resumes from the history. While it catches up the
+// limit holds too: the history goes in in chunks of at most half of it.
 
 #include "kernel/detail/exchange.hpp"
 #include "kernel/detail/fanout_pipe.hpp"
@@ -23,11 +24,7 @@ namespace imchat::detail {
 class subscriber_session : public message_sink, public std::enable_shared_from_this<subscriber_session> {
  public:
   subscriber_session(std::shared_ptr<net::framed_connection> connection, std::shared_ptr<exchange> source,
-                     std::shared_ptr<fanout_pipe> pipe, std::size_t max_outbound_bytes)
-      : connection_(std::move(connection)),
-        source_(std::move(source)),
-        pipe_(pipe),
-        max_outbound_bytes_(max_outbound_bytes) {}
+                     std::shared_ptr<fanout_pipe> pipe, std::size_t max_outbound_bytes);
 
   // Answers the ATTACH, starts catching up, and detaches when the connection closes.
   void start(const wire::attach_request& request);
@@ -44,6 +41,7 @@ class subscriber_session : public message_sink, public std::enable_shared_from_t
   // outlives the exchange, its I/O thread and the connection's socket.
   std::weak_ptr<fanout_pipe> pipe_;
   std::size_t max_outbound_bytes_;
+  std::size_t catch_up_chunk_;  // history bytes put in the connection at a time
   std::uint64_t next_ = 0;  // the number of the next message to send
   bool live_ = false;       // caught up: the pipe's messages go out as they come
   bool cut_off_ = false;    // too slow: closing

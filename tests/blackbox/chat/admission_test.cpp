@@ -8,6 +8,7 @@
 #include "bench/process_memory.hpp"
 #include "support/connection_flood.hpp"
 #include "support/eventually.hpp"
+#include "support/scratch_directory.hpp"
 #include "support/tcp_ports.hpp"
 #include "wire/body_writer.hpp"
 #include "wire/error.hpp"
@@ -146,6 +147,38 @@ TEST_CASE("frames that never finish arriving hold no more memory in all than --m
   CHECK(still_open(flood) == 0);
   CHECK(room.wait_for_stderr("a frame took more than 5 s to arrive", chat_timeout));
   check_chat_works(chat, "heavy", std::string(900'000, 'w'));
+}
+
+TEST_CASE("subscribers that never read while they catch up hold no more than --max-backlog each") {
+  constexpr int kept = 20'000;         // lines of 1,000 bytes in the history: 20 MB
+  constexpr std::size_t readers = 200;  // that ask for all of it and never read
+  chat_fixture chat;
+  imchat::test::scratch_directory scratch("catch-up");
+  const auto out_port = free_tcp_port();
+  auto room = chat.start_room("history", {"127.0.0.1", "127.0.0.1:" + std::to_string(out_port), "--max-backlog",
+                                          "128K", "--history-size", std::to_string(kept), "--history-bytes", "64M",
+                                          "--peer-timeout", "60", "--handshake-timeout", "60"});
+  INFO("room stderr:\n" << room.stderr_text());
+  std::string lines;
+  for (int i = 1; i <= kept; ++i) lines += "kept " + std::to_string(i) + " " + std::string(980, 'k') + "\n";
+  imchat::test::write_file(scratch.path() / "lines", lines);
+  auto kofi = start_redirected(chat, "prompt history kofi", "<", scratch.path() / "lines");
+  check_exits_0(kofi, 120s);
+  const auto before = imchat::bench::resident_kib(room.pid());
+  REQUIRE(before.has_value());
+
+  const auto attach = kernel_peer_greeting() + imchat::test::encoded(wire::attach_request{
+                                                   wire::attach_direction::subscribe, "E_history", 0, 0, kept});
+  connection_flood flood("127.0.0.5", out_port, readers, attach);
+  // Time for the room to put into each of them as much as it will.
+  std::this_thread::sleep_for(3s);
+  check_chat_works(chat, "history", "caught up");
+  const auto during = imchat::bench::resident_kib(room.pid());
+  REQUIRE(during.has_value());
+  MESSAGE("room resident memory: " << *before << " KiB with the history, " << *during << " KiB with " << readers
+                                   << " subscribers not reading it");
+  // 128 KiB each and some to spare; with the history's 256 KiB chunks it would be twice.
+  CHECK(*during - *before < static_cast<std::int64_t>(readers * 128 + 24 * 1024));
 }
 
 }  // TEST_SUITE

@@ -130,6 +130,13 @@ void check_exits_0(child_process& child, std::chrono::milliseconds timeout) {
 
 bool still_running(child_process& child) { return !child.wait_exit(0ms).has_value(); }
 
+child_process start_redirected(const chat_fixture& chat, const std::string& command, const char* redirection,
+                               const std::filesystem::path& file) {
+  return child_process({"/bin/sh", "-c",
+                        "exec " + shell_quote(IMCHAT_BINARY) + " " + command + " --directory " + chat.directory() +
+                            " " + redirection + " " + shell_quote(file.string())});
+}
+
 std::string shell_quote(const std::string& word) {
   std::string quoted = "'";
   for (const char c : word) quoted += c == '\'' ? std::string("'\\''") : std::string(1, c);

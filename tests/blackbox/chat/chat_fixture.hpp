@@ -18,6 +18,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <filesystem>
 #include <functional>
 #include <optional>
 #include <string>
@@ -90,6 +91,12 @@ void check_exits_0(child_process& child, std::chrono::milliseconds timeout = cha
 
 // Whether `child` is still running (has not exited), without waiting.
 bool still_running(child_process& child);
+
+// `imchat COMMAND... --directory D` with its standard input or output redirected to a
+// file (`redirection` is "<" or ">"): a flood would fill a pipe the test is not reading
+// at that moment and stall the program.
+child_process start_redirected(const chat_fixture& chat, const std::string& command, const char* redirection,
+                               const std::filesystem::path& file);
 
 // Single-quotes `word` for /bin/sh.
 std::string shell_quote(const std::string& word);

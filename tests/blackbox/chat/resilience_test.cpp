@@ -48,16 +48,6 @@ std::vector<std::string> operator+(std::vector<std::string> a, const std::vector
   return a;
 }
 
-// `imchat COMMAND... --directory D` with its standard input or output redirected to a
-// file (`redirection` is "< FILE" or "> FILE"): a flood would fill a pipe the test is
-// not reading at that moment and stall the program.
-child_process start_redirected(const chat_fixture& chat, const std::string& command, const char* redirection,
-                               const std::filesystem::path& file) {
-  return child_process({"/bin/sh", "-c",
-                        "exec " + shell_quote(IMCHAT_BINARY) + " " + command + " --directory " + chat.directory() +
-                            " " + redirection + " " + shell_quote(file.string())});
-}
-
 // Writes "TAG 1" ... "TAG count" into `file`, one per line.
 void write_numbered(const std::filesystem::path& file, const std::string& tag, int count) {
   std::string lines;

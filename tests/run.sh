@@ -7,7 +7,8 @@
 #   deps   packaging/install-deps.sh                       skip with IMCHAT_SKIP_DEPS=1
 #   build  RelWithDebInfo build in build/, every test
 #   deb    packaging/build-deb.sh into build/deb/ (imchat and libimchat-dev), lintian,
-#          then the debian-labelled tests on those .debs (IMCHAT_DEB set)
+#          then the debian-labelled tests on those .debs (IMCHAT_DEB set), then the
+#          hostile-peer suites against the package's binary (IMCHAT_TEST_BINARY set)
 #                                                         skip with IMCHAT_SKIP_DEB=1
 #   examples  tests/examples/run-examples.sh: installs build/deb/'s libimchat-dev (apt-get,
 #          as root), builds examples/ against it outside the tree and runs them
@@ -163,6 +164,10 @@ build_and_test() {
   return "$status"
 }
 
+# The suites of tests that play a hostile peer, which the deb stage runs again against
+# the packaged binary (a ctest label regex).
+hostile_labels='^(chat: hostile peers|chat: robustness|directory)$'
+
 normal_stage() {
   build_and_test build build -DCMAKE_BUILD_TYPE=RelWithDebInfo
 }
@@ -189,6 +194,15 @@ deb_stage() {
     echo "deb: debian tests were skipped although IMCHAT_DEB=$deb" >&2
     status=1
   fi
+  # The hostile-peer tests once more, against the package's own binary: Debian's flags
+  # keep assertions on, and nothing a peer sends may trip one.
+  local root=build/deb/root hostile_log=build/deb/hostile-ctest.log hostile_status=0
+  rm -rf "$root"
+  dpkg-deb -x "$deb" "$root" || return
+  IMCHAT_TEST_BINARY=$PWD/$root/usr/bin/imchat run_ctest "$hostile_log" --test-dir build \
+    -L "$hostile_labels" --output-on-failure --no-tests=error --timeout 300 -j "$jobs" || hostile_status=$?
+  ((hostile_status == 0)) || { failures+=("deb $hostile_log"); status=1; }
+  check_skips deb "$hostile_log" none || status=1
   return "$status"
 }
 

@@ -1,6 +1,7 @@
 // imchat prompt: the tutorial's prompt. A local exchange bound to the room's global
 // queue Q_<room>; every line read from standard input goes to the room as "USER: line".
 
+#include "chat/line_reader.hpp"
 #include "chat/room_name.hpp"
 #include "chat/stamp.hpp"
 #include "chat/stop_signal.hpp"
@@ -13,50 +14,12 @@
 #include <spdlog/spdlog.h>
 
 #include <iostream>
-#include <poll.h>
 #include <unistd.h>
 
 namespace imchat::cmd {
 
 using namespace std::chrono_literals;
 
-namespace {
-
-// Reads standard input line by line without blocking past a stop request.
-class line_reader {
- public:
-  // The next line (without its newline), or nullopt at end of input or on stop.
-  std::optional<std::string> next(const chat::stop_signal& stop) {
-    for (;;) {
-      if (const auto end = buffer_.find('\n'); end != std::string::npos) {
-        std::string line = buffer_.substr(0, end);
-        buffer_.erase(0, end + 1);
-        return line;
-      }
-      if (eof_) {
-        if (buffer_.empty()) return std::nullopt;
-        return std::exchange(buffer_, {});  // a last line without a newline
-      }
-      if (stop.requested()) return std::nullopt;
-      pollfd input{.fd = STDIN_FILENO, .events = POLLIN, .revents = 0};
-      if (::poll(&input, 1, 200) <= 0) continue;
-      char chunk[64 * 1024];
-      const auto n = ::read(STDIN_FILENO, chunk, sizeof chunk);
-      if (n < 0 && errno == EINTR) continue;
-      if (n <= 0) {
-        eof_ = true;
-        continue;
-      }
-      buffer_.append(chunk, static_cast<std::size_t>(n));
-    }
-  }
-
- private:
-  std::string buffer_;
-  bool eof_ = false;
-};
-
-}  // namespace
 
 int prompt_main(std::span<const std::string> args) {
   cli_spec spec("prompt", "[OPTIONS] ROOM USER",
@@ -109,18 +72,21 @@ int prompt_main(std::span<const std::string> args) {
   //  room to stamp and relay is said and skipped: the room must never acknowledge a line
   //  it would then drop.
   const auto longest = chat::longest_relayable(kernel.max_message_size);
+  const auto prefix = user + ": ";
   std::uint64_t line_number = 0, too_long = 0;
-  line_reader lines;
-  while (auto line = lines.next(stop)) {
+  // Longer lines are measured, not kept: they could not be sent anyway.
+  chat::line_reader lines(STDIN_FILENO, longest > prefix.size() ? longest - prefix.size() + 1 : 1);
+  while (auto line = lines.next([&] { return stop.requested(); })) {
     ++line_number;
-    if (!line->empty() && line->back() == '\r') line->pop_back();
-    const message m(user + ": " + *line);
-    if (m.size() > longest) {
-      std::cerr << "imchat prompt: line " << line_number << " not sent: " << m.size()
+    if (!line->too_long && !line->text.empty() && line->text.back() == '\r') line->text.pop_back();
+    const auto size = prefix.size() + (line->too_long ? line->length : line->text.size());
+    if (line->too_long || size > longest) {
+      std::cerr << "imchat prompt: line " << line_number << " not sent: " << size
                 << " bytes with the user name, over the " << longest << " a room relays\n";
       ++too_long;
       continue;
     }
+    const message m(prefix + line->text);
     //  Waits while --buffer lines are unacknowledged, but not past a stop request.
     bool sent = false;
     while (!(sent = api->send(eid, m, 200ms)) && !stop.requested()) {

@@ -7,6 +7,7 @@
 #include <doctest/doctest.h>
 
 #include "support/regex.hpp"
+#include "support/imchat_binary.hpp"
 
 using namespace std::chrono_literals;
 using imchat::test::child_process;

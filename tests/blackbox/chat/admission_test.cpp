@@ -8,6 +8,7 @@
 #include "bench/process_memory.hpp"
 #include "support/connection_flood.hpp"
 #include "support/eventually.hpp"
+#include "support/raw_tcp_client.hpp"
 #include "support/scratch_directory.hpp"
 #include "support/tcp_ports.hpp"
 #include "wire/body_writer.hpp"
@@ -99,6 +100,41 @@ TEST_CASE("5,000 connections from one host: the room admits its per-host limit, 
     again.receive(SIZE_MAX, 1500ms);
     return still_open(again) == 10;
   }, 30s));
+}
+
+TEST_CASE("garbage a greeting then garbage and a 4 GiB length prefix get a named error at either listener of a room") {
+  chat_fixture chat;
+  const auto in_port = free_tcp_port(), out_port = free_tcp_port();
+  auto room = chat.start_room("sturdy", {"127.0.0.1:" + std::to_string(in_port), "127.0.0.1:" + std::to_string(out_port)});
+  INFO("room stderr:\n" << room.stderr_text());
+  for (const auto port : {in_port, out_port}) {
+    CAPTURE(port);
+    {  // Not the protocol at all: the room's greeting, then a close (no ERROR: it would not be understood).
+      imchat::test::raw_tcp_client garbage(port);
+      REQUIRE(garbage.send_bytes("GET / HTTP/1.1\r\nHost: x\r\n\r\n"));
+      CHECK(garbage.wait_closed());
+    }
+    {  // A greeting, then bytes that are no frame: an unknown frame type.
+      imchat::test::directory_wire_client client(port);
+      REQUIRE(client.greet(wire::role::kernel_peer, wire::role::kernel_object));
+      REQUIRE(client.send(std::string("\x00\x00\x00\x01\xEE\xEE", 6)));
+      const auto error = client.receive_error();
+      REQUIRE(error.has_value());
+      CHECK(error->code == static_cast<std::uint16_t>(wire::error::unknown_frame_type));
+      CHECK(client.socket().wait_closed());
+    }
+    {  // A length prefix of 2^32 - 1: refused from the header, before any allocation.
+      imchat::test::directory_wire_client client(port);
+      REQUIRE(client.greet(wire::role::kernel_peer, wire::role::kernel_object));
+      REQUIRE(client.send(imchat::test::frame_header(0xFFFFFFFF, static_cast<std::uint8_t>(wire::frame_type::message))));
+      const auto error = client.receive_error();
+      REQUIRE(error.has_value());
+      CHECK(error->code == static_cast<std::uint16_t>(wire::error::frame_too_large));
+      CHECK(client.socket().wait_closed());
+    }
+  }
+  CHECK(room.stderr_text().find("not an imchat peer") != std::string::npos);
+  check_chat_works(chat, "sturdy", "unshaken");
 }
 
 TEST_CASE("past --max-connections every host is refused until connections leave") {

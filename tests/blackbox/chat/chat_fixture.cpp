@@ -1,6 +1,7 @@
 #include "blackbox/chat/chat_fixture.hpp"
 
 #include "support/tcp_ports.hpp"
+#include "support/imchat_binary.hpp"
 
 #include <doctest/doctest.h>
 

@@ -15,6 +15,7 @@
 // machine may be running on the default port.
 
 #include "support/child_process.hpp"
+#include "support/imchat_binary.hpp"
 
 #include <chrono>
 #include <cstdint>

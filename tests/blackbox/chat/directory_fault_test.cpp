@@ -7,6 +7,7 @@
 #include "support/eventually.hpp"
 #include "directory/locator.hpp"
 #include "support/exit_status.hpp"
+#include "support/imchat_binary.hpp"
 
 #include <doctest/doctest.h>
 

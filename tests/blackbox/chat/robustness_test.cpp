@@ -4,6 +4,7 @@
 #include "blackbox/chat/chat_fixture.hpp"
 #include "blackbox/chat/chat_lines.hpp"
 #include "support/tcp_ports.hpp"
+#include "support/imchat_binary.hpp"
 
 #include <doctest/doctest.h>
 
@@ -90,14 +91,18 @@ TEST_CASE("a line too long for the room to relay is reported and skipped and the
   auto kofi = chat.start_prompt("long", "kofi");
   // Fits a frame with "kofi: " in front, but not with the room's timestamp as well.
   const std::string too_long(1024 * 1024 - 10, 'x');
-  REQUIRE(kofi.write_stdin("before\n" + too_long + "\nafter\n"));
+  // And one far over any frame: measured as it passes, never held whole.
+  const std::string huge(32 * 1024 * 1024, 'h');
+  REQUIRE(kofi.write_stdin("before\n" + too_long + "\n" + huge + "\nafter\n"));
   kofi.close_stdin();
   const auto status = kofi.wait_exit(chat_timeout);
   INFO("prompt stderr:\n" << kofi.stderr_text());
   REQUIRE(status.has_value());
   CHECK(*status == exit_status::exited(1));  // something was not sent
   CHECK(kofi.stderr_text().find("line 2 not sent") != std::string::npos);
-  CHECK(kofi.stderr_text().find("1 line was too long and not sent") != std::string::npos);
+  CHECK(kofi.stderr_text().find("line 3 not sent: " + std::to_string(huge.size() + 6) + " bytes") !=
+        std::string::npos);
+  CHECK(kofi.stderr_text().find("2 lines were too long and not sent") != std::string::npos);
   require_stdout(display, "kofi: after\n");
   check_transcript(display.stdout_text(), {{"kofi", {"before", "after"}}},
                    {.from = window.from, .to = std::time(nullptr)});

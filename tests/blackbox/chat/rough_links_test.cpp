@@ -13,6 +13,7 @@
 #include "support/fault_proxy.hpp"
 #include "support/held_registration.hpp"
 #include "support/tcp_ports.hpp"
+#include "support/imchat_binary.hpp"
 
 #include <doctest/doctest.h>
 

@@ -6,6 +6,7 @@
 #include "blackbox/chat/chat_lines.hpp"
 #include "support/run_program.hpp"
 #include "support/tcp_ports.hpp"
+#include "support/imchat_binary.hpp"
 
 #include <doctest/doctest.h>
 

@@ -8,6 +8,7 @@
 #include <doctest/doctest.h>
 
 #include "support/regex.hpp"
+#include "support/imchat_binary.hpp"
 #include <set>
 #include <sstream>
 

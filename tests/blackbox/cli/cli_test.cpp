@@ -2,6 +2,7 @@
 // program and for each subcommand. What the subcommands do is tested elsewhere.
 
 #include "support/run_program.hpp"
+#include "support/imchat_binary.hpp"
 
 #include <doctest/doctest.h>
 

@@ -5,6 +5,7 @@
 #include "support/raw_tcp_client.hpp"
 #include "support/run_program.hpp"
 #include "support/tcp_ports.hpp"
+#include "support/imchat_binary.hpp"
 
 #include <doctest/doctest.h>
 

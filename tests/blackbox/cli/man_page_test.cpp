@@ -9,6 +9,7 @@
 #include <filesystem>
 #include <fstream>
 #include "support/regex.hpp"
+#include "support/imchat_binary.hpp"
 #include <map>
 #include <set>
 #include <sstream>

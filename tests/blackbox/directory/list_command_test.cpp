@@ -7,6 +7,7 @@
 #include "support/run_program.hpp"
 #include "support/tcp_ports.hpp"
 #include "support/unique_fd.hpp"
+#include "support/imchat_binary.hpp"
 
 #include <doctest/doctest.h>
 

@@ -9,6 +9,7 @@
 #include "directory/locator.hpp"
 #include "support/error_code_printing.hpp"
 #include "wire/error.hpp"
+#include "support/imchat_binary.hpp"
 
 #include <doctest/doctest.h>
 

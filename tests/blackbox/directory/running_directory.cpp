@@ -2,6 +2,7 @@
 
 #include "support/eventually.hpp"
 #include "support/tcp_ports.hpp"
+#include "support/imchat_binary.hpp"
 
 #include <doctest/doctest.h>
 

@@ -17,6 +17,7 @@
 #include "support/deadline.hpp"
 #include "support/run_program.hpp"
 #include "support/skip.hpp"
+#include "support/imchat_binary.hpp"
 
 #include <doctest/doctest.h>
 

@@ -1,6 +1,7 @@
 #include "blackbox/kernel/kernel_processes.hpp"
 
 #include "support/tcp_ports.hpp"
+#include "support/imchat_binary.hpp"
 
 #include <stdexcept>
 

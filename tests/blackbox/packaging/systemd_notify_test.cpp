@@ -15,6 +15,7 @@
 
 #include <csignal>
 #include "support/regex.hpp"
+#include "support/imchat_binary.hpp"
 #include <unistd.h>
 
 using namespace std::chrono_literals;

@@ -14,6 +14,7 @@
 #include <optional>
 #include <fstream>
 #include "support/regex.hpp"
+#include "support/imchat_binary.hpp"
 #include <sstream>
 #include <unistd.h>
 #include <vector>

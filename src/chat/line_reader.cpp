@@ -1,0 +1,54 @@
+#include "chat/line_reader.hpp"
+
+#include <cerrno>
+#include <poll.h>
+#include <unistd.h>
+
+namespace imchat::chat {
+
+std::optional<input_line> line_reader::take_line() {
+  const auto end = buffer_.find('\n');
+  if (end == std::string::npos) {
+    if (!skipping_ && buffer_.size() > max_line_) skipping_ = true;  // too long already
+    if (skipping_) {
+      skipped_ += buffer_.size();
+      buffer_.clear();
+    }
+    if (!eof_ || (buffer_.empty() && !skipping_)) return std::nullopt;
+  }
+  const auto length = end == std::string::npos ? buffer_.size() : end;
+  input_line line;
+  line.length = skipped_ + length;
+  line.too_long = skipping_ || length > max_line_;
+  if (!line.too_long) line.text = buffer_.substr(0, length);
+  buffer_.erase(0, end == std::string::npos ? length : length + 1);
+  skipped_ = 0;
+  skipping_ = false;
+  return line;
+}
+
+bool line_reader::read_more(const stop_check& stop_requested) {
+  for (;;) {
+    if (stop_requested()) return false;
+    pollfd input{.fd = fd_, .events = POLLIN, .revents = 0};
+    if (::poll(&input, 1, 200) <= 0) continue;
+    char chunk[64 * 1024];
+    const auto n = ::read(fd_, chunk, sizeof chunk);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) {
+      eof_ = true;
+      return true;
+    }
+    buffer_.append(chunk, static_cast<std::size_t>(n));
+    return true;
+  }
+}
+
+std::optional<input_line> line_reader::next(const stop_check& stop_requested) {
+  for (;;) {
+    if (auto line = take_line()) return line;
+    if (eof_ || !read_more(stop_requested)) return std::nullopt;
+  }
+}
+
+}  // namespace imchat::chat

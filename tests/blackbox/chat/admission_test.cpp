@@ -9,6 +9,7 @@
 #include "support/connection_flood.hpp"
 #include "support/eventually.hpp"
 #include "support/raw_tcp_client.hpp"
+#include "support/sanitizers.hpp"
 #include "support/scratch_directory.hpp"
 #include "support/tcp_ports.hpp"
 #include "wire/body_writer.hpp"
@@ -23,6 +24,7 @@ using namespace std::chrono_literals;
 using imchat::test::connection_flood;
 using imchat::test::first_error;
 using imchat::test::free_tcp_port;
+using imchat::test::sanitized_build;
 using namespace imchat::test::chat;
 namespace wire = imchat::wire;
 
@@ -91,7 +93,9 @@ TEST_CASE("5,000 connections from one host: the room admits its per-host limit, 
   REQUIRE(before.has_value());
   REQUIRE(during.has_value());
   MESSAGE("room resident memory: " << *before << " KiB before, " << *during << " KiB with the flood");
-  CHECK(*during - *before < 64 * 1024);  // far below what 5,000 unbounded peers could take
+  // Far below what 5,000 unbounded peers could take (a sanitizer's allocator keeps what
+  // is freed for a while, so its figures say nothing here).
+  if (!sanitized_build) CHECK(*during - *before < 64 * 1024);
 
   // Once the flood is gone its slots are free again.
   flood.close();
@@ -214,7 +218,7 @@ TEST_CASE("subscribers that never read while they catch up hold no more than --m
   MESSAGE("room resident memory: " << *before << " KiB with the history, " << *during << " KiB with " << readers
                                    << " subscribers not reading it");
   // 128 KiB each and some to spare; with the history's 256 KiB chunks it would be twice.
-  CHECK(*during - *before < static_cast<std::int64_t>(readers * 128 + 24 * 1024));
+  if (!sanitized_build) CHECK(*during - *before < static_cast<std::int64_t>(readers * 128 + 24 * 1024));
 }
 
 }  // TEST_SUITE

@@ -14,14 +14,15 @@
 #          (skipped with the deb stage, or with IMCHAT_SKIP_EXAMPLES=1)
 #   asan   ASan+UBSan build in build-asan/, every test    skip with IMCHAT_SKIP_ASAN=1
 #   tsan   ThreadSanitizer build in build-tsan/, only the kernel and chat tests (ctest
-#          -L '^(kernel|chat)': the kernel's unit tests, the chat black-box tests)
+#          -L '^(kernel|chat)': the kernel's unit tests, the chat black-box tests, and
+#          the few kernel black-box and chat unit tests those labels take in too)
 #                                                         skip with IMCHAT_SKIP_TSAN=1
 #   fuzz   tests/fuzz/run-fuzzer.sh, if it exists, for IMCHAT_FUZZ_SECONDS (default 60;
 #          0 skips it)
 # CTEST_ARGS go to every ctest run but the deb stage's: `IMCHAT_SKIP_ASAN=1
 # IMCHAT_SKIP_TSAN=1 bash tests/run.sh -R cli` is a quick local check (the tsan stage
-# fails when CTEST_ARGS leave none of its tests). IMCHAT_JOBS (default 2) caps build and test parallelism, because
-# the machine is shared. Ends with a summary; exits non-zero if any stage failed.
+# fails when CTEST_ARGS leave none of its tests). IMCHAT_JOBS (default 2) caps build and
+# test parallelism, because the machine is shared. Ends with a summary; exits non-zero if any stage failed.
 #
 # Skipped tests: the build, asan and tsan stages leave the debian-labelled tests to the deb
 # stage (-LE debian; they run there on the package, or nowhere with IMCHAT_SKIP_DEB=1 and

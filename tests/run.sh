@@ -14,13 +14,18 @@
 #          as root), builds examples/ against it outside the tree and runs them
 #          (skipped with the deb stage, or with IMCHAT_SKIP_EXAMPLES=1)
 #   asan   ASan+UBSan build in build-asan/, every test    skip with IMCHAT_SKIP_ASAN=1
+#   tsan   ThreadSanitizer build in build-tsan/, only the kernel and chat tests (ctest
+#          -L '^(kernel|chat)': the kernel's unit tests, the chat black-box tests, and
+#          the few kernel black-box and chat unit tests those labels take in too)
+#                                                         skip with IMCHAT_SKIP_TSAN=1
 #   fuzz   tests/fuzz/run-fuzzer.sh, if it exists, for IMCHAT_FUZZ_SECONDS (default 60;
 #          0 skips it)
-# CTEST_ARGS go to every ctest run but the deb stage's: `IMCHAT_SKIP_ASAN=1 bash tests/run.sh -R cli` is a
-# quick local check. IMCHAT_JOBS (default 2) caps build and test parallelism, because
-# the machine is shared. Ends with a summary; exits non-zero if any stage failed.
+# CTEST_ARGS go to every ctest run but the deb stage's: `IMCHAT_SKIP_ASAN=1
+# IMCHAT_SKIP_TSAN=1 bash tests/run.sh -R cli` is a quick local check (the tsan stage
+# fails when CTEST_ARGS leave none of its tests). IMCHAT_JOBS (default 2) caps build and
+# test parallelism, because the machine is shared. Ends with a summary; exits non-zero if any stage failed.
 #
-# Skipped tests: the build and asan stages leave the debian-labelled tests to the deb
+# Skipped tests: the build, asan and tsan stages leave the debian-labelled tests to the deb
 # stage (-LE debian; they run there on the package, or nowhere with IMCHAT_SKIP_DEB=1 and
 # no IMCHAT_DEB). With CI=true a test that reports itself skipped fails its stage unless
 # a line of tests/allowed-skips.txt allows it, with a reason; the deb stage allows none.
@@ -37,6 +42,7 @@ skips=()    # one line per skipped test, with the reason it may skip (or that it
 failures=() # one "STAGE LOG" pair per ctest run that failed, for the summary's excerpts
 failed=0
 allowed_skips=tests/allowed-skips.txt
+selection=() # the ctest selection of the tests a stage runs; the tsan stage narrows it
 
 # run_stage NAME COMMAND...: runs one stage and records its outcome and duration.
 run_stage() {
@@ -146,7 +152,8 @@ check_skips() {
 }
 
 # build_and_test STAGE BUILD_DIR CMAKE_ARGS...: configures, builds and runs the whole
-# suite but the debian tests (the deb stage's).
+# suite but the debian tests (the deb stage's); a caller's `local -a selection=(CTEST_ARGS)`
+# narrows that down (the tsan stage's -L).
 build_and_test() {
   local stage=$1 dir=$2 status=0
   shift 2
@@ -158,7 +165,7 @@ build_and_test() {
   # --no-tests=error: a suite that silently lost its tests must not pass.
   # --timeout: a default for tests that set none; a hung test fails instead of hanging CI.
   run_ctest "$dir/ctest.log" --test-dir "$dir" --output-on-failure --no-tests=error --timeout 300 \
-    -j "$jobs" "${exclude[@]}" "${ctest_args[@]}" || status=$?
+    -j "$jobs" "${exclude[@]}" "${selection[@]}" "${ctest_args[@]}" || status=$?
   ((status == 0)) || failures+=("$stage $dir/ctest.log")
   check_skips "$stage" "$dir/ctest.log" || status=1
   return "$status"
@@ -223,6 +230,20 @@ sanitizer_stage() {
   build_and_test asan build-asan -DCMAKE_BUILD_TYPE=RelWithDebInfo -DIMCHAT_SANITIZE=ON
 }
 
+tsan_stage() {
+  # A data race (or a lock-order inversion: second_deadlock_stack shows both stacks) ends
+  # the process that saw it, with exit status 66 and the report on stderr. For the
+  # imchat children of the black-box tests, which inherit TSAN_OPTIONS, tests/support's
+  # child_process fails the test when a child's stderr holds a report, however it ended.
+  # Only the kernel's unit tests and the chat black-box tests run: they are where the
+  # threads are (the kernel's I/O and API threads, the chat programs on them), and the
+  # whole suite under TSan would cost CI too much time.
+  # tests/tsan-suppressions.txt holds only third-party false positives, each explained.
+  local -x TSAN_OPTIONS="halt_on_error=1:second_deadlock_stack=1:suppressions=$PWD/tests/tsan-suppressions.txt"
+  local -a selection=(-L '^(kernel|chat)')
+  build_and_test tsan build-tsan -DCMAKE_BUILD_TYPE=RelWithDebInfo -DIMCHAT_TSAN=ON
+}
+
 fuzz_stage() {
   # The fuzzer bounds its own run; the outer limit only catches a hang (its build
   # included).
@@ -262,6 +283,12 @@ if [[ ${IMCHAT_SKIP_ASAN:-0} == 1 ]]; then
   skip_stage asan "IMCHAT_SKIP_ASAN=1"
 else
   run_stage asan sanitizer_stage
+fi
+
+if [[ ${IMCHAT_SKIP_TSAN:-0} == 1 ]]; then
+  skip_stage tsan "IMCHAT_SKIP_TSAN=1"
+else
+  run_stage tsan tsan_stage
 fi
 
 if [[ ! -f tests/fuzz/run-fuzzer.sh ]]; then

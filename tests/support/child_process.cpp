@@ -2,6 +2,8 @@
 
 #include "support/unique_fd.hpp"
 
+#include <doctest/doctest.h>
+
 #include <fcntl.h>
 #include <linux/close_range.h>
 #include <poll.h>
@@ -154,22 +156,60 @@ struct captured_stream {
   }
 };
 
+// Where a sanitizer report (ThreadSanitizer, AddressSanitizer, LeakSanitizer, UBSan)
+// begins in a child's stderr, or npos. Each report names its sanitizer followed by ':'
+// ("WARNING: ThreadSanitizer: data race", "SUMMARY: UndefinedBehaviorSanitizer: ...").
+std::size_t sanitizer_report_start(std::string_view text) {
+  std::size_t first = std::string_view::npos;
+  for (const std::string_view name :
+       {"ThreadSanitizer:", "AddressSanitizer:", "LeakSanitizer:", "UndefinedBehaviorSanitizer:"}) {
+    const std::size_t at = text.find(name);
+    if (at == std::string_view::npos || at >= first) continue;
+    const std::size_t line_start = text.rfind('\n', at);
+    first = line_start == std::string_view::npos ? 0 : line_start + 1;
+  }
+  return first;
+}
+
+std::string command_line(const std::vector<std::string>& argv) {
+  std::string line;
+  for (const auto& word : argv) line += (line.empty() ? "" : " ") + word;
+  return line;
+}
+
 }  // namespace
 
 struct child_process::state {
   pid_t pid;
+  std::string command;                // argv joined, for failure messages
   std::optional<exit_status> status;  // set once the child has been reaped
   unique_fd stdin_pipe;               // our write end; reset by close_stdin()
   captured_stream out;
   captured_stream err;
 
-  explicit state(pid_t child) : pid(child) {}
+  state(pid_t child, std::string command_text) : pid(child), command(std::move(command_text)) {}
 
+  // A sanitizer report fails the test that started the child, however the child ended:
+  // under halt_on_error it exits non-zero, but a test that kills its children at the end
+  // never looks at their status, and a report in an unchecked child must not go unseen.
   ~state() {
-    if (status) return;
-    ::kill(pid, SIGKILL);
-    int wait_status = 0;
-    while (::waitpid(pid, &wait_status, 0) < 0 && errno == EINTR) {
+    if (!status) {
+      ::kill(pid, SIGKILL);
+      int wait_status = 0;
+      while (::waitpid(pid, &wait_status, 0) < 0 && errno == EINTR) {
+      }
+    }
+    try {
+      read_pending_output();  // what it wrote before it died
+    } catch (const std::system_error&) {  // poll() failed: check what was read already
+    }
+    const std::size_t report = sanitizer_report_start(err.text);
+    if (report != std::string::npos) {
+      constexpr std::size_t shown = 16 * 1024;
+      const std::string message = "the child process '" + command + "' (pid " +
+                                  std::to_string(pid) + ") printed a sanitizer report:\n" +
+                                  err.text.substr(report, shown);
+      FAIL_CHECK(message);
     }
   }
 
@@ -261,7 +301,7 @@ child_process::child_process(std::vector<std::string> argv, environment extra_en
     become_child({argv_pointers.data(), envp_pointers.data(), in.read_end.get(), out.write_end.get(),
                   err.write_end.get(), exec_error.write_end.get(), test_process});
 
-  state_ = std::make_unique<state>(pid);  // from here on the child is always reaped
+  state_ = std::make_unique<state>(pid, command_line(argv));  // from here on it is always reaped
   // Without our copies of the child's ends, end of file means the child closed them.
   in.read_end.reset();
   out.write_end.reset();

@@ -1,10 +1,10 @@
 #pragma once
-// Whether this build runs under AddressSanitizer, for the few tests whose figures it
-// changes (memory use, file descriptors, speed).
+// Whether this build runs under AddressSanitizer or ThreadSanitizer, for the few tests
+// whose figures they change (memory use, file descriptors, speed).
 
 namespace imchat::test {
 
-#if defined(__SANITIZE_ADDRESS__)
+#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
 inline constexpr bool sanitized_build = true;
 #else
 inline constexpr bool sanitized_build = false;

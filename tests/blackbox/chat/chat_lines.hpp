@@ -40,10 +40,11 @@ struct time_window {
 // What each user is expected to have said, in order.
 using transcript = std::map<std::string, std::vector<std::string>>;
 
-// Checks (with doctest CHECKs) one display's output: every line is a stamped chat line
-// stamped within `window`, and for each user of `expected` the texts that user said are
-// exactly the expected ones, in order: each once, none missing, none extra. Lines of
-// users outside `expected` (the synchronisation probe) are ignored.
+// Checks (with doctest CHECKs) one display's output: every line is a stamped chat line,
+// each of a user of `expected` stamped within `window`, and for each user of `expected`
+// the texts that user said are exactly the expected ones, in order: each once, none
+// missing, none extra. Lines of users outside `expected` (the synchronisation probe,
+// whose first lines may come from before the window) are otherwise ignored.
 void check_transcript(std::string_view output, const transcript& expected, const time_window& window);
 
 // The users who said something in `output` (chat lines only), for no-cross-talk checks.

@@ -17,6 +17,15 @@ std::string trim(const std::string& text) {
 bool is_true(const std::string& value) { return value.empty() || value == "true" || value == "yes" || value == "1"; }
 bool is_false(const std::string& value) { return value == "false" || value == "no" || value == "0"; }
 
+// program_options (1.74) fills its messages' placeholders ("%value%") in a loop until none
+// is left, so a value that holds a placeholder itself never ends: what goes into a
+// message has its '%' written as "%25".
+std::string without_placeholders(const std::string& text) {
+  std::string out;
+  for (const char c : text) out += c == '%' ? std::string("%25") : std::string(1, c);
+  return out;
+}
+
 }  // namespace
 
 std::optional<std::string> read_config_file(const std::string& path, const po::options_description& allowed,
@@ -69,6 +78,9 @@ std::optional<std::string> read_config_file(std::istream& in, const std::string&
     parsed.options.push_back(entry);
     try {
       po::store(parsed, vm);
+    } catch (po::error_with_option_name& e) {
+      e.set_substitute("value", without_placeholders(value));
+      return where + e.what();
     } catch (const po::error& e) {
       return where + e.what();
     }

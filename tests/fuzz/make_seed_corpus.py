@@ -242,6 +242,9 @@ TEXT_SEEDS = {
     # Regression: a value without a key made program_options throw "ambiguous option"
     # instead of an error naming the line (found by the text fuzzer).
     "config-value-without-key": b"\n= p n1o e\n",
+    # Regression: a bad value holding a placeholder of program_options' messages made it
+    # substitute for ever (found by the text fuzzer).
+    "config-value-placeholder": b"peer-timeout = %value%') for option\nmax-frame = 4%value%\n",
 }
 
 

@@ -58,6 +58,9 @@ TEST_CASE("a config file's errors name the stream's name and the line") {
   CHECK(read_text("\n= value\n", without_key) == "test.conf:2: expected 'key = value', not a value without a key");
   po::variables_map sectioned;
   CHECK(read_text("[log]\n = debug\n", sectioned) == "test.conf:2: expected 'key = value', not a value without a key");
+  po::variables_map placeholder;
+  CHECK(read_text("limit = %value%x\n", placeholder) ==
+        "test.conf:1: the argument ('%25value%25x') for option 'limit' is invalid");
   po::variables_map sixth;
   CHECK(read_text("limit = 4X\n", sixth).value_or("").starts_with("test.conf:1: "));
 }

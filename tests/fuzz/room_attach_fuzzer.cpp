@@ -142,7 +142,8 @@ struct fixture {
     io = imchat::io_thread::create(*dispatcher);
     imchat::kernel_options options;
     options.history.max_messages = history_kept;
-    options.handshake_timeout = std::chrono::milliseconds(2000);
+    // An input that never attaches is closed after this: short, for the fuzzer's pace.
+    options.handshake_timeout = std::chrono::milliseconds(500);
     api = imchat::api_thread::create(*dispatcher, locator.get(), options);
     api->create_queue(queue_name, imchat::scope::global, "127.0.0.1:0", *io, {io.get()});
     exchange = api->create_exchange(exchange_name, imchat::scope::global, "127.0.0.1:0", *io, {io.get()});

@@ -17,15 +17,29 @@ std::string trim(const std::string& text) {
 bool is_true(const std::string& value) { return value.empty() || value == "true" || value == "yes" || value == "1"; }
 bool is_false(const std::string& value) { return value == "false" || value == "no" || value == "0"; }
 
+// program_options (1.74) fills its messages' placeholders ("%value%") in a loop until none
+// is left, so a value that holds a placeholder itself never ends: what goes into a
+// message has its '%' written as "%25".
+std::string without_placeholders(const std::string& text) {
+  std::string out;
+  for (const char c : text) out += c == '%' ? std::string("%25") : std::string(1, c);
+  return out;
+}
+
 }  // namespace
 
 std::optional<std::string> read_config_file(const std::string& path, const po::options_description& allowed,
                                             po::variables_map& vm) {
   std::ifstream file(path);
   if (!file) return path + ": cannot read the configuration file";
+  return read_config_file(file, path, allowed, vm);
+}
+
+std::optional<std::string> read_config_file(std::istream& in, const std::string& name,
+                                            const po::options_description& allowed, po::variables_map& vm) {
   std::string section, line;
-  for (int number = 1; std::getline(file, line); ++number) {
-    const std::string where = path + ":" + std::to_string(number) + ": ";
+  for (int number = 1; std::getline(in, line); ++number) {
+    const std::string where = name + ":" + std::to_string(number) + ": ";
     line = trim(line.substr(0, line.find('#')));
     if (line.empty()) continue;
     if (line.front() == '[') {
@@ -36,9 +50,18 @@ std::optional<std::string> read_config_file(const std::string& path, const po::o
     }
     const auto equals = line.find('=');
     if (equals == std::string::npos) return where + "expected 'key = value'";
-    const std::string key = section + trim(line.substr(0, equals));
+    const std::string bare_key = trim(line.substr(0, equals));
+    // program_options takes an empty name for a prefix of every option ("ambiguous"),
+    // and would throw rather than say which line.
+    if (bare_key.empty()) return where + "expected 'key = value', not a value without a key";
+    const std::string key = section + bare_key;
     const std::string value = trim(line.substr(equals + 1));
-    const auto* option = allowed.find_nothrow(key, false);
+    const po::option_description* option = nullptr;
+    try {
+      option = allowed.find_nothrow(key, false);
+    } catch (const po::error& e) {
+      return where + e.what();
+    }
     if (!option || key == "help" || key == "config" || key == "optional-config") return where + "unknown key '" + key + "'";
 
     po::parsed_options parsed(&allowed);
@@ -55,6 +78,9 @@ std::optional<std::string> read_config_file(const std::string& path, const po::o
     parsed.options.push_back(entry);
     try {
       po::store(parsed, vm);
+    } catch (po::error_with_option_name& e) {
+      e.set_substitute("value", without_placeholders(value));
+      return where + e.what();
     } catch (const po::error& e) {
       return where + e.what();
     }

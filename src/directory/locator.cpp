@@ -187,8 +187,9 @@ class locator::impl : public std::enable_shared_from_this<impl> {
     std::erase_if(pending_, [](const auto& entry) {
       return entry.second.abandoned && entry.second.abandoned->load();
     });
+    // Captured through an init-capture: clang before 16 cannot capture a structured binding.
     for (auto& [id, request] : pending_)
-      connection_->send_with([&, request_id = id](wire::bytes& out) { request.encode(request_id, out); });
+      connection_->send_with([&pending = request, request_id = id](wire::bytes& out) { pending.encode(request_id, out); });
     set_connected(true);
   }
 

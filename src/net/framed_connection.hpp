@@ -73,9 +73,10 @@ class framed_connection : public std::enable_shared_from_this<framed_connection>
   void send(std::span<const std::byte> encoded_frames);
   // Queues whatever `encode` appends to the outgoing buffer, without an extra copy:
   //   connection->send_with([&](wire::bytes& out) { wire::encode(out, reply); });
+  // Nothing is queued once an ERROR is (close_with_error): it is the last frame sent.
   template <class Encode>
   void send_with(Encode&& encode) {
-    if (closed_) return;
+    if (closed_ || closing_) return;
     encode(pending_);
     flush();
   }

@@ -31,6 +31,10 @@ enum class attach_direction : std::uint8_t {
 // - subscribe: `stream` is the exchange incarnation the peer last saw (0: none),
 //   `sequence` the next message number it wants from it (0: none yet), and `history`
 //   how many of the latest messages it wants on a first attach.
+// A publisher's ATTACH `sequence` must be below this (else bad_field_value): its messages
+// are numbered on from there, and a u64 must hold every number, and the next.
+inline constexpr std::uint64_t max_publisher_sequence = std::uint64_t{1} << 63;
+
 struct attach_request {
   attach_direction direction = attach_direction::publish;
   std::string object;

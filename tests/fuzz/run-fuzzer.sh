@@ -1,17 +1,19 @@
 #!/usr/bin/env bash
 # Builds the fuzzers with clang (libFuzzer + ASan + UBSan) in their own build directory
 # and runs each for a bounded time over a copy of its checked-in seed corpus: the wire
-# codec (tests/fuzz/corpus), then the text parsers and escaper (tests/fuzz/text-corpus).
+# codec (tests/fuzz/corpus), the text parsers and escaper (tests/fuzz/text-corpus), the
+# directory's sessions (tests/fuzz/session-corpus), a room's ATTACH and streams
+# (tests/fuzz/room-corpus).
 #
-#   tests/fuzz/run-fuzzer.sh [SECONDS]      (default 60)
+#   tests/fuzz/run-fuzzer.sh [SECONDS]      (default $IMCHAT_FUZZ_SECONDS, else 60; per target)
 #
 # Environment: BUILD_DIR (default build-fuzz, relative to the repository root),
-# JOBS (build parallelism, default 2).
+# JOBS (build parallelism, default $IMCHAT_JOBS, else 2), as tests/run.sh sets them.
 # Exits non-zero if the build fails or the fuzzer finds a crash, a leak, a timeout or a
 # broken invariant; the offending input is left in $BUILD_DIR/artifacts/.
 set -euo pipefail
 
-seconds="${1:-60}"
+seconds="${1:-${IMCHAT_FUZZ_SECONDS:-60}}"
 if ! [[ "$seconds" =~ ^[0-9]+$ ]] || [[ "$seconds" -eq 0 ]]; then
   echo "usage: $0 [SECONDS]   (a positive whole number of seconds, default 60)" >&2
   exit 2
@@ -20,12 +22,13 @@ fi
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 build_dir="${BUILD_DIR:-build-fuzz}"
 [[ "$build_dir" = /* ]] || build_dir="$root/$build_dir"
-jobs="${JOBS:-2}"
+jobs="${JOBS:-${IMCHAT_JOBS:-2}}"
 
 # The test suites need doctest and are not part of the fuzzer: leave them out.
 CXX=clang++ cmake -S "$root" -B "$build_dir" -G Ninja \
   -DCMAKE_BUILD_TYPE=RelWithDebInfo -DIMCHAT_FUZZ=ON -DIMCHAT_TESTS=OFF >/dev/null
-cmake --build "$build_dir" -j"$jobs" --target frame_decoder_fuzzer text_fuzzer
+targets=(frame_decoder_fuzzer text_fuzzer directory_session_fuzzer room_attach_fuzzer)
+cmake --build "$build_dir" -j"$jobs" --target "${targets[@]}"
 
 # fuzz TARGET SEEDS: runs TARGET for the time given over a fresh copy of the checked-in
 # SEEDS, since libFuzzer adds the inputs it finds to its first corpus directory and the
@@ -50,3 +53,5 @@ fuzz() {
 
 fuzz frame_decoder_fuzzer "$root/tests/fuzz/corpus"
 fuzz text_fuzzer "$root/tests/fuzz/text-corpus"
+fuzz directory_session_fuzzer "$root/tests/fuzz/session-corpus"
+fuzz room_attach_fuzzer "$root/tests/fuzz/room-corpus"

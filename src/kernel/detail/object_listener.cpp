@@ -102,6 +102,11 @@ std::error_code check_attach(const wire::attach_request& attach, const std::stri
     why = "a publisher needs an identity and a first sequence number (both non-zero)";
     return wire::error::bad_field_value;
   }
+  if (is_queue && attach.sequence >= wire::max_publisher_sequence) {
+    // Numbered on from there, its messages would overflow the 64-bit sequence.
+    why = "a publisher's first sequence number must be below 2^63";
+    return wire::error::bad_field_value;
+  }
   return {};
 }
 

@@ -21,6 +21,9 @@ void publisher_session::start(const wire::attach_request& request) {
   // The callbacks hold the session; the connection drops them once closed.
   connection_->on_frame = [self = shared_from_this()](wire::frame&& frame) {
     if (frame.type == wire::frame_type::message) return self->feeder_->add(frame);
+    // The messages before it in the same read go into the queue first, so that their ACK
+    // goes out before the ERROR, which is the last frame sent.
+    self->feeder_->flush();
     self->connection_->close_with_error(wire::error::unexpected_frame,
                                         "a publisher may not send " + std::string(wire::frame_type_name(frame.type)) +
                                             " frames");

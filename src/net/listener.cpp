@@ -162,7 +162,7 @@ void listener::accept(const std::shared_ptr<acceptor_state>& where) {
     std::string why;
     auto slot = peer_error ? nullptr : self->count_->admit(host_key(peer.address()), why);
     if (!slot) {
-      if (!peer_error) self->refuse(std::move(socket), worker, std::move(why));  // else gone already
+      if (!peer_error) self->refuse(std::move(socket), peer, worker, std::move(why));  // else gone already
       self->accept(where);
       return;
     }
@@ -179,13 +179,11 @@ void listener::accept(const std::shared_ptr<acceptor_state>& where) {
   });
 }
 
-void listener::refuse(tcp::socket socket, asio::io_context& worker, std::string why) {
+void listener::refuse(tcp::socket socket, const tcp::endpoint& peer, asio::io_context& worker, std::string why) {
   // A flood of refusals must not flood the log: the first, then a count every few seconds.
   ++unreported_refusals_;
   const auto now = std::chrono::steady_clock::now();
   if (now - last_refusal_report_ >= accept_warning_interval) {
-    boost::system::error_code ignored;
-    const auto peer = socket.remote_endpoint(ignored);
     spdlog::warn("{}: refused {}: {}{}", name_, format_endpoint(peer.address(), peer.port()), why,
                  unreported_refusals_ > 1 ? fmt::format(" ({} refused since the last report)", unreported_refusals_)
                                           : std::string());

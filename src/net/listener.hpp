@@ -73,7 +73,8 @@ class listener : public std::enable_shared_from_this<listener> {
  private:
   struct acceptor_state;
   void accept(const std::shared_ptr<acceptor_state>& where);
-  void refuse(boost::asio::ip::tcp::socket socket, boost::asio::io_context& worker, std::string why);
+  void refuse(boost::asio::ip::tcp::socket socket, const boost::asio::ip::tcp::endpoint& peer,
+              boost::asio::io_context& worker, std::string why);
 
   boost::asio::io_context& listening_;
   std::vector<boost::asio::io_context*> workers_;

@@ -20,6 +20,8 @@ void encode(bytes& out, const attach_request& f) {
       .put_u64(f.stream)
       .put_u64(f.sequence)
       .put_u32(f.history)
+      .put_u64(f.secret.high)
+      .put_u64(f.secret.low)
       .finish();
 }
 
@@ -51,6 +53,8 @@ std::error_code decode(std::span<const std::byte> body, attach_request& f) {
   f.stream = in.u64();
   f.sequence = in.u64();
   f.history = in.u32();
+  f.secret.high = in.u64();
+  f.secret.low = in.u64();
   return in.finish();
 }
 

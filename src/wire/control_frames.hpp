@@ -31,9 +31,25 @@ enum class attach_direction : std::uint8_t {
 // - subscribe: `stream` is the exchange incarnation the peer last saw (0: none),
 //   `sequence` the next message number it wants from it (0: none yet), and `history`
 //   how many of the latest messages it wants on a first attach.
+// `secret` (publish only) proves the publisher owns `stream`.
 // A publisher's ATTACH `sequence` must be below this (else bad_field_value): its messages
 // are numbered on from there, and a u64 must hold every number, and the next.
 inline constexpr std::uint64_t max_publisher_sequence = std::uint64_t{1} << 63;
+
+// A publisher's proof that a stream is its own: 128 random bits that it sends with every
+// ATTACH of the stream and that no one else learns (inside TLS when the room has a key).
+// The queue records it with the stream's first ATTACH; resuming the stream takes the same
+// secret. Subscribers send zeros.
+struct stream_secret {
+  std::uint64_t high = 0;
+  std::uint64_t low = 0;
+  bool operator==(const stream_secret&) const = default;
+  bool empty() const noexcept { return (high | low) == 0; }
+  // Compares in time independent of where the two differ.
+  bool proves(const stream_secret& recorded) const noexcept {
+    return ((high ^ recorded.high) | (low ^ recorded.low)) == 0;
+  }
+};
 
 struct attach_request {
   attach_direction direction = attach_direction::publish;
@@ -41,6 +57,7 @@ struct attach_request {
   std::uint64_t stream = 0;
   std::uint64_t sequence = 0;
   std::uint32_t history = 0;
+  stream_secret secret{};
   bool operator==(const attach_request&) const = default;
 };
 

@@ -29,6 +29,7 @@ constexpr error_info all_errors[] = {
     {error::not_found, "not_found", "no such name"},
     {error::invalid_name, "invalid_name", "invalid name"},
     {error::limit_exceeded, "limit_exceeded", "limit exceeded"},
+    {error::not_stream_owner, "not_stream_owner", "the stream belongs to another publisher"},
     {error::need_more, "need_more", "more input is needed to complete the frame"},
 };
 

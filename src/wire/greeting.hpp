@@ -11,7 +11,7 @@
 
 namespace imchat::wire {
 
-inline constexpr std::uint8_t protocol_version = 1;
+inline constexpr std::uint8_t protocol_version = 2;
 inline constexpr std::size_t greeting_size = 8;
 inline constexpr std::array<std::byte, 6> greeting_magic{
     std::byte{'I'}, std::byte{'M'}, std::byte{'C'}, std::byte{'H'}, std::byte{'A'}, std::byte{'T'}};

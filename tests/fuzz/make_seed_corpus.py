@@ -32,7 +32,7 @@ PUBLISH, SUBSCRIBE = 1, 2
 MAX_BODY = 1024 * 1024
 
 
-def greeting(role, version=1, magic=b"IMCHAT"):
+def greeting(role, version=2, magic=b"IMCHAT"):
     return magic + bytes([version, role])
 
 
@@ -106,8 +106,11 @@ def u64(v):
     return struct.pack(">Q", v)
 
 
-def attach(direction, obj, stream=0x1122334455667788, sequence=1, history=0):
-    return frame(0x20, u8(direction) + text(obj) + u64(stream) + u64(sequence) + u32(history))
+def attach(direction, obj, stream=0x1122334455667788, sequence=1, history=0, secret=(0x5EC2E7, 0x5EC2E8)):
+    if direction != PUBLISH:
+        secret = (0, 0)
+    return frame(0x20, u8(direction) + text(obj) + u64(stream) + u64(sequence) + u32(history)
+                 + u64(secret[0]) + u64(secret[1]))
 
 
 def attached(stream=0x0102030405060708, sequence=1):
@@ -168,7 +171,7 @@ SEEDS = {
         chunks=(1,)),
     # Greetings that must be refused.
     "greeting-bad-magic-http": seed(b"GET / HT", b"TP/1.1\r\n\r\n"),
-    "greeting-bad-version": seed(greeting(DIRECTORY_SERVER, version=2),
+    "greeting-bad-version": seed(greeting(DIRECTORY_SERVER, version=3),
                                  error(2, "peer speaks 2")),
     "greeting-bad-role": seed(greeting(9), heartbeat()),
     "greeting-role-zero": seed(greeting(0), b""),
@@ -197,6 +200,8 @@ SEEDS = {
     "body-attach-bad-direction": seed(greeting(KERNEL_PEER), attach(3, "Q_cheese")),
     "body-attach-missing-history": seed(greeting(KERNEL_PEER),
                                         frame(0x20, u8(SUBSCRIBE) + text("R_lobby") + u64(0) + u64(0))),
+    "body-attach-missing-secret": seed(greeting(KERNEL_PEER),
+                                       frame(0x20, u8(PUBLISH) + text("Q_cheese") + u64(1) + u64(1) + u32(0))),
     "body-ack-truncated": seed(greeting(KERNEL_OBJECT), frame(0x23, b"\x00\x00\x01")),
     "body-ok-trailing-bytes": seed(greeting(DIRECTORY_SERVER), frame(0x18, u32(1) + b"\x00")),
     "body-heartbeat-with-body": seed(greeting(KERNEL_OBJECT), frame(0x02, b"\x01")),
@@ -289,7 +294,7 @@ SESSION_SEEDS = {
     # Greetings sent by the input itself.
     "raw-good-greeting": session(greeting(DIRECTORY_CLIENT) + lookup(9, "Q_cheese"), raw=True),
     "raw-bad-magic": session(b"GET / HTTP/1.1\r\n\r\n", raw=True),
-    "raw-bad-version": session(greeting(DIRECTORY_CLIENT, version=2) + lookup(1, "x"), raw=True),
+    "raw-bad-version": session(greeting(DIRECTORY_CLIENT, version=3) + lookup(1, "x"), raw=True),
     "raw-bad-role": session(greeting(KERNEL_PEER) + lookup(1, "x"), raw=True),
     "raw-short-greeting": session(b"IMCH", raw=True),
 }
@@ -298,6 +303,7 @@ SESSION_SEEDS = {
 TO_QUEUE, TO_EXCHANGE, RAW = 0, 1, 2
 OWN_NAME, OTHER_NAME, GIVEN_NAME, EMPTY_NAME = 0 << 2, 1 << 2, 2 << 2, 3 << 2
 OWN_INCARNATION = 16
+STRANGERS_SECRET = 32
 
 
 def room(flags, direction, stream=0, sequence=0, history=0, name=None, frames=b""):
@@ -312,6 +318,9 @@ ROOM_SEEDS = {
                              frames=message(b"alice: hi") + message(b"") + heartbeat() + message(bytes(range(256)))),
     "publish-resume-lower": room(TO_QUEUE, PUBLISH, 0x1234, 1, frames=message(b"again")),
     "publish-resume-higher": room(TO_QUEUE, PUBLISH, 0x1234, 1000, frames=message(b"later")),
+    # Stream theft (issue 13): another's secret, and skipping ahead of the queue's record.
+    "publish-strangers-secret": room(TO_QUEUE | STRANGERS_SECRET, PUBLISH, 0x1234, 1, frames=message(b"mine")),
+    "publish-skip-ahead": room(TO_QUEUE, PUBLISH, 0x1234, 2**62, frames=message(b"skipped")),
     "publish-many": room(TO_QUEUE, PUBLISH, 0x5678, 7, frames=b"".join(message(b"%d" % i) for i in range(100))),
     # Regressions: a sequence whose numbers would wrap past 2^64 (refused since), and a
     # frame a publisher may not send after messages (whose ACK came after the ERROR).

@@ -15,7 +15,9 @@
 //                        bit 1: raw, the rest is sent after the greeting as it is;
 //                        bits 2-3: ATTACH's object: 0 the one connected to, 1 the other,
 //                        2 a name from the input, 3 empty;
-//                        bit 4: ATTACH's stream is the exchange's incarnation
+//                        bit 4: ATTACH's stream is the exchange's incarnation;
+//                        bit 5: ATTACH's secret is not the one that goes with its stream
+//                        (each stream's own is made from it: secret_for)
 //   direction  1 byte    ATTACH's, as it is (1 publish, 2 subscribe)
 //   stream     8 bytes   ATTACH's (big-endian)
 //   sequence   8 bytes   ATTACH's
@@ -29,12 +31,14 @@
 //    direction sends (ATTACHED, then ACK to a publisher, MESSAGE to a subscriber; ERROR;
 //    HEARTBEAT), and ERROR text is printable;
 //  - an ATTACH for another name is refused with not_found, a wrong direction or a
-//    publisher's zero stream, zero sequence or sequence of 2^63 or more (numbers must not
-//    wrap) with bad_field_value, anything else first with
+//    publisher's zero stream, zero sequence, empty secret, sequence of 2^63 or more
+//    (numbers must not wrap) or beyond where the queue's record of the stream ends with
+//    bad_field_value, a known stream with another secret with not_stream_owner,
+//    anything else first with
 //    unexpected_frame or the body's error; a good one is answered by ATTACHED with the
 //    object's incarnation (the same every time);
-//  - a publisher: ATTACHED's sequence is the larger of the ATTACH's and what the queue
-//    accepted from that identity before; ACKs rise, never past what was sent, and reach
+//  - a publisher: ATTACHED's sequence is the ATTACH's for a new stream, else where the
+//    queue's record of it ends; ACKs rise, never past what was sent, and reach
 //    it; the application receives exactly the MESSAGEs acknowledged, in order, once;
 //  - a subscriber: ATTACHED's sequence is where §3 says (its own incarnation: the next it
 //    wants; another one: the oldest kept; none: the latest `history`; never outside what
@@ -57,6 +61,7 @@
 #include "wire/error.hpp"
 #include "wire/frame.hpp"
 #include "wire/frame_decoder.hpp"
+#include "util/random_id.hpp"
 #include "wire/greeting.hpp"
 
 #include <boost/asio/io_context.hpp>
@@ -83,6 +88,10 @@ using imchat::fuzz::expect;
 constexpr std::string_view queue_name = "Q_fuzz";
 constexpr std::string_view exchange_name = "E_fuzz";
 constexpr std::size_t history_kept = 64;  // the exchange's history, in messages
+
+// The secret a built ATTACH proves its stream with: a function of the identity, so that
+// inputs resuming one stream agree (and never empty: the two halves cannot both be 0).
+wire::stream_secret secret_for(std::uint64_t identity) { return {identity ^ 0x5ec2e75ec2e75ec2, ~identity}; }
 
 std::string payload_of(std::uint64_t sequence) { return "m" + std::to_string(sequence); }
 
@@ -128,8 +137,19 @@ struct fixture {
 
   std::uint64_t published = 0;  // messages sent into E_fuzz, numbered 1..published
   std::optional<std::uint64_t> queue_incarnation, exchange_incarnation;
-  std::map<std::uint64_t, std::uint64_t> publishers;  // identity -> the next the queue expects
-  bool publishers_forgotten = false;                  // too many to follow: only bounds are checked
+  struct known_stream {
+    std::uint64_t next = 0;  // the number the queue expects next
+    wire::stream_secret secret;
+  };
+  std::map<std::uint64_t, known_stream> publishers;  // by identity
+  // Past 50,000 streams the queue may forget some, and which it cannot be told: from then
+  // on built ATTACHes get fresh identities, and only bounds are checked.
+  bool publishers_forgotten = false;
+
+  const known_stream* known(std::uint64_t identity) const {
+    const auto found = publishers.find(identity);
+    return found == publishers.end() ? nullptr : &found->second;
+  }
 
   fixture() {
     imchat::fuzz::log_into_nothing();
@@ -179,7 +199,19 @@ struct plan {
   ending end = ending::open;
 };
 
-plan plan_for(std::span<const std::byte> stream, bool to_exchange) {
+// Why the queue must refuse a well-formed publisher's ATTACH for `attach.object`, if it must.
+std::optional<wire::error> publisher_refusal(const fixture& room, const wire::attach_request& attach) {
+  if (attach.stream == 0 || attach.sequence == 0 || attach.sequence >= wire::max_publisher_sequence ||
+      attach.secret.empty())
+    return wire::error::bad_field_value;
+  const auto* known = room.known(attach.stream);
+  if (!known) return std::nullopt;
+  if (!attach.secret.proves(known->secret)) return wire::error::not_stream_owner;
+  if (attach.sequence > known->next) return wire::error::bad_field_value;
+  return std::nullopt;
+}
+
+plan plan_for(const fixture& room, std::span<const std::byte> stream, bool to_exchange) {
   plan result;
   result.to_exchange = to_exchange;
   wire::frame_decoder decoder;
@@ -207,8 +239,7 @@ plan plan_for(std::span<const std::byte> stream, bool to_exchange) {
           frame.type == wire::frame_type::attach && !wire::decode(frame.body, attach) &&
           attach.object == (to_exchange ? exchange_name : queue_name) &&
           attach.direction == (to_exchange ? wire::attach_direction::subscribe : wire::attach_direction::publish) &&
-          (to_exchange ||
-           (attach.stream != 0 && attach.sequence != 0 && attach.sequence < wire::max_publisher_sequence));
+          (to_exchange || !publisher_refusal(room, attach));
       if (!good) {
         result.end = ending::error_then_close;
         return result;
@@ -231,7 +262,7 @@ plan plan_for(std::span<const std::byte> stream, bool to_exchange) {
 }
 
 // The error an ATTACH that was refused must get, when the plan knows it.
-std::optional<wire::error> refusal_for(std::span<const std::byte> stream, bool to_exchange) {
+std::optional<wire::error> refusal_for(const fixture& room, std::span<const std::byte> stream, bool to_exchange) {
   wire::frame_decoder decoder;
   while (!stream.empty()) {
     std::error_code ec;
@@ -243,6 +274,8 @@ std::optional<wire::error> refusal_for(std::span<const std::byte> stream, bool t
     wire::attach_request attach;
     if (const auto bad = wire::decode(frame.body, attach)) return static_cast<wire::error>(bad.value());
     if (attach.object != (to_exchange ? exchange_name : queue_name)) return wire::error::not_found;
+    if (!to_exchange && attach.direction == wire::attach_direction::publish)
+      if (const auto why = publisher_refusal(room, attach)) return why;
     return wire::error::bad_field_value;
   }
   return std::nullopt;
@@ -344,8 +377,8 @@ class kernel_client final : public imchat::fuzz::frame_client {
     }
     expect(reply.sequence >= attach.sequence, "ATTACHED below the publisher's sequence");
     if (!room_.publishers_forgotten) {
-      const auto known = room_.publishers.find(attach.stream);
-      const auto want = known == room_.publishers.end() ? attach.sequence : std::max(known->second, attach.sequence);
+      const auto* known = room_.known(attach.stream);
+      const auto want = known ? known->next : attach.sequence;
       expect(reply.sequence == want, "ATTACHED at " + std::to_string(reply.sequence) + " for a publisher at " +
                                          std::to_string(want));
     }
@@ -396,6 +429,9 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
       default: break;
     }
     if ((flags & 16) != 0 && room.exchange_incarnation) attach.stream = *room.exchange_incarnation;
+    if (room.publishers_forgotten) attach.stream = imchat::random_id();
+    attach.secret = secret_for(attach.stream);
+    if ((flags & 32) != 0) attach.secret.low ^= 1;
     // Any byte, not only the two directions: the encoder writes it as it is.
     attach.direction = static_cast<wire::attach_direction>(direction);
     wire::encode(to_send, attach);
@@ -405,8 +441,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   const auto stream = std::span<const std::byte>(to_send).subspan(wire::greeting_size);
 
   room.publish();
-  const auto expected = plan_for(stream, to_exchange);
-  const auto refusal = expected.attach ? std::nullopt : refusal_for(stream, to_exchange);
+  const auto expected = plan_for(room, stream, to_exchange);
+  const auto refusal = expected.attach ? std::nullopt : refusal_for(room, stream, to_exchange);
 
   // What the queue holds now was published by earlier inputs' streams, all received already.
   auto connection = std::make_shared<kernel_client>(room.client_io, room, expected, refusal);
@@ -434,7 +470,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
       room.publishers.clear();
       room.publishers_forgotten = true;
     }
-    if (connection->attached()) room.publishers[expected.attach->stream] = connection->first() + received.size();
+    if (connection->attached())
+      room.publishers[expected.attach->stream] = {connection->first() + received.size(), expected.attach->secret};
   } else {
     receive();
     expect(received.empty(), "the queue got messages nobody published");

@@ -98,8 +98,8 @@ std::error_code check_attach(const wire::attach_request& attach, const std::stri
                    : "'" + name + "' is an exchange: it can only be subscribed to";
     return wire::error::bad_field_value;
   }
-  if (is_queue && (attach.stream == 0 || attach.sequence == 0)) {
-    why = "a publisher needs an identity and a first sequence number (both non-zero)";
+  if (is_queue && (attach.stream == 0 || attach.sequence == 0 || attach.secret.empty())) {
+    why = "a publisher needs an identity, a secret and a first sequence number (all non-zero)";
     return wire::error::bad_field_value;
   }
   if (is_queue && attach.sequence >= wire::max_publisher_sequence) {

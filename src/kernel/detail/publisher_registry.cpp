@@ -5,33 +5,40 @@
 #include <boost/asio/post.hpp>
 #include <spdlog/spdlog.h>
 
-#include <algorithm>
+#include <string>
 
 namespace imchat::detail {
 
-publisher_registry::claim publisher_registry::attach(std::uint64_t publisher, std::uint64_t first_held,
+publisher_registry::claim publisher_registry::attach(std::uint64_t publisher, const wire::stream_secret& secret,
+                                                     std::uint64_t first_held,
                                                      const std::shared_ptr<net::framed_connection>& connection) {
   std::lock_guard lock(mutex_);
   auto found = publishers_.find(publisher);
   if (found == publishers_.end()) {
+    // A stream this queue has no record of: what the publisher no longer holds was
+    // acknowledged by an earlier incarnation of the queue, so it starts where it says.
     if (publishers_.size() >= max_publishers_) forget_one_locked();
     found = publishers_.emplace(publisher, entry{}).first;
+    found->second.secret = secret;
     found->second.next = first_held;
   }
   auto& stream = found->second;
+  if (!secret.proves(stream.secret))
+    return {0, 0, wire::error::not_stream_owner, "the stream belongs to another publisher (its secret does not match)"};
+  if (first_held > stream.next)
+    return {0, 0, wire::error::bad_field_value,
+            "the stream resumes at " + std::to_string(first_held) + " but the queue's record of it ends at " +
+                std::to_string(stream.next) + ": the messages between would be lost"};
   if (auto previous = stream.owner.lock(); previous && previous != connection) {
     spdlog::info("{}: a new connection from {} takes over its stream", previous->peer(), connection->peer());
     boost::asio::post(previous->executor(), [previous] {
       previous->close_with_error(wire::error::name_in_use, "the publisher reconnected on another connection");
     });
   }
-  // What the publisher no longer holds was acknowledged, perhaps to an earlier incarnation
-  // of this queue: never ask for it.
-  stream.next = std::max(stream.next, first_held);
   stream.generation = ++generations_;
   stream.owner = connection;
   stream.last_attach = std::chrono::steady_clock::now();
-  return {stream.generation, stream.next};
+  return {stream.generation, stream.next, {}, {}};
 }
 
 std::size_t publisher_registry::push(std::uint64_t publisher, std::uint64_t generation, queue& into,

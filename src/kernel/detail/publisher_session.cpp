@@ -8,7 +8,8 @@ namespace imchat::detail {
 
 void publisher_session::start(const wire::attach_request& request) {
   publisher_ = request.stream;
-  const auto claim = publishers_->attach(request.stream, request.sequence, connection_);
+  const auto claim = publishers_->attach(request.stream, request.secret, request.sequence, connection_);
+  if (claim.refused) return connection_->close_with_error(claim.refused, claim.why);
   generation_ = claim.generation;
   next_ = claim.next;
   connection_->send_with([&](wire::bytes& out) { wire::encode(out, wire::attached_reply{incarnation_, next_}); });

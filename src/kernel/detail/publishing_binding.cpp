@@ -1,6 +1,7 @@
 #include "kernel/detail/publishing_binding.hpp"
 
 #include "util/random_id.hpp"
+#include "util/secure_random.hpp"
 #include "wire/body_writer.hpp"
 #include "wire/error.hpp"
 
@@ -12,7 +13,8 @@ publishing_binding::publishing_binding(boost::asio::io_context& io, directory::l
                                        std::shared_ptr<fanout_pipe> source, binding_options options)
     : remote_binding(io, directory, std::move(remote), wire::attach_direction::publish, options),
       source_(std::move(source)),
-      identity_(random_id()) {}
+      identity_(random_id()),
+      secret_{secure_random_u64(), secure_random_u64()} {}
 
 void publishing_binding::on_start() {
   if (auto source = source_.lock())
@@ -25,6 +27,7 @@ void publishing_binding::on_stop() {
 
 void publishing_binding::fill_attach(wire::attach_request& request) {
   request.stream = identity_;
+  request.secret = secret_;
   request.sequence = unacknowledged_.first();
 }
 

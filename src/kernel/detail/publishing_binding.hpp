@@ -39,6 +39,7 @@ class publishing_binding final : public remote_binding, public message_sink {
   std::weak_ptr<fanout_pipe> source_;
   resend_buffer unacknowledged_;
   const std::uint64_t identity_;
+  const wire::stream_secret secret_;  // proves to the queue that the stream is ours
   bool reattaching_ = false;  // attached before: what is held now is sent again
 };
 

@@ -83,15 +83,15 @@ TEST_CASE("a wrong version gets the server greeting and an ERROR naming both ver
   running_directory server;
   INFO("directory log:\n" << server.log());
   directory_wire_client client(server.port());
-  CHECK(client.send(std::string("IMCHAT\x02\x01", 8)));
+  CHECK(client.send(std::string("IMCHAT\x03\x01", 8)));
   // The server's greeting carries its version, so the client can say what it reached.
   CHECK(client.socket().receive_exactly(8) == imchat::test::server_greeting());
   const auto received = client.receive_error();
   REQUIRE(received.has_value());
   CHECK(received->code == static_cast<std::uint16_t>(error::unsupported_version));
-  CHECK(received->message == "peer speaks protocol version 2, this side speaks version 1");
+  CHECK(received->message == "peer speaks protocol version 3, this side speaks version 2");
   check_disconnected(client);
-  CHECK(server.wait_for_log("unsupported_version: peer speaks protocol version 2"));
+  CHECK(server.wait_for_log("unsupported_version: peer speaks protocol version 3"));
   imchat::test::check_still_serving(server);
 }
 
@@ -101,7 +101,7 @@ TEST_CASE("a wrong role gets an ERROR bad_role and a close") {
   for (const char role : {'\x02', '\x03', '\x04', '\x00', '\xff'}) {
     CAPTURE(static_cast<int>(static_cast<unsigned char>(role)));
     directory_wire_client client(server.port());
-    CHECK(client.send(std::string("IMCHAT\x01", 7) + role));
+    CHECK(client.send(std::string("IMCHAT\x02", 7) + role));
     CHECK(client.socket().receive_exactly(8) == imchat::test::server_greeting());
     check_error_then_close(client, error::bad_role);
   }

@@ -58,13 +58,16 @@ struct watched_connection {
 
 }  // namespace
 
+// A secret per identity, as a publisher would have one.
+imchat::wire::stream_secret secret_of(std::uint64_t identity) { return {identity * 0x9e3779b97f4a7c15, ~identity}; }
+
 TEST_SUITE("kernel") {
 
 TEST_CASE("publisher registry: a new publisher is asked for what it still holds") {
   registry_fixture f;
   watched_connection c(f.io);
   publisher_registry registry;
-  const auto claim = registry.attach(7, 40, c.ends.object);
+  const auto claim = registry.attach(7, secret_of(7), 40, c.ends.object);
   CHECK(claim.generation != 0);
   CHECK(claim.next == 40);
   CHECK(registry.size() == 1);
@@ -74,21 +77,50 @@ TEST_CASE("publisher registry: a publisher that reconnects is asked for the mess
   registry_fixture f;
   watched_connection first(f.io);
   publisher_registry registry;
-  const auto claim = registry.attach(7, 0, first.ends.object);
+  const auto claim = registry.attach(7, secret_of(7), 0, first.ends.object);
   CHECK(f.push(registry, 7, claim.generation, "m", 3) == 3);
   CHECK(f.take_all() == std::vector<std::string>{"m 1", "m 2", "m 3"});
 
   watched_connection second(f.io);
-  const auto again = registry.attach(7, 0, second.ends.object);
+  const auto again = registry.attach(7, secret_of(7), 0, second.ends.object);
   CHECK(again.next == 3);  // nothing queued twice: 0..2 are in
   CHECK(again.generation != claim.generation);
   CHECK(registry.size() == 1);
 
-  // What it no longer holds was acknowledged before: never asked for, never counted back.
+  // Holding less than the queue got is fine: it resends from where the queue is.
   watched_connection third(f.io);
-  CHECK(registry.attach(7, 10, third.ends.object).next == 10);
-  watched_connection fourth(f.io);
-  CHECK(registry.attach(7, 5, fourth.ends.object).next == 10);
+  CHECK(registry.attach(7, secret_of(7), 2, third.ends.object).next == 3);
+}
+
+TEST_CASE("publisher registry: a stream that would resume past the queue's record of it is refused, the record kept") {
+  registry_fixture f;
+  watched_connection first(f.io);
+  publisher_registry registry;
+  const auto claim = registry.attach(7, secret_of(7), 1, first.ends.object);
+  CHECK(f.push(registry, 7, claim.generation, "m", 3) == 3);  // the queue expects 4 next
+  watched_connection jumping(f.io);
+  const auto jump = registry.attach(7, secret_of(7), 9, jumping.ends.object);
+  CHECK(jump.refused == std::error_code(imchat::wire::error::bad_field_value));
+  CHECK(jump.why == "the stream resumes at 9 but the queue's record of it ends at 4: the messages between would be lost");
+  // The owner's connection was not taken over, and still pushes.
+  CHECK(f.push(registry, 7, claim.generation, "n", 1) == 1);
+  watched_connection again(f.io);
+  CHECK(registry.attach(7, secret_of(7), 4, again.ends.object).next == 5);
+}
+
+TEST_CASE("publisher registry: an ATTACH without the stream's secret is refused and the owner undisturbed") {
+  registry_fixture f;
+  watched_connection owner(f.io);
+  publisher_registry registry;
+  const auto claim = registry.attach(7, secret_of(7), 1, owner.ends.object);
+  watched_connection thief(f.io);
+  const auto stolen = registry.attach(7, secret_of(8), 1, thief.ends.object);
+  CHECK(stolen.refused == std::error_code(imchat::wire::error::not_stream_owner));
+  CHECK(stolen.generation == 0);
+  CHECK(f.push(registry, 7, claim.generation, "m", 2) == 2);
+  imchat::test::run_for(f.io, std::chrono::milliseconds(100));
+  CHECK_FALSE(owner.ends.object->closed());
+  CHECK_FALSE(owner.peer_closed);
 }
 
 TEST_CASE("publisher registry: a new connection takes the stream over and the old one is closed with name_in_use") {
@@ -96,8 +128,8 @@ TEST_CASE("publisher registry: a new connection takes the stream over and the ol
   watched_connection old_connection(f.io);
   watched_connection new_connection(f.io);
   publisher_registry registry;
-  const auto old_claim = registry.attach(9, 0, old_connection.ends.object);
-  const auto new_claim = registry.attach(9, 0, new_connection.ends.object);
+  const auto old_claim = registry.attach(9, secret_of(9), 0, old_connection.ends.object);
+  const auto new_claim = registry.attach(9, secret_of(9), 0, new_connection.ends.object);
 
   // Pushes under the lost claim are refused; the new owner's go in.
   CHECK(f.push(registry, 9, old_claim.generation, "old", 2) == 0);
@@ -114,8 +146,8 @@ TEST_CASE("publisher registry: attaching again on the same connection keeps it")
   registry_fixture f;
   watched_connection c(f.io);
   publisher_registry registry;
-  registry.attach(3, 0, c.ends.object);
-  const auto again = registry.attach(3, 0, c.ends.object);
+  registry.attach(3, secret_of(3), 0, c.ends.object);
+  const auto again = registry.attach(3, secret_of(3), 0, c.ends.object);
   CHECK(f.push(registry, 3, again.generation, "m", 1) == 1);
   imchat::test::run_for(f.io, std::chrono::milliseconds(100));
   CHECK_FALSE(c.ends.object->closed());
@@ -134,10 +166,10 @@ TEST_CASE("publisher registry: a full queue takes part of a push and the next on
   registry_fixture f;
   watched_connection c(f.io);
   publisher_registry registry;
-  const auto claim = registry.attach(4, 0, c.ends.object);
+  const auto claim = registry.attach(4, secret_of(4), 0, c.ends.object);
   CHECK(f.push(registry, 4, claim.generation, "m", 150) == 100);  // the queue holds 100
   watched_connection later(f.io);
-  CHECK(registry.attach(4, 0, later.ends.object).next == 100);
+  CHECK(registry.attach(4, secret_of(4), 0, later.ends.object).next == 100);
 }
 
 TEST_CASE("publisher registry: beyond its bound it forgets the publisher idle longest, never a connected one") {
@@ -145,12 +177,12 @@ TEST_CASE("publisher registry: beyond its bound it forgets the publisher idle lo
   publisher_registry registry(2);
   watched_connection first(f.io);
   watched_connection second(f.io);
-  f.push(registry, 1, registry.attach(1, 0, first.ends.object).generation, "one", 5);
-  f.push(registry, 2, registry.attach(2, 0, second.ends.object).generation, "two", 5);
+  f.push(registry, 1, registry.attach(1, secret_of(1), 0, first.ends.object).generation, "one", 5);
+  f.push(registry, 2, registry.attach(2, secret_of(2), 0, second.ends.object).generation, "two", 5);
 
   // Both connected: a third publisher does not push either out.
   watched_connection third(f.io);
-  registry.attach(3, 0, third.ends.object);
+  registry.attach(3, secret_of(3), 0, third.ends.object);
   CHECK(registry.size() == 3);
 
   // Both gone: the one attached first is forgotten for the next newcomer, the other kept.
@@ -162,13 +194,13 @@ TEST_CASE("publisher registry: beyond its bound it forgets the publisher idle lo
   first.ends = {};
   second.ends = {};
   watched_connection fourth(f.io);
-  registry.attach(4, 0, fourth.ends.object);
+  registry.attach(4, secret_of(4), 0, fourth.ends.object);
   CHECK(registry.size() == 3);
   watched_connection back(f.io);
-  CHECK(registry.attach(2, 0, back.ends.object).next == 5);  // remembered
+  CHECK(registry.attach(2, secret_of(2), 0, back.ends.object).next == 5);  // remembered
   CHECK(registry.size() == 3);
   watched_connection back_again(f.io);
-  CHECK(registry.attach(1, 0, back_again.ends.object).next == 0);  // forgotten: a newcomer again
+  CHECK(registry.attach(1, secret_of(1), 0, back_again.ends.object).next == 0);  // forgotten: a newcomer again
 }
 
 }  // TEST_SUITE

@@ -27,13 +27,25 @@ TEST_CASE("ERROR is u16 code then str message, a layout frozen across versions")
                  frame_bytes(0x01, concat(u16_be(2), str_field("peer speaks 2"))));
 }
 
-TEST_CASE("ATTACH is u8 direction, str object, u64 stream, u64 sequence, u32 history") {
-  check_encoding(attach_request{attach_direction::publish, "Q_cheese", 0x0102030405060708, 9, 0},
-                 frame_bytes(0x20, concat(concat(bytes_of({1}), str_field("Q_cheese")),
-                                          concat(concat(u64_be(0x0102030405060708), u64_be(9)), u32_be(0)))));
-  check_encoding(attach_request{attach_direction::subscribe, "R_lobby", 0, 0, 50},
-                 frame_bytes(0x20, concat(concat(bytes_of({2}), str_field("R_lobby")),
-                                          concat(concat(u64_be(0), u64_be(0)), u32_be(50)))));
+TEST_CASE("ATTACH is u8 direction, str object, u64 stream, u64 sequence, u32 history, u64 u64 secret") {
+  check_encoding(attach_request{attach_direction::publish, "Q_cheese", 0x0102030405060708, 9, 0, {0xAA, 0xBB}},
+                 frame_bytes(0x20, concat(concat(concat(bytes_of({1}), str_field("Q_cheese")),
+                                                 concat(concat(u64_be(0x0102030405060708), u64_be(9)), u32_be(0))),
+                                          concat(u64_be(0xAA), u64_be(0xBB)))));
+  check_encoding(attach_request{attach_direction::subscribe, "R_lobby", 0, 0, 50, {}},
+                 frame_bytes(0x20, concat(concat(concat(bytes_of({2}), str_field("R_lobby")),
+                                                 concat(concat(u64_be(0), u64_be(0)), u32_be(50))),
+                                          concat(u64_be(0), u64_be(0)))));
+}
+
+TEST_CASE("a stream secret proves only the recorded one") {
+  const stream_secret recorded{0x1234, 0x5678};
+  CHECK(stream_secret{0x1234, 0x5678}.proves(recorded));
+  CHECK_FALSE(stream_secret{0x1234, 0x5679}.proves(recorded));
+  CHECK_FALSE(stream_secret{0x1235, 0x5678}.proves(recorded));
+  CHECK_FALSE(stream_secret{}.proves(recorded));
+  CHECK(stream_secret{}.empty());
+  CHECK_FALSE(recorded.empty());
 }
 
 TEST_CASE("ATTACHED is u64 stream then u64 sequence; ACK is u64 next") {

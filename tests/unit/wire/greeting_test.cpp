@@ -28,11 +28,11 @@ std::error_code parse(const bytes& greeting_bytes, role expected, greeting& out)
                         expected, out);
 }
 
-TEST_CASE("encode_greeting lays out magic, version 1 and the role number") {
-  CHECK(protocol_version == 1);
+TEST_CASE("encode_greeting lays out magic, version 2 and the role number") {
+  CHECK(protocol_version == 2);
   for (const auto sender : all_roles) {
     const auto encoded = encode_greeting(sender);
-    const auto expected = spec_greeting(1, static_cast<std::uint8_t>(sender));
+    const auto expected = spec_greeting(2, static_cast<std::uint8_t>(sender));
     CHECK(bytes(encoded.begin(), encoded.end()) == expected);
   }
   CHECK(static_cast<int>(role::directory_client) == 1);
@@ -45,9 +45,9 @@ TEST_CASE("a good greeting is accepted and reports version and sender") {
   for (const auto sender : all_roles) {
     INFO("role " << role_name(sender));
     greeting out{.version = 0, .sender = role::kernel_object};
-    CHECK(parse(spec_greeting(1, static_cast<std::uint8_t>(sender)), sender, out) ==
+    CHECK(parse(spec_greeting(2, static_cast<std::uint8_t>(sender)), sender, out) ==
           std::error_code{});
-    CHECK(out.version == 1);
+    CHECK(out.version == 2);
     CHECK(out.sender == sender);
   }
 }
@@ -55,7 +55,7 @@ TEST_CASE("a good greeting is accepted and reports version and sender") {
 TEST_CASE("a greeting whose magic differs anywhere is bad_magic") {
   for (std::size_t i = 0; i < greeting_magic.size(); ++i) {
     INFO("byte " << i);
-    auto mangled = spec_greeting(1, 1);
+    auto mangled = spec_greeting(2, 1);
     mangled[i] ^= std::byte{0x20};  // "iMCHAT", "ImCHAT", ...: case matters
     greeting out;
     CHECK(parse(mangled, role::directory_client, out) == error::bad_magic);
@@ -72,7 +72,7 @@ TEST_CASE("bad magic is reported before a bad version or role") {
 }
 
 TEST_CASE("a wrong version is unsupported_version, and the version is still reported") {
-  for (const std::uint8_t version : std::initializer_list<std::uint8_t>{0, 2, 7, 255}) {
+  for (const std::uint8_t version : std::initializer_list<std::uint8_t>{0, 1, 3, 7, 255}) {
     INFO("version " << int{version});
     greeting out;
     CHECK(parse(spec_greeting(version, 1), role::directory_client, out) ==
@@ -84,8 +84,8 @@ TEST_CASE("a wrong version is unsupported_version, and the version is still repo
 
 TEST_CASE("a wrong version is reported before a wrong role") {
   greeting out;
-  CHECK(parse(spec_greeting(2, 200), role::directory_client, out) == error::unsupported_version);
-  CHECK(out.version == 2);
+  CHECK(parse(spec_greeting(3, 200), role::directory_client, out) == error::unsupported_version);
+  CHECK(out.version == 3);
 }
 
 TEST_CASE("a role other than the expected one is bad_role") {
@@ -94,7 +94,7 @@ TEST_CASE("a role other than the expected one is bad_role") {
       if (sent == static_cast<unsigned>(expected)) continue;
       INFO("expected " << role_name(expected) << ", sent " << sent);
       greeting out;
-      CHECK(parse(spec_greeting(1, static_cast<std::uint8_t>(sent)), expected, out) ==
+      CHECK(parse(spec_greeting(2, static_cast<std::uint8_t>(sent)), expected, out) ==
             error::bad_role);
     }
   }

@@ -1,0 +1,133 @@
+#include "util/key_file.hpp"
+
+#include "util/secure_random.hpp"
+
+#include <fcntl.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <system_error>
+
+namespace imchat {
+
+namespace {
+
+// A file descriptor closed on every path out.
+struct owned_fd {
+  int fd = -1;
+  ~owned_fd() {
+    if (fd >= 0) ::close(fd);
+  }
+};
+
+std::string quoted(const std::filesystem::path& path) { return "'" + path.string() + "'"; }
+
+[[noreturn]] void fail(const std::filesystem::path& path, const std::string& what) {
+  throw key_file_error("key file " + quoted(path) + ": " + what);
+}
+
+[[noreturn]] void fail_errno(const std::filesystem::path& path, const std::string& doing) {
+  fail(path, doing + ": " + std::strerror(errno));
+}
+
+int hex_value(char c) noexcept {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
+constexpr std::size_t key_digits = 2 * key_bytes;
+constexpr auto make_one = "make one with 'imchat keygen FILE'";
+
+}  // namespace
+
+secret_key::~secret_key() { ::explicit_bzero(bytes_.data(), bytes_.size()); }
+
+secret_key read_key_file(const std::filesystem::path& path) {
+  owned_fd file{::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK)};
+  if (file.fd < 0) fail_errno(path, "cannot open it");
+  struct stat status {};
+  if (::fstat(file.fd, &status) != 0) fail_errno(path, "cannot examine it");
+  if (!S_ISREG(status.st_mode)) fail(path, "not a regular file");
+  if ((status.st_mode & (S_IRWXG | S_IRWXO)) != 0) {
+    char mode[8];
+    std::snprintf(mode, sizeof mode, "%04o", static_cast<unsigned>(status.st_mode & 07777));
+    fail(path, std::string("group or others may read or write it (mode ") + mode + "): chmod 600 " +
+                   path.string());
+  }
+
+  // A key file is 65 bytes; a little more is read to tell a longer file apart.
+  char text[key_digits + 8];
+  std::size_t size = 0;
+  while (size < sizeof text) {
+    const auto got = ::read(file.fd, text + size, sizeof text - size);
+    if (got < 0 && errno == EINTR) continue;
+    if (got < 0) fail_errno(path, "cannot read it");
+    if (got == 0) break;
+    size += static_cast<std::size_t>(got);
+  }
+  std::size_t digits = 0;
+  while (digits < size && hex_value(text[digits]) >= 0) ++digits;
+  std::size_t end = digits;
+  while (end < size && (text[end] == '\n' || text[end] == '\r')) ++end;
+  const bool malformed = end != size;
+  std::array<std::byte, key_bytes> bytes{};
+  if (digits == key_digits && !malformed)
+    for (std::size_t i = 0; i < key_bytes; ++i)
+      bytes[i] = static_cast<std::byte>(hex_value(text[2 * i]) * 16 + hex_value(text[2 * i + 1]));
+  ::explicit_bzero(text, sizeof text);
+
+  if (digits == 0 && !malformed) fail(path, std::string("empty: ") + make_one);
+  if (malformed) fail(path, std::string("not a key (a key is 64 hexadecimal digits): ") + make_one);
+  if (digits < key_digits)
+    fail(path, "too short: " + std::to_string(digits * 4) + " bits, a key has 256: " + make_one);
+  if (digits > key_digits) fail(path, "too long: a key is 64 hexadecimal digits");
+  return secret_key(bytes);
+}
+
+void write_new_key_file(const std::filesystem::path& path) {
+  std::array<std::byte, key_bytes> bytes{};
+  for (std::size_t at = 0; at < key_bytes; at += sizeof(std::uint64_t)) {
+    const auto word = secure_random_u64();
+    std::memcpy(bytes.data() + at, &word, sizeof word);
+  }
+  const secret_key key(bytes);
+  ::explicit_bzero(bytes.data(), bytes.size());
+
+  char text[key_digits + 1];
+  constexpr char digit[] = "0123456789abcdef";
+  for (std::size_t i = 0; i < key_bytes; ++i) {
+    const auto byte = std::to_integer<unsigned>(key.bytes()[i]);
+    text[2 * i] = digit[byte >> 4];
+    text[2 * i + 1] = digit[byte & 15];
+  }
+  text[key_digits] = '\n';
+
+  // O_EXCL: an existing file (or a link planted where the key goes) is never written through.
+  owned_fd file{::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600)};
+  if (file.fd < 0 && errno == EEXIST) fail(path, "exists: not replaced (remove it first to make a new key)");
+  if (file.fd < 0) fail_errno(path, "cannot create it");
+  std::size_t written = 0;
+  bool ok = true;
+  while (ok && written < sizeof text) {
+    const auto put = ::write(file.fd, text + written, sizeof text - written);
+    if (put < 0 && errno == EINTR) continue;
+    ok = put > 0;
+    if (ok) written += static_cast<std::size_t>(put);
+  }
+  ::explicit_bzero(text, sizeof text);
+  // A key half written, or not on disk when the machine loses power, would lock its
+  // holders out later: flushed before success is reported, else removed.
+  if (!ok || ::fsync(file.fd) != 0) {
+    const auto saved = errno;
+    ::unlink(path.c_str());
+    errno = saved;
+    fail_errno(path, "cannot write it");
+  }
+}
+
+}  // namespace imchat

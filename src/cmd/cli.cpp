@@ -2,6 +2,7 @@
 
 #include "cmd/command.hpp"
 #include "cmd/config_file.hpp"
+#include "cmd/option_error_text.hpp"
 #include "directory/directory_address.hpp"
 #include "directory/locator.hpp"
 
@@ -53,6 +54,16 @@ chat::wait_policy wait_policy_from(const po::variables_map& vm, const chat::stop
 }
 
 namespace {
+
+// What `args` gave for `option` ("--peer-timeout": "--peer-timeout=X" or "--peer-timeout
+// X"), for an error message about it; "" if it cannot be told.
+std::string value_given(std::span<const std::string> args, const std::string& option) {
+  for (std::size_t i = 0; i < args.size(); ++i) {
+    if (args[i] == option && i + 1 < args.size()) return args[i + 1];
+    if (args[i].starts_with(option + "=")) return args[i].substr(option.size() + 1);
+  }
+  return "";
+}
 // Heartbeats go out every second: a peer must be allowed to miss one before it is dead.
 constexpr double min_peer_timeout = 2;
 constexpr double max_peer_timeout = 86400;
@@ -123,6 +134,8 @@ std::optional<int> parse_command_line(cli_spec& spec, std::span<const std::strin
     name.erase(0, name.find_first_not_of('-'));
     for (auto& c : name) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
     return usage_error(spec, "missing argument " + name);
+  } catch (po::error_with_option_name& e) {
+    return usage_error(spec, option_error_text(e, value_given(args, e.get_option_name())));
   } catch (const po::error& e) {
     return usage_error(spec, e.what());
   }

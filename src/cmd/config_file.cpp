@@ -1,5 +1,7 @@
 #include "cmd/config_file.hpp"
 
+#include "cmd/option_error_text.hpp"
+
 #include <fstream>
 
 namespace imchat::cmd {
@@ -16,15 +18,6 @@ std::string trim(const std::string& text) {
 
 bool is_true(const std::string& value) { return value.empty() || value == "true" || value == "yes" || value == "1"; }
 bool is_false(const std::string& value) { return value == "false" || value == "no" || value == "0"; }
-
-// program_options (1.74) fills its messages' placeholders ("%value%") in a loop until none
-// is left, so a value that holds a placeholder itself never ends: what goes into a
-// message has its '%' written as "%25".
-std::string without_placeholders(const std::string& text) {
-  std::string out;
-  for (const char c : text) out += c == '%' ? std::string("%25") : std::string(1, c);
-  return out;
-}
 
 }  // namespace
 
@@ -79,8 +72,7 @@ std::optional<std::string> read_config_file(std::istream& in, const std::string&
     try {
       po::store(parsed, vm);
     } catch (po::error_with_option_name& e) {
-      e.set_substitute("value", without_placeholders(value));
-      return where + e.what();
+      return where + option_error_text(e, value);
     } catch (const po::error& e) {
       return where + e.what();
     }

@@ -124,6 +124,22 @@ TEST_CASE("each subcommand rejects an unknown option with its own usage line") {
   }
 }
 
+// program_options fills "%value%" into its messages until none is left: a value holding
+// one used to hang the program.
+TEST_CASE("a bad value holding a message placeholder is a usage error naming it, not a hang") {
+  for (const auto& args : std::vector<std::vector<std::string>>{{"room", "--peer-timeout", "%value%", "cheese"},
+                                                                 {"server", "--peer-timeout=x%value%y"},
+                                                                 {"display", "--history", "%value%%", "cheese"},
+                                                                 {"prompt", "--linger", "%canonical_option%", "c", "k"}}) {
+    CAPTURE(args.front());
+    const auto result = run_imchat(args);
+    check_usage_error(result, "usage: imchat " + args.front() + " ");
+    CHECK(contains(result.stderr_text, "is invalid"));
+  }
+  CHECK(contains(run_imchat({"room", "--peer-timeout", "%value%", "cheese"}).stderr_text,
+                 "the argument ('%25value%25') for option '--peer-timeout' is invalid"));
+}
+
 TEST_CASE("an unknown --log-level is a usage error") {
   for (const auto& name : subcommands) {
     CAPTURE(name);

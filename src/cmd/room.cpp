@@ -128,7 +128,7 @@ int room_main(std::span<const std::string> args) {
   };
   while (!stop.requested()) {
     if (auto in = api->receive(200ms)) relay(*in);
-    status.alive(relayed);
+    status.alive(relayed, locator.lost_names());
   }
 
   //  Stopping: take nothing more in (prompts keep what the room has not acknowledged,

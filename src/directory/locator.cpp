@@ -3,12 +3,14 @@
 #include "directory/directory_address.hpp"
 #include "net/dialer.hpp"
 #include "net/framed_connection.hpp"
+#include "net/reconnect_backoff.hpp"
 #include "wire/body_reader.hpp"
 #include "wire/error.hpp"
 
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/post.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <spdlog/spdlog.h>
 
 #include <atomic>
@@ -37,6 +39,14 @@ struct reply {
 
 using completion = std::function<void(reply&&)>;
 using request_encoder = std::function<void(std::uint32_t id, wire::bytes& out)>;
+
+request_encoder encoder_for(wire::register_request request) {
+  return [request = std::move(request)](std::uint32_t id, wire::bytes& out) {
+    auto copy = request;
+    copy.request = id;
+    wire::encode(out, copy);
+  };
+}
 
 struct pending_request {
   request_encoder encode;
@@ -74,6 +84,8 @@ class locator::impl : public std::enable_shared_from_this<impl> {
       // destructor) for the minutes the kernel retries.
       dialer_->cancel();
       if (connection_) connection_->close();
+      for (auto& [name, lost] : lost_) lost.timer->cancel();
+      lost_.clear();
       for (auto& [id, request] : pending_)
         request.done({std::make_error_code(std::errc::operation_canceled), "locator closed", {}, {}});
       pending_.clear();
@@ -125,7 +137,19 @@ class locator::impl : public std::enable_shared_from_this<impl> {
     });
   }
   void forget_registration(std::string name) {
-    asio::post(io_, [self = shared_from_this(), name = std::move(name)] { self->held_.erase(name); });
+    asio::post(io_, [self = shared_from_this(), name = std::move(name)] {
+      self->held_.erase(name);
+      if (const auto lost = self->lost_.find(name); lost != self->lost_.end()) {
+        lost->second.timer->cancel();
+        self->lost_.erase(lost);
+        self->publish_lost();
+      }
+    });
+  }
+
+  std::vector<lost_name> lost_names() const {
+    std::lock_guard lock(state_mutex_);
+    return lost_snapshot_;
   }
 
   bool connected() const {
@@ -195,21 +219,97 @@ class locator::impl : public std::enable_shared_from_this<impl> {
 
   void reregister(wire::register_request request) {
     const auto id = next_id_++;
-    auto name = request.name;
     pending_[id] = pending_request{
-        [request](std::uint32_t request_id, wire::bytes& out) {
-          auto copy = request;
-          copy.request = request_id;
-          wire::encode(out, copy);
-        },
-        [self = shared_from_this(), name](reply&& r) {
+        encoder_for(request),
+        [self = shared_from_this(), request](reply&& r) {
           if (!r.error || r.error == std::errc::operation_canceled) return;
-          spdlog::error("lost the name '{}' after reconnecting to the directory: {}", name, r.detail);
-          self->held_.erase(name);
-          if (self->options_.on_registration_lost) self->options_.on_registration_lost(name, r.detail);
+          // Unregistered while the request was on its way: nothing to keep.
+          if (self->held_.erase(request.name) == 0) return;
+          self->start_reclaiming(request, r.detail);
         },
         {},
         nullptr};
+  }
+
+  struct lost_registration {
+    wire::register_request request;
+    std::string why;
+    net::reconnect_backoff backoff;
+    std::unique_ptr<asio::steady_timer> timer;
+    std::chrono::steady_clock::time_point next_log;  // when to say again that it is still lost
+  };
+
+  // A name lost to another registrant. Going on unregistered would leave the object
+  // unfindable for good with only one log line to show for it, so the locator keeps
+  // asking for the name until the other holder has gone.
+  void start_reclaiming(const wire::register_request& request, const std::string& why) {
+    spdlog::error("lost the name '{}' after reconnecting to the directory: {}; trying to get it back",
+                  request.name, why);
+    auto& lost = lost_
+                     .try_emplace(request.name,
+                                  lost_registration{request, why,
+                                                    net::reconnect_backoff(options_.reclaim_min, options_.reclaim_max),
+                                                    std::make_unique<asio::steady_timer>(io_),
+                                                    std::chrono::steady_clock::now() + options_.reclaim_log_interval})
+                     .first->second;
+    publish_lost();
+    if (options_.on_registration_lost) options_.on_registration_lost(request.name, why);
+    schedule_reclaim(request.name, lost);
+  }
+
+  void schedule_reclaim(const std::string& name, lost_registration& lost) {
+    lost.timer->expires_after(lost.backoff.next());
+    lost.timer->async_wait([self = shared_from_this(), name](std::error_code ec) {
+      if (!ec) self->reclaim(name);
+    });
+  }
+
+  // One attempt. Queued like any request: sent now, or when the connection is back.
+  void reclaim(const std::string& name) {
+    if (stopping_ || !lost_.contains(name)) return;
+    const auto id = next_id_++;
+    pending_[id] = pending_request{encoder_for(lost_.at(name).request),
+                                   [self = shared_from_this(), name](reply&& r) { self->reclaimed(name, r); },
+                                   {},
+                                   nullptr};
+    if (ready()) connection_->send_with([&](wire::bytes& out) { pending_[id].encode(id, out); });
+  }
+
+  void reclaimed(const std::string& name, const reply& r) {
+    if (r.error == std::errc::operation_canceled) return;
+    const auto found = lost_.find(name);
+    if (found == lost_.end()) {
+      // Unregistered while the attempt was on its way: give back what it got.
+      if (!r.error) submit([name](std::uint32_t id, wire::bytes& out) { wire::encode(out, wire::unregister_request{id, name}); },
+                           [](reply&&) {});
+      return;
+    }
+    auto& lost = found->second;
+    if (!r.error) {
+      spdlog::info("got the name '{}' back from the directory", name);
+      held_[name] = std::move(lost.request);
+      lost_.erase(found);
+      publish_lost();
+      if (options_.on_registration_regained) options_.on_registration_regained(name);
+      return;
+    }
+    if (r.detail != lost.why) {
+      lost.why = r.detail;
+      publish_lost();
+    }
+    if (const auto now = std::chrono::steady_clock::now(); now >= lost.next_log) {
+      spdlog::error("still cannot get the name '{}' back: {}; retrying", name, lost.why);
+      lost.next_log = now + options_.reclaim_log_interval;
+    }
+    schedule_reclaim(name, lost);
+  }
+
+  // lost_names() for the callers' threads.
+  void publish_lost() {
+    std::vector<lost_name> names;
+    for (const auto& [name, lost] : lost_) names.push_back({name, lost.why});
+    std::lock_guard lock(state_mutex_);
+    lost_snapshot_ = std::move(names);
   }
 
   void on_closed(std::error_code ec, const std::string& detail) {
@@ -298,6 +398,7 @@ class locator::impl : public std::enable_shared_from_this<impl> {
   std::shared_ptr<net::framed_connection> connection_;
   std::map<std::uint32_t, pending_request> pending_;
   std::map<std::string, wire::register_request> held_;
+  std::map<std::string, lost_registration> lost_;  // taken by another, being reclaimed
   std::uint32_t next_id_ = 1;
   bool stopping_ = false;
 
@@ -306,6 +407,7 @@ class locator::impl : public std::enable_shared_from_this<impl> {
   mutable std::condition_variable state_changed_;
   bool connected_ = false;
   std::string last_error_;
+  std::vector<lost_name> lost_snapshot_;
 };
 
 locator::locator(std::string_view directory, locator_options options) {
@@ -328,13 +430,7 @@ void locator::register_object(wire::object_kind kind, std::string_view name,
 void locator::register_object(wire::object_kind kind, std::string_view name,
                               std::vector<std::string> endpoints, std::chrono::milliseconds timeout) {
   wire::register_request request{0, kind, std::string(name), std::move(endpoints)};
-  impl_->call(
-      [request](std::uint32_t id, wire::bytes& out) {
-        auto copy = request;
-        copy.request = id;
-        wire::encode(out, copy);
-      },
-      timeout, true);
+  impl_->call(encoder_for(request), timeout, true);
   impl_->remember_registration(std::move(request));
 }
 
@@ -379,6 +475,8 @@ void locator::async_lookup(std::string name, lookup_handler handler) {
         handler(r.error, std::move(r.record));
       });
 }
+
+std::vector<lost_name> locator::lost_names() const { return impl_->lost_names(); }
 
 bool locator::connected() const { return impl_->connected(); }
 

@@ -1,8 +1,11 @@
 #pragma once
 // The locator: the directory's client, as in the tutorial (`locator_t locator (host)`).
 // It keeps one connection to the directory on a thread of its own, reconnects by itself
-// with backoff, and re-registers its names after a reconnect. Every member function may
-// be called from any thread; the blocking ones wait at most their timeout.
+// with backoff, and re-registers its names after a reconnect. A name someone else took
+// meanwhile (this process was frozen past the directory's peer timeout, say) is not given
+// up: the locator keeps registering it again, every few seconds, until the other holder
+// has gone, and says so in the log and in lost_names(). Every member function may be
+// called from any thread; the blocking ones wait at most their timeout.
 //
 // Errors are thrown as std::system_error: wire::error::name_in_use (the message names
 // the holder), invalid_name, limit_exceeded, and std::errc::timed_out when the directory
@@ -31,9 +34,24 @@ struct locator_options {
   // connection attempt unanswered as long is given up and made again.
   std::chrono::milliseconds peer_timeout{5000};
   wire::decoder_limits limits{};
+  // Between attempts to take a lost name back: jittered, from 1-2 s up to 2.5-5 s, so a
+  // name is back within seconds of its squatter leaving without hammering the directory.
+  std::chrono::milliseconds reclaim_min{2000};
+  std::chrono::milliseconds reclaim_max{5000};
+  // A name still lost is logged again (at error level) this often, not at every attempt.
+  std::chrono::milliseconds reclaim_log_interval{60'000};
   // Called on the locator's thread when a name could not be registered again after a
-  // reconnect (someone else took it meanwhile).
+  // reconnect (someone else took it meanwhile), and when it was taken back.
   std::function<void(const std::string& name, const std::string& why)> on_registration_lost{};
+  std::function<void(const std::string& name)> on_registration_regained{};
+};
+
+// A name this locator registered that another registrant holds now, and the directory's
+// word on it ("name 'Q_cheese' is held by 127.0.0.1:40122 (endpoints ...)").
+struct lost_name {
+  std::string name;
+  std::string why;
+  bool operator==(const lost_name&) const = default;
 };
 
 class locator {
@@ -72,6 +90,9 @@ class locator {
   // thread (post it back to where it belongs). It waits for the directory as long as it
   // takes, so that reconnecting bindings ride out a directory restart.
   void async_lookup(std::string name, lookup_handler handler);
+
+  // The names lost to another registrant that the locator is trying to take back, by name.
+  std::vector<lost_name> lost_names() const;
 
   // Whether the connection to the directory is up now; and waiting for it.
   bool connected() const;

@@ -21,6 +21,7 @@
 
 #include <csignal>
 #include <future>
+#include <thread>
 
 using namespace std::chrono_literals;
 using imchat::directory::locator;
@@ -140,6 +141,42 @@ TEST_CASE("after a directory restart a locator registers its names again by itse
   holder.unregister_object("Q_phoenix");
   CHECK_FALSE(finder.lookup("Q_phoenix").has_value());
   imchat::test::check_still_serving(second);
+}
+
+TEST_CASE("a locator whose name was taken while it was away keeps asking until it has it back") {
+  std::optional<running_directory> first(std::in_place);
+  const auto port = first->port();
+  // Slow to reconnect, so that the squatter gets in first; quick to retry the lost name.
+  locator holder(first->address(), {.reconnect_min = 3000ms, .reconnect_max = 3000ms,
+                                    .reclaim_min = 200ms, .reclaim_max = 400ms});
+  holder.register_object(object_kind::queue, "Q_taken", {"127.0.0.1:7000"});
+  REQUIRE(first->process().send_signal(SIGKILL));
+  REQUIRE(first->process().wait_exit() == exit_status::killed_by(SIGKILL));
+  first.reset();
+  CHECK(eventually([&] { return !holder.connected(); }));
+
+  running_directory second({.port = port});
+  INFO("new directory's log:\n" << second.log());
+  std::optional<locator> squatter(std::in_place, second.address());
+  squatter->register_object(object_kind::queue, "Q_taken", {"127.0.0.1:1"});
+  REQUIRE(holder.wait_connected(10s));
+  CHECK(eventually([&] { return !holder.lost_names().empty(); }, 10s));
+  const auto lost = holder.lost_names();
+  REQUIRE(lost.size() == 1);
+  CHECK(lost.front().name == "Q_taken");
+  CHECK(contains(lost.front().why, "is held by"));
+  locator finder(second.address());
+  std::this_thread::sleep_for(1s);  // several attempts, all refused
+  CHECK(finder.lookup("Q_taken")->endpoints == std::vector<std::string>{"127.0.0.1:1"});
+
+  squatter.reset();  // its connection closes: the directory frees the name
+  CHECK(eventually([&] { return holder.lost_names().empty(); }, 5s));
+  const auto back = finder.lookup("Q_taken");
+  REQUIRE(back.has_value());
+  CHECK(back->endpoints == std::vector<std::string>{"127.0.0.1:7000"});
+  // Held again as before: the holder can free it.
+  holder.unregister_object("Q_taken");
+  CHECK_FALSE(finder.lookup("Q_taken").has_value());
 }
 
 }  // TEST_SUITE

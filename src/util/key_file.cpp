@@ -7,6 +7,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <fmt/format.h>
+
 #include <cerrno>
 #include <cstring>
 #include <system_error>
@@ -23,14 +25,15 @@ struct owned_fd {
   }
 };
 
-std::string quoted(const std::filesystem::path& path) { return "'" + path.string() + "'"; }
-
-[[noreturn]] void fail(const std::filesystem::path& path, const std::string& what) {
-  throw key_file_error("key file " + quoted(path) + ": " + what);
+// Messages are put together with fmt rather than std::string's +, about which GCC 12
+// warns wrongly (-Warray-bounds) in some optimised builds.
+[[noreturn]] void fail(const std::filesystem::path& path, std::string_view what, std::string_view fix = {}) {
+  throw key_file_error(fix.empty() ? fmt::format("key file '{}': {}", path.string(), what)
+                                   : fmt::format("key file '{}': {}: {}", path.string(), what, fix));
 }
 
-[[noreturn]] void fail_errno(const std::filesystem::path& path, const std::string& doing) {
-  fail(path, doing + ": " + std::strerror(errno));
+[[noreturn]] void fail_errno(const std::filesystem::path& path, std::string_view doing) {
+  fail(path, doing, std::strerror(errno));
 }
 
 int hex_value(char c) noexcept {
@@ -41,7 +44,7 @@ int hex_value(char c) noexcept {
 }
 
 constexpr std::size_t key_digits = 2 * key_bytes;
-constexpr auto make_one = "make one with 'imchat keygen FILE'";
+constexpr std::string_view make_one = "make one with 'imchat keygen FILE'";
 
 }  // namespace
 
@@ -53,12 +56,9 @@ secret_key read_key_file(const std::filesystem::path& path) {
   struct stat status {};
   if (::fstat(file.fd, &status) != 0) fail_errno(path, "cannot examine it");
   if (!S_ISREG(status.st_mode)) fail(path, "not a regular file");
-  if ((status.st_mode & (S_IRWXG | S_IRWXO)) != 0) {
-    char mode[8];
-    std::snprintf(mode, sizeof mode, "%04o", static_cast<unsigned>(status.st_mode & 07777));
-    fail(path, std::string("group or others may read or write it (mode ") + mode + "): chmod 600 " +
-                   path.string());
-  }
+  if ((status.st_mode & (S_IRWXG | S_IRWXO)) != 0)
+    fail(path, fmt::format("group or others may read or write it (mode {:04o})", status.st_mode & 07777),
+         fmt::format("chmod 600 {}", path.string()));
 
   // A key file is 65 bytes; a little more is read to tell a longer file apart.
   char text[key_digits + 8];
@@ -81,11 +81,10 @@ secret_key read_key_file(const std::filesystem::path& path) {
       bytes[i] = static_cast<std::byte>(hex_value(text[2 * i]) * 16 + hex_value(text[2 * i + 1]));
   ::explicit_bzero(text, sizeof text);
 
-  if (digits == 0 && !malformed) fail(path, std::string("empty: ") + make_one);
-  if (malformed) fail(path, std::string("not a key (a key is 64 hexadecimal digits): ") + make_one);
-  if (digits < key_digits)
-    fail(path, "too short: " + std::to_string(digits * 4) + " bits, a key has 256: " + make_one);
-  if (digits > key_digits) fail(path, "too long: a key is 64 hexadecimal digits");
+  if (digits == 0 && !malformed) fail(path, "empty", make_one);
+  if (malformed) fail(path, "not a key (a key is 64 hexadecimal digits)", make_one);
+  if (digits < key_digits) fail(path, fmt::format("too short: {} bits, a key has 256", digits * 4), make_one);
+  if (digits > key_digits) fail(path, "too long", "a key is 64 hexadecimal digits");
   return secret_key(bytes);
 }
 
@@ -109,7 +108,7 @@ void write_new_key_file(const std::filesystem::path& path) {
 
   // O_EXCL: an existing file (or a link planted where the key goes) is never written through.
   owned_fd file{::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600)};
-  if (file.fd < 0 && errno == EEXIST) fail(path, "exists: not replaced (remove it first to make a new key)");
+  if (file.fd < 0 && errno == EEXIST) fail(path, "exists: not replaced", "remove it first to make a new key");
   if (file.fd < 0) fail_errno(path, "cannot create it");
   std::size_t written = 0;
   bool ok = true;

@@ -64,6 +64,7 @@ std::string value_given(std::span<const std::string> args, const std::string& op
   }
   return "";
 }
+
 // Heartbeats go out every second: a peer must be allowed to miss one before it is dead.
 constexpr double min_peer_timeout = 2;
 constexpr double max_peer_timeout = 86400;

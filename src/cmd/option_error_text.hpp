@@ -11,8 +11,6 @@
 
 namespace imchat::cmd {
 
-std::string without_placeholders(std::string_view text);
-
 // e.what(), with `value` (what was given for the option) in it, placeholder-free.
 std::string option_error_text(boost::program_options::error_with_option_name& e, std::string_view value);
 

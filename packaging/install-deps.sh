@@ -10,6 +10,7 @@ packages=(
   build-essential cmake ninja-build ccache pkg-config   # the build
   libboost-dev libboost-program-options-dev             # Asio, Program_options
   libspdlog-dev libfmt-dev                              # logging
+  libssl-dev                                            # TLS (keys): OpenSSL 3
   doctest-dev                                           # unit and black-box tests
   clang libclang-rt-14-dev                              # the fuzzer (libFuzzer runtime)
   iproute2 tmux                                         # network namespaces; terminal tests

@@ -3,6 +3,7 @@
 
 #include "bench/delivery_tally.hpp"
 #include "bench/latency_histogram.hpp"
+#include "util/key_file.hpp"
 
 #include <sys/types.h>
 
@@ -18,6 +19,11 @@ struct bench_config {
   std::string tool = "imchat bench";  // names what measured, in the report
   std::string room;       // the room's name
   std::string directory;  // where the room is registered
+  // With keys: the room's (and the file it is in, for a room the bench starts), and the
+  // directory's. Every connection is then TLS, as users' are.
+  std::string key_file;
+  std::optional<secret_key> key;
+  std::optional<secret_key> directory_key;
   unsigned senders = 1;
   unsigned displays = 1;
   unsigned display_threads = 4;  // the displays are spread over this many threads

@@ -34,7 +34,9 @@ struct run_context {
 };
 
 void run_sender(const run_context& run, unsigned index) {
-  auto api = api_thread::create(run.threads, &run.directory);
+  kernel_options options;
+  options.key = run.config.key;
+  auto api = api_thread::create(run.threads, &run.directory, options);
   const auto eid = api->create_exchange("E");
   api->bind("E", chat::queue_name(run.config.room), run.io[index % run.io.size()], run.io[index % run.io.size()]);
   const auto size = payload_size(run.config.size);
@@ -51,6 +53,7 @@ void run_sender(const run_context& run, unsigned index) {
 group_outcome run_displays(const run_context& run, unsigned group, unsigned first, unsigned count) {
   kernel_options options;
   options.queue.max_messages = run.config.display_queue;
+  options.key = run.config.key;
   auto api = api_thread::create(run.threads, &run.directory, options);
   api->mask(message_type::gap);
   for (unsigned i = 0; i < count; ++i) {
@@ -108,7 +111,7 @@ group_outcome run_displays(const run_context& run, unsigned group, unsigned firs
 bench_result run_bench(const bench_config& config, const chat::stop_signal& stop, const progress_handler& progress) {
   const unsigned groups = std::min(config.displays, config.display_threads);
   dispatcher threads(config.senders + groups + config.io_threads);
-  directory::locator directory(config.directory);
+  directory::locator directory(config.directory, {.key = config.directory_key});
   if (!directory.lookup(chat::exchange_name(config.room), 5s))
     throw std::runtime_error("no room '" + config.room + "' is registered at the directory " + config.directory);
 

@@ -20,17 +20,18 @@ using namespace std::chrono_literals;
 
 namespace {
 
-directory::server_options loopback_any_port() {
-  return {.listen = {{boost::asio::ip::address_v4::loopback(), 0}}};
+directory::server_options loopback_any_port(const std::optional<secret_key>& key) {
+  return {.listen = {{boost::asio::ip::address_v4::loopback(), 0}}, .key = key};
 }
 
 // Starts this program as `imchat room NAME --directory ADDRESS`, with the signals the
 // bench blocks (chat::stop_signal) unblocked again.
-pid_t spawn_room(const std::string& room, const std::string& directory) {
+pid_t spawn_room(const std::string& room, const std::string& directory, const std::string& key_file) {
   // Every display of a benchmark comes from this one host: it may hold as many as the
   // room holds in all.
   std::vector<std::string> args{"imchat", "room", room, "--directory", directory, "--log-level", "warn",
                                 "--max-connections-per-host", "16384"};
+  if (!key_file.empty()) args.insert(args.end(), {"--key-file", key_file});
   std::vector<char*> argv;
   for (auto& arg : args) argv.push_back(arg.data());
   argv.push_back(nullptr);
@@ -49,11 +50,12 @@ pid_t spawn_room(const std::string& room, const std::string& directory) {
 
 }  // namespace
 
-room_host::room_host(std::string room, std::chrono::milliseconds timeout)
-    : directory_(loopback_any_port()),
+room_host::room_host(std::string room, std::chrono::milliseconds timeout, const std::string& key_file,
+                     const std::optional<secret_key>& key)
+    : directory_(loopback_any_port(key)),
       directory_address_("127.0.0.1:" + std::to_string(directory_.local_endpoints().front().port())),
-      pid_(spawn_room(room, directory_address_)) {
-  directory::locator directory(directory_address_);
+      pid_(spawn_room(room, directory_address_, key_file)) {
+  directory::locator directory(directory_address_, {.key = key});
   const auto deadline = std::chrono::steady_clock::now() + timeout;
   while (!directory.lookup(chat::exchange_name(room), 1s)) {
     int status = 0;

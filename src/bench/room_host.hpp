@@ -5,10 +5,12 @@
 // its memory apart from its own.
 
 #include "directory/directory_thread.hpp"
+#include "util/key_file.hpp"
 
 #include <sys/types.h>
 
 #include <chrono>
+#include <optional>
 #include <string>
 
 namespace imchat::bench {
@@ -16,8 +18,10 @@ namespace imchat::bench {
 class room_host {
  public:
   // Starts both and waits until the room is registered; throws std::runtime_error if it
-  // is not within `timeout`.
-  room_host(std::string room, std::chrono::milliseconds timeout);
+  // is not within `timeout`. With `key_file`, the key in it is the room's and the
+  // directory's (`key`, read from it already).
+  room_host(std::string room, std::chrono::milliseconds timeout, const std::string& key_file = {},
+            const std::optional<secret_key>& key = std::nullopt);
   // Stops the room (SIGTERM, then SIGKILL if it does not end) and the directory.
   ~room_host();
   room_host(const room_host&) = delete;

@@ -8,6 +8,7 @@
 
 #include <chrono>
 #include <memory>
+#include <optional>
 #include <string_view>
 
 namespace imchat::chat {
@@ -15,7 +16,9 @@ namespace imchat::chat {
 // The directory served on `address`'s port, on every interface; null when the port is
 // taken already (logged). Throws std::system_error for a malformed address or any other
 // failure to listen.
+// With a key, only its holders get in.
 std::unique_ptr<directory::directory_thread> serve_directory(std::string_view address,
-                                                           std::chrono::milliseconds peer_timeout);
+                                                           std::chrono::milliseconds peer_timeout,
+                                                           const std::optional<secret_key>& key = std::nullopt);
 
 }  // namespace imchat::chat

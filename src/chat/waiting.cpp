@@ -18,6 +18,7 @@ bool out_of_time(const wait_policy& policy) {
 bool wait_for_directory(directory::locator& directory, const wait_policy& policy) {
   bool told = false;
   while (!directory.wait_connected(200ms)) {
+    if (auto failure = directory.failure()) throw *failure;  // no wait can mend it
     if (out_of_time(policy)) {
       if (!(policy.stop && policy.stop->requested()))
         std::cerr << "imchat: gave up waiting for the directory at " << directory.directory() << "\n";
@@ -39,6 +40,7 @@ bool wait_for_name(directory::locator& directory, const std::string& name, const
     try {
       if (directory.lookup(name, 2s)) return true;
     } catch (const std::system_error&) {
+      if (directory.failure()) throw;
       // The directory went away meanwhile: wait_for_directory above says so.
     }
     if (out_of_time(policy)) {

@@ -18,7 +18,8 @@ struct wait_policy {
 };
 
 // Waits until `name` is registered in the directory. Returns false on deadline or stop
-// request, having printed why.
+// request, having printed why. Throws the locator's failure() (the keys do not allow a
+// connection): waiting cannot mend that.
 bool wait_for_name(directory::locator& directory, const std::string& name, const std::string& what,
                    const wait_policy& policy);
 

@@ -11,6 +11,7 @@
 #include "chat/waiting.hpp"
 #include "cmd/cli.hpp"
 #include "cmd/command.hpp"
+#include "cmd/key_options.hpp"
 
 #include <spdlog/spdlog.h>
 
@@ -64,6 +65,7 @@ int bench_main(std::span<const std::string> args) {
   spec.positionals.add("room", 1);
   add_timeout_option(spec, "the room");
   add_directory_option(spec);
+  add_key_options(spec, "the room's (a room it starts gets it too)", true);
   add_common_options(spec);
   po::variables_map vm;
   if (auto status = parse_command_line(spec, args, vm)) return *status;
@@ -107,14 +109,20 @@ int bench_main(std::span<const std::string> args) {
 
   chat::stop_signal stop;
   try {
+    const auto keys = keys_from(vm);
+    config.key = keys.own;
+    config.directory_key = keys.directory;
+    if (vm.count("key-file")) config.key_file = vm["key-file"].as<std::string>();
     std::optional<bench::room_host> hosted;
     if (vm.count("host-room") || !vm.count("room")) {
-      hosted.emplace(config.room, 10s);
+      // Its own directory has the room's key.
+      config.directory_key = keys.own;
+      hosted.emplace(config.room, 10s, config.key_file, keys.own);
       config.directory = hosted->directory();
       config.room_pid = hosted->pid();
     } else {
       config.directory = directory_address(vm);
-      directory::locator directory(config.directory);
+      directory::locator directory(config.directory, {.key = config.directory_key});
       if (!chat::wait_for_name(directory, chat::exchange_name(config.room), "the room '" + config.room + "'",
                                wait_policy_from(vm, stop)))
         return stop.requested() ? exit_ok : exit_failure;

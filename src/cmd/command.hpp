@@ -27,6 +27,7 @@ int room_main(std::span<const std::string> args);
 int prompt_main(std::span<const std::string> args);
 int display_main(std::span<const std::string> args);
 int bench_main(std::span<const std::string> args);
+int keygen_main(std::span<const std::string> args);
 
 // Every subcommand, in the order `imchat --help` lists them.
 std::span<const command> all_commands();

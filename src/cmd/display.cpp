@@ -10,6 +10,7 @@
 #include "chat/waiting.hpp"
 #include "cmd/cli.hpp"
 #include "cmd/command.hpp"
+#include "cmd/key_options.hpp"
 #include "directory/locator.hpp"
 #include "kernel/api_thread.hpp"
 
@@ -32,6 +33,7 @@ int display_main(std::span<const std::string> args) {
       ("room", po::value<std::string>()->required(), "the room to watch");
   spec.positionals.add("room", 1);
   add_chat_options(spec, "the room");
+  add_key_options(spec, "the room's", true);
   add_common_options(spec);
   po::variables_map vm;
   if (auto status = parse_command_line(spec, args, vm)) return *status;
@@ -39,40 +41,47 @@ int display_main(std::span<const std::string> args) {
   const auto room = vm["room"].as<std::string>();
   if (auto problem = chat::room_name_problem(room)) return usage_error(spec, *problem);
 
+  const auto keys = keys_from(vm);
+
   chat::stop_signal stop;
   const auto waiting = wait_policy_from(vm, stop);
 
   //  One application thread and one I/O thread; gap notices switched on.
   dispatcher dispatcher(2);
-  directory::locator locator(directory_address(vm), {.peer_timeout = peer_timeout_from(vm)});
+  directory::locator locator(directory_address(vm), {.peer_timeout = peer_timeout_from(vm), .key = keys.directory});
   auto io = io_thread::create(dispatcher);
-  auto api = api_thread::create(dispatcher, &locator, {.peer_timeout = peer_timeout_from(vm)});
+  auto api = api_thread::create(dispatcher, &locator, {.peer_timeout = peer_timeout_from(vm), .key = keys.own});
   api->mask(message_type::gap);
+  try {
 
-  //  The wiring: a local queue bound to the room's global exchange.
-  api->create_queue("Q");
-  if (!chat::wait_for_name(locator, chat::exchange_name(room), "the room '" + room + "'", waiting))
-    return stop.requested() ? exit_ok : exit_failure;
-  api->bind(chat::exchange_name(room), "Q", io.get(), io.get(), {.history = vm["history"].as<std::uint32_t>()});
+    //  The wiring: a local queue bound to the room's global exchange.
+    api->create_queue("Q");
+    if (!chat::wait_for_name(locator, chat::exchange_name(room), "the room '" + room + "'", waiting))
+      return stop.requested() ? exit_ok : exit_failure;
+    api->bind(chat::exchange_name(room), "Q", io.get(), io.get(), {.history = vm["history"].as<std::uint32_t>()});
 
-  //  The business logic: print each message; on a terminal at once, into a pipe or a
-  //  file at least every 100 ms.
-  const bool terminal = ::isatty(STDOUT_FILENO) == 1;
-  auto last_flush = std::chrono::steady_clock::now();
-  const auto flush = [&] {
+    //  The business logic: print each message; on a terminal at once, into a pipe or a
+    //  file at least every 100 ms.
+    const bool terminal = ::isatty(STDOUT_FILENO) == 1;
+    auto last_flush = std::chrono::steady_clock::now();
+    const auto flush = [&] {
+      std::fflush(stdout);
+      last_flush = std::chrono::steady_clock::now();
+    };
+    while (!stop.requested()) {
+      auto m = api->receive(100ms);
+      if (m && m->type() == message_type::gap)
+        std::fputs(chat::gap_line(m->lost()).c_str(), stdout);
+      else if (m)
+        std::fputs((chat::terminal_safe(m->text()) + "\n").c_str(), stdout);
+      if (terminal || !m || std::chrono::steady_clock::now() - last_flush >= 100ms) flush();
+    }
     std::fflush(stdout);
-    last_flush = std::chrono::steady_clock::now();
-  };
-  while (!stop.requested()) {
-    auto m = api->receive(100ms);
-    if (m && m->type() == message_type::gap)
-      std::fputs(chat::gap_line(m->lost()).c_str(), stdout);
-    else if (m)
-      std::fputs((chat::terminal_safe(m->text()) + "\n").c_str(), stdout);
-    if (terminal || !m || std::chrono::steady_clock::now() - last_flush >= 100ms) flush();
+    return exit_ok;
+  } catch (const std::system_error& e) {
+    std::fflush(stdout);
+    rethrow_with_key_advice(e, locator, room);
   }
-  std::fflush(stdout);
-  return exit_ok;
 }
 
 }  // namespace imchat::cmd

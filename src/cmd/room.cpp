@@ -11,9 +11,11 @@
 #include "cmd/byte_size.hpp"
 #include "cmd/cli.hpp"
 #include "cmd/command.hpp"
+#include "cmd/key_options.hpp"
 #include "cmd/listener_options.hpp"
 #include "directory/locator.hpp"
 #include "kernel/api_thread.hpp"
+#include "net/tls_error.hpp"
 #include "wire/error.hpp"
 
 #include <spdlog/spdlog.h>
@@ -62,6 +64,7 @@ int room_main(std::span<const std::string> args) {
   spec.positionals.add("name", 1).add("in", 1).add("out", 1);
   add_listener_options(spec, kernel_options{}.admission, "the room's queue and its exchange each");
   add_chat_options(spec, "the directory");
+  add_key_options(spec, "the room's", true);
   add_config_option(spec);
   add_common_options(spec);
   po::variables_map vm;
@@ -74,6 +77,8 @@ int room_main(std::span<const std::string> args) {
   if (!(vm["stop-timeout"].as<double>() >= 0)) return usage_error(spec, "--stop-timeout must be 0 or more seconds");
   kernel_options kernel;
   if (auto bad = kernel_options_from(vm, kernel)) return usage_error(spec, *bad);
+  const auto keys = keys_from(vm);
+  kernel.key = keys.own;
 
   chat::stop_signal stop;
   const auto waiting = wait_policy_from(vm, stop);
@@ -83,7 +88,8 @@ int room_main(std::span<const std::string> args) {
   const auto directory_text = directory_address(vm);
   std::unique_ptr<directory::directory_thread> own_directory;
   try {
-    if (vm.count("embedded-directory")) own_directory = chat::serve_directory(directory_text, peer_timeout);
+    if (vm.count("embedded-directory"))
+      own_directory = chat::serve_directory(directory_text, peer_timeout, keys.directory);
   } catch (const std::system_error& e) {
     std::cerr << "imchat room: cannot serve the directory: " << e.what() << "\n";
     return exit_failure;
@@ -91,21 +97,22 @@ int room_main(std::span<const std::string> args) {
 
   //  One application thread (this one) and the I/O threads.
   dispatcher dispatcher(1 + io_threads);
-  directory::locator locator(directory_text, {.peer_timeout = peer_timeout});
+  directory::locator locator(directory_text, {.peer_timeout = peer_timeout, .key = keys.directory});
   std::vector<std::unique_ptr<io_thread>> threads;
   std::vector<io_thread*> workers;
   for (unsigned i = 0; i < io_threads; ++i) workers.push_back(threads.emplace_back(io_thread::create(dispatcher)).get());
   auto& listener = *workers.front();
   auto api = api_thread::create(dispatcher, &locator, kernel);
-  if (!chat::wait_for_directory(locator, waiting)) return stop.requested() ? exit_ok : exit_failure;
 
   //  The wiring: a global queue in, a global exchange out. A room of that name that runs
   //  already holds the names, and the kernel says who has them and where.
   exchange_id out;
   try {
+    if (!chat::wait_for_directory(locator, waiting)) return stop.requested() ? exit_ok : exit_failure;
     api->create_queue(chat::queue_name(room), scope::global, vm["in"].as<std::string>(), listener, workers);
     out = api->create_exchange(chat::exchange_name(room), scope::global, vm["out"].as<std::string>(), listener, workers);
   } catch (const std::system_error& e) {
+    if (net::is_key_error(e.code())) rethrow_with_key_advice(e, locator, room);
     std::cerr << "imchat room: " << (e.code() == wire::error::name_in_use ? "room '" + room + "' is already running: " : "")
               << e.what() << "\n";
     return exit_failure;

@@ -5,6 +5,7 @@
 #include "cmd/cli.hpp"
 #include "cmd/listener_options.hpp"
 #include "cmd/command.hpp"
+#include "cmd/key_options.hpp"
 #include "directory/directory_server.hpp"
 #include "directory/listing.hpp"
 #include "directory/directory_address.hpp"
@@ -12,6 +13,7 @@
 #include "net/endpoint.hpp"
 #include "net/interface_spec.hpp"
 #include "net/listener.hpp"
+#include "net/tls_error.hpp"
 #include "util/systemd_notify.hpp"
 
 #include <boost/asio/steady_timer.hpp>
@@ -64,10 +66,11 @@ std::string explanation(const std::system_error& e) {
 
 // Asks the directory at `address` for every name and prints the table.
 int print_listing(const std::string& address, std::chrono::milliseconds timeout,
-                  std::chrono::milliseconds peer_timeout) {
+                  std::chrono::milliseconds peer_timeout, const std::optional<secret_key>& key) {
   directory::locator_options options;
   options.timeout = timeout;
   options.peer_timeout = peer_timeout;
+  options.key = key;
   directory::locator client(address, options);
   std::vector<wire::record> records;
   try {
@@ -77,6 +80,9 @@ int print_listing(const std::string& address, std::chrono::milliseconds timeout,
       std::cerr << "imchat server: no answer within "
                 << fmt::format("{:g}", std::chrono::duration<double>(timeout).count()) << " s: " << explanation(e)
                 << "\n";
+    else if (net::is_key_error(e.code()))
+      std::cerr << "imchat server: "
+                << key_failure_text(e.code(), "the directory at " + address, "the directory's", "--key-file") << "\n";
     else
       std::cerr << "imchat server: cannot list the names: " << e.what() << "\n";
     return exit_failure;
@@ -106,7 +112,7 @@ int list_main(const cli_spec& spec, const po::variables_map& vm, std::optional<s
   std::string why;
   if (directory::parse_directory_address(address, parsed, why)) return usage_error(spec, why);
   return print_listing(address, std::chrono::milliseconds(static_cast<long>(std::ceil(timeout * 1000))),
-                       peer_timeout_from(vm));
+                       peer_timeout_from(vm), keys_from(vm).own);
 }
 
 }  // namespace
@@ -138,6 +144,7 @@ int server_main(std::span<const std::string> args) {
   add_listener_options(spec, directory::server_options{}.admission, "the directory");
   add_peer_timeout_option(spec);
   add_directory_option(spec);
+  add_key_options(spec, "the directory's", false);
   add_config_option(spec);
   add_common_options(spec);
   po::variables_map vm;
@@ -168,6 +175,7 @@ int server_main(std::span<const std::string> args) {
   if (options.names.max_names < 1 || options.names.max_names_per_host < 1)
     return usage_error(spec, "--max-names and --max-names-per-host must be at least 1");
   options.peer_timeout = peer_timeout_from(vm);
+  options.key = keys_from(vm).own;
 
   boost::asio::io_context io;
   // Before anything is announced, so that a SIGTERM right after "listening" still ends

@@ -2,6 +2,7 @@
 
 #include "directory/directory_address.hpp"
 #include "directory/directory_session.hpp"
+#include "net/tls_context.hpp"
 #include "util/printable_text.hpp"
 #include "wire/error.hpp"
 
@@ -19,7 +20,9 @@ directory_server::directory_server(asio::io_context& io, server_options options)
                                     {.connection = {.self = wire::role::directory_server,
                                                     .expected_peer = wire::role::directory_client,
                                                     .limits = options_.limits,
-                                                    .handshake_timeout = options_.handshake_timeout},
+                                                    .handshake_timeout = options_.handshake_timeout,
+                                                    .tls = options_.key ? net::tls_context::create(*options_.key)
+                                                                        : nullptr},
                                      .peer_timeout = options_.peer_timeout,
                                      .limits = options_.admission});
   std::string why;

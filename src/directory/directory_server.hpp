@@ -5,6 +5,7 @@
 
 #include "directory/registry.hpp"
 #include "net/listener.hpp"
+#include "util/key_file.hpp"
 #include "wire/frame_decoder.hpp"
 
 #include <boost/asio/io_context.hpp>
@@ -14,6 +15,7 @@
 #include <cstdint>
 #include <map>
 #include <memory>
+#include <optional>
 #include <vector>
 
 namespace imchat::directory {
@@ -32,6 +34,9 @@ struct server_options {
                                    .max_connections_per_host = 4'096,
                                    .max_partial_frame_bytes = 64 * 1024 * 1024};
   registry_limits names{};
+  // With a key, only its holders get in (TLS 1.3 authenticated by it): strangers can
+  // neither list, look up nor register names.
+  std::optional<secret_key> key{};
 };
 
 class directory_session;

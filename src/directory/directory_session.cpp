@@ -98,7 +98,7 @@ constexpr std::size_t quoted_name_size = 256;
 // A reply's text is a u16-length string on the wire; ours stay well below that.
 constexpr std::size_t max_reply_text = 2048;
 
-std::string quoted(std::string_view name) { return "'" + printable_text(name, quoted_name_size) + "'"; }
+std::string quoted_name(std::string_view name) { return "'" + printable_text(name, quoted_name_size) + "'"; }
 
 void send_fail(net::framed_connection& connection, std::uint32_t request, std::error_code ec,
                std::string message) {
@@ -126,14 +126,14 @@ void directory_session::on_frame(wire::frame&& frame) {
           owner_, wire::record{request.kind, request.name, request.endpoints, connection.peer()}, detail, host_);
       if (ec) {
         // The name is the client's bytes, possibly refused for holding control characters.
-        spdlog::debug("{}: register {} refused: {}", connection.peer(), quoted(request.name),
+        spdlog::debug("{}: register {} refused: {}", connection.peer(), quoted_name(request.name),
                       detail.empty() ? ec.message() : detail);
         send_fail(connection, request.request, ec, detail);
         return;
       }
       // Per name at debug: a client registering thousands of names must not fill the log.
       spdlog::debug("{}: registered {} {}", connection.peer(), wire::object_kind_name(request.kind),
-                    quoted(request.name));
+                    quoted_name(request.name));
       connection.send_with([&](wire::bytes& out) { wire::encode(out, wire::ok_reply{request.request}); });
       return;
     }
@@ -142,10 +142,10 @@ void directory_session::on_frame(wire::frame&& frame) {
       if (!decode_or_close(connection, frame, request)) return;
       if (const auto ec = registry.remove(owner_, request.name)) {
         send_fail(connection, request.request, ec,
-                  "this connection holds no name " + quoted(request.name));
+                  "this connection holds no name " + quoted_name(request.name));
         return;
       }
-      spdlog::debug("{}: unregistered {}", connection.peer(), quoted(request.name));
+      spdlog::debug("{}: unregistered {}", connection.peer(), quoted_name(request.name));
       connection.send_with([&](wire::bytes& out) { wire::encode(out, wire::ok_reply{request.request}); });
       return;
     }
@@ -155,7 +155,7 @@ void directory_session::on_frame(wire::frame&& frame) {
       auto found = registry.find(request.name);
       if (!found) {
         send_fail(connection, request.request, wire::error::not_found,
-                  "no global object named " + quoted(request.name));
+                  "no global object named " + quoted_name(request.name));
         return;
       }
       connection.send_with([&](wire::bytes& out) {

@@ -4,6 +4,8 @@
 #include "net/dialer.hpp"
 #include "net/framed_connection.hpp"
 #include "net/reconnect_backoff.hpp"
+#include "net/tls_context.hpp"
+#include "net/tls_error.hpp"
 #include "wire/body_reader.hpp"
 #include "wire/error.hpp"
 
@@ -67,7 +69,9 @@ class locator::impl : public std::enable_shared_from_this<impl> {
         work_(asio::make_work_guard(io_)),
         dialer_(net::dialer::create(io_, {.connection = {.self = wire::role::directory_client,
                                                          .expected_peer = wire::role::directory_server,
-                                                         .limits = options_.limits},
+                                                         .limits = options_.limits,
+                                                         .tls = options_.key ? net::tls_context::create(*options_.key)
+                                                                             : nullptr},
                                           .peer_timeout = options_.peer_timeout,
                                           .reconnect_min = options_.reconnect_min,
                                           .reconnect_max = options_.reconnect_max})) {}
@@ -104,6 +108,10 @@ class locator::impl : public std::enable_shared_from_this<impl> {
                      abandoned = std::move(abandoned)]() mutable {
       if (self->stopping_) {
         done({std::make_error_code(std::errc::operation_canceled), "locator closed", {}, {}});
+        return;
+      }
+      if (self->failed_) {
+        done({self->failure_code_, self->failure_text_, {}, {}});
         return;
       }
       const auto id = self->next_id_++;
@@ -158,7 +166,12 @@ class locator::impl : public std::enable_shared_from_this<impl> {
   }
   bool wait_connected(std::chrono::milliseconds timeout) const {
     std::unique_lock lock(state_mutex_);
-    return state_changed_.wait_for(lock, timeout, [this] { return connected_; });
+    return state_changed_.wait_for(lock, timeout, [this] { return connected_ || failure_; });
+  }
+
+  std::optional<std::system_error> failure() const {
+    std::lock_guard lock(state_mutex_);
+    return failure_;
   }
 
  private:
@@ -315,6 +328,7 @@ class locator::impl : public std::enable_shared_from_this<impl> {
   void on_closed(std::error_code ec, const std::string& detail) {
     connection_.reset();
     if (stopping_) return;
+    if (net::is_key_error(ec)) return give_up(ec);
     // Only a connection that lasted starts the delays afresh: one the directory turns
     // away as soon as it is made (too many connections) must not make us hammer it.
     if (ready_since_ && std::chrono::steady_clock::now() - *ready_since_ >= stable_connection)
@@ -323,6 +337,23 @@ class locator::impl : public std::enable_shared_from_this<impl> {
     std::string why = ec ? ec.message() : "closed";
     if (!detail.empty()) why += " (" + detail + ")";
     retry("connection lost: " + why);
+  }
+
+  // The keys do not allow a connection (none here and the directory has one, say): no
+  // retry can mend that. Every request fails, now and from now on, saying so.
+  void give_up(std::error_code ec) {
+    failed_ = true;
+    failure_code_ = ec;
+    failure_text_ = fmt::format("the directory at {}: {}", directory_, ec.message());
+    spdlog::error("{}; not retrying", failure_text_);
+    {
+      std::lock_guard lock(state_mutex_);
+      connected_ = false;
+      failure_ = std::system_error(failure_code_, failure_text_);
+    }
+    state_changed_.notify_all();
+    auto failed = std::exchange(pending_, {});
+    for (auto& [id, request] : failed) request.done({failure_code_, failure_text_, {}, {}});
   }
 
   void retry(std::string why) {
@@ -401,6 +432,9 @@ class locator::impl : public std::enable_shared_from_this<impl> {
   std::map<std::string, lost_registration> lost_;  // taken by another, being reclaimed
   std::uint32_t next_id_ = 1;
   bool stopping_ = false;
+  bool failed_ = false;  // for good: give_up()
+  std::error_code failure_code_;
+  std::string failure_text_;
 
   // Shared with the callers' threads.
   mutable std::mutex state_mutex_;
@@ -408,6 +442,7 @@ class locator::impl : public std::enable_shared_from_this<impl> {
   bool connected_ = false;
   std::string last_error_;
   std::vector<lost_name> lost_snapshot_;
+  std::optional<std::system_error> failure_;
 };
 
 locator::locator(std::string_view directory, locator_options options) {
@@ -479,6 +514,8 @@ void locator::async_lookup(std::string name, lookup_handler handler) {
 std::vector<lost_name> locator::lost_names() const { return impl_->lost_names(); }
 
 bool locator::connected() const { return impl_->connected(); }
+
+std::optional<std::system_error> locator::failure() const { return impl_->failure(); }
 
 bool locator::wait_connected(std::chrono::milliseconds timeout) const {
   return impl_->wait_connected(timeout);

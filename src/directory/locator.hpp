@@ -9,8 +9,13 @@
 //
 // Errors are thrown as std::system_error: wire::error::name_in_use (the message names
 // the holder), invalid_name, limit_exceeded, and std::errc::timed_out when the directory
-// does not answer in time (the message says whether it could be reached at all).
+// does not answer in time (the message says whether it could be reached at all). With a
+// key (locator_options::key) every connection to the directory is TLS authenticated by
+// it; when the keys do not allow a connection (net::is_key_error: the directory needs a
+// key, has another, or has none), the locator stops trying, and every call fails with
+// that error from then on (failure()).
 
+#include "util/key_file.hpp"
 #include "wire/directory_frames.hpp"
 #include "wire/frame_decoder.hpp"
 
@@ -34,6 +39,8 @@ struct locator_options {
   // connection attempt unanswered as long is given up and made again.
   std::chrono::milliseconds peer_timeout{5000};
   wire::decoder_limits limits{};
+  // The directory's key: with one, TLS 1.3 authenticated by it (net/tls_context.hpp).
+  std::optional<secret_key> key{};
   // Between attempts to take a lost name back: jittered, from 1-2 s up to 2.5-5 s, so a
   // name is back within seconds of its squatter leaving without hammering the directory.
   std::chrono::milliseconds reclaim_min{2000};
@@ -96,7 +103,11 @@ class locator {
 
   // Whether the connection to the directory is up now; and waiting for it.
   bool connected() const;
+  // Returns early, false, once failure() is set.
   bool wait_connected(std::chrono::milliseconds timeout) const;
+
+  // Why the locator gave up for good (the keys do not allow a connection); none before.
+  std::optional<std::system_error> failure() const;
 
   class impl;
 

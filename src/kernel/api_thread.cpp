@@ -7,6 +7,7 @@
 #include "kernel/detail/subscribing_binding.hpp"
 #include "net/endpoint.hpp"
 #include "net/interface_spec.hpp"
+#include "net/tls_context.hpp"
 #include "util/printable_text.hpp"
 #include "wire/error.hpp"
 
@@ -63,7 +64,11 @@ std::unique_ptr<api_thread> api_thread::create(dispatcher& d, directory::locator
 }
 
 api_thread::api_thread(dispatcher& d, directory::locator* directory, kernel_options options)
-    : dispatcher_(d), directory_(directory), options_(options), signal_(std::make_shared<receive_signal>()) {
+    : dispatcher_(d),
+      directory_(directory),
+      options_(options),
+      tls_(options_.key ? net::tls_context::create(*options_.key) : nullptr),
+      signal_(std::make_shared<receive_signal>()) {
   dispatcher_.claim_thread("application thread");
   signal_->owner = std::this_thread::get_id();
 }
@@ -198,7 +203,8 @@ std::vector<std::string> api_thread::open_global(std::string_view name, const ob
                                .handshake_timeout = options_.handshake_timeout,
                                .peer_timeout = options_.peer_timeout,
                                .max_subscriber_backlog = options_.max_subscriber_backlog,
-                               .admission = options_.admission});
+                               .admission = options_.admission,
+                               .tls = tls_});
   std::vector<boost::asio::ip::tcp::endpoint> bind_to = resolved.bind_endpoints;
   for (auto& endpoint : bind_to) endpoint.port(spec.port);
   std::uint16_t port = 0;
@@ -263,7 +269,20 @@ void api_thread::bind(std::string_view exchange_name, std::string_view queue_nam
   if (!record)
     throw std::system_error(wire::error::not_found, "bind: no object named '" + remote + "' in this thread, "
                                                     "this process or the directory at " + directory.directory());
-  const binding_options options{.limits = {options_.max_message_size}, .peer_timeout = options_.peer_timeout};
+  const binding_options options{
+      .limits = {options_.max_message_size},
+      .peer_timeout = options_.peer_timeout,
+      .tls = tls_,
+      .on_key_error = [weak = std::weak_ptr(signal_)](std::error_code ec, const std::string& why) {
+        auto signal = weak.lock();
+        if (!signal) return;
+        {
+          std::lock_guard lock(signal->mutex);
+          if (!signal->failure) signal->failure = std::system_error(ec, why);
+        }
+        signal->arrived.notify_all();
+        signal->room.notify_all();
+      }};
   if (found_exchange) {
     if (record->kind != wire::object_kind::queue) invalid("bind: '" + remote + "' is an exchange, not a queue");
     if (!queue_thread) invalid("bind: reaching the remote queue '" + remote + "' needs an I/O thread");
@@ -292,12 +311,23 @@ void api_thread::check_sendable(exchange_id id, const message& m) const {
                                 std::to_string(options_.max_message_size));
 }
 
+std::optional<std::system_error> api_thread::failure() const {
+  std::lock_guard lock(signal_->mutex);
+  return signal_->failure;
+}
+
+void api_thread::throw_if_failed() const {
+  if (auto failed = failure()) throw *failed;
+}
+
 void api_thread::send(exchange_id id, const message& m) {
+  throw_if_failed();
   check_sendable(id, m);
   exchanges_[id.index]->send(m);
 }
 
 bool api_thread::send(exchange_id id, const message& m, std::chrono::milliseconds timeout) {
+  throw_if_failed();
   check_sendable(id, m);
   return exchanges_[id.index]->send(m, std::chrono::steady_clock::now() + timeout);
 }
@@ -312,6 +342,7 @@ std::size_t api_thread::unacknowledged() const {
 bool api_thread::flush(std::chrono::milliseconds timeout) {
   const auto deadline = std::chrono::steady_clock::now() + timeout;
   for (;;) {
+    throw_if_failed();
     bool all_drained = true;
     for (auto& entry : bindings_)
       all_drained = all_drained && run_on(*entry.thread, [&] { return entry.binding->drained(); });
@@ -337,23 +368,28 @@ std::optional<message> api_thread::pop_locked() {
   return std::nullopt;
 }
 
+// What is queued comes first; then a binding's failure, if there is one.
 message api_thread::receive() {
   std::unique_lock lock(signal_->mutex);
   std::optional<message> m;
-  signal_->arrived.wait(lock, [&] { return (m = pop_locked()).has_value(); });
+  signal_->arrived.wait(lock, [&] { return (m = pop_locked()).has_value() || signal_->failure; });
+  if (!m) throw *signal_->failure;
   return std::move(*m);
 }
 
 std::optional<message> api_thread::receive(std::chrono::milliseconds timeout) {
   std::unique_lock lock(signal_->mutex);
   std::optional<message> m;
-  signal_->arrived.wait_for(lock, timeout, [&] { return (m = pop_locked()).has_value(); });
+  signal_->arrived.wait_for(lock, timeout, [&] { return (m = pop_locked()).has_value() || signal_->failure; });
+  if (!m && signal_->failure) throw *signal_->failure;
   return m;
 }
 
 std::optional<message> api_thread::try_receive() {
   std::lock_guard lock(signal_->mutex);
-  return pop_locked();
+  auto m = pop_locked();
+  if (!m && signal_->failure) throw *signal_->failure;
+  return m;
 }
 
 std::vector<std::string> api_thread::endpoints(std::string_view global_name) const {

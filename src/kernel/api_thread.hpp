@@ -15,7 +15,9 @@
 // Errors are thrown as std::system_error, with a message naming what failed:
 // wire::error::name_in_use (a name taken in its scope), not_found (bind to an unknown
 // name), invalid_name, std::errc::invalid_argument (a bad interface spec or argument),
-// and the OS's errors for a port in use or a permission refused.
+// and the OS's errors for a port in use or a permission refused. A binding whose keys do
+// not allow a connection (net::is_key_error) stops for good: from then on send, flush and
+// receive (once the messages already queued are taken) throw that error (failure()).
 
 #include "kernel/detail/object_ref.hpp"
 #include "kernel/dispatcher.hpp"
@@ -31,12 +33,16 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <system_error>
 #include <vector>
 
 namespace imchat {
 
 namespace directory {
 class locator;
+}
+namespace net {
+class tls_context;
 }
 namespace detail {
 class object_listener;
@@ -98,6 +104,11 @@ class api_thread {
   std::optional<message> receive(std::chrono::milliseconds timeout);
   std::optional<message> try_receive();
 
+  // Why a binding of this thread gave up for good, if one did: the keys do not allow a
+  // connection (the object needs a key, has another, or has none; or so does the
+  // directory). The message names the object and where it was.
+  std::optional<std::system_error> failure() const;
+
   // Switches on delivery of a message type that is off by default (message_type::gap).
   void mask(message_type type);
 
@@ -137,10 +148,12 @@ class api_thread {
   std::optional<message> pop_locked();
   directory::locator& require_directory(std::string_view why) const;
   void check_sendable(exchange_id id, const message& m) const;
+  void throw_if_failed() const;
 
   dispatcher& dispatcher_;
   directory::locator* directory_;
   const kernel_options options_;
+  const std::shared_ptr<net::tls_context> tls_;  // made from options_.key
   std::shared_ptr<detail::receive_signal> signal_;
   std::map<std::string, detail::object_ref, std::less<>> local_objects_;
   std::vector<std::shared_ptr<detail::exchange>> exchanges_;  // by exchange_id

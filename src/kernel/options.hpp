@@ -4,11 +4,13 @@
 // kernel's public API (docs/kernel.md); every field has a default that suits a chat.
 
 #include "net/admission.hpp"
+#include "util/key_file.hpp"
 #include "wire/frame.hpp"
 
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 
 namespace imchat {
 
@@ -48,6 +50,11 @@ struct kernel_options {
   net::connection_limits admission{.max_connections = 16'384,
                                    .max_connections_per_host = 2'048,
                                    .max_partial_frame_bytes = 64 * 1024 * 1024};
+  // The key of this thread's global objects and of the remote objects it binds to: with
+  // one, every such connection is TLS 1.3 authenticated by it, and connections without
+  // it are refused (docs/kernel.md, "Keys"). A binding whose keys do not match the
+  // object's gives up: api_thread::failure() says why.
+  std::optional<secret_key> key{};
 };
 
 struct bind_options {

@@ -86,7 +86,9 @@ void dialer::finish(const std::shared_ptr<attempt>& current, std::error_code ec)
   current_.reset();
   deadline_.cancel();
   if (ec) return current->done(ec, current->reasons, nullptr);
-  auto connection = framed_connection::create(std::move(current->socket), options_.connection);
+  auto connection_options = options_.connection;
+  connection_options.dialing = true;  // the TLS client, with a key
+  auto connection = framed_connection::create(std::move(current->socket), connection_options);
   connection->enable_heartbeats({.peer_timeout = options_.peer_timeout});
   current->done({}, {}, std::move(connection));
 }

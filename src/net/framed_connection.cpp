@@ -1,6 +1,8 @@
 #include "net/framed_connection.hpp"
 
 #include "net/endpoint.hpp"
+#include "net/tls_context.hpp"
+#include "net/tls_error.hpp"
 #include "util/printable_text.hpp"
 #include "wire/body_writer.hpp"
 #include "wire/control_frames.hpp"
@@ -8,12 +10,16 @@
 
 #include <boost/asio/post.hpp>
 #include <boost/asio/read.hpp>
+#include <boost/asio/ssl/error.hpp>
+#include <boost/asio/ssl/stream.hpp>
 #include <boost/asio/write.hpp>
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <linux/sockios.h>
 #include <sys/ioctl.h>
+#include <sys/socket.h>
 #include <utility>
 
 namespace imchat::net {
@@ -29,7 +35,28 @@ constexpr std::chrono::seconds error_linger{1};
 constexpr std::size_t max_error_description = 512;
 // How many of a misbehaving peer's bytes a log line shows.
 constexpr std::size_t sample_size = 32;
+// A TLS record's first byte (a handshake record: the ClientHello).
+constexpr std::byte tls_handshake_record{0x16};
+// What one read from a TLS stream takes at most: a record's worth.
+constexpr std::size_t tls_read_size = 16 * 1024;
 }  // namespace
+
+// The TLS session over the connection's socket, and the buffer it decrypts into: unlike a
+// plaintext read, a TLS read holds its buffer while it waits, so it cannot borrow the
+// thread's.
+struct framed_connection::tls_stream {
+  tls_stream(asio::ip::tcp::socket& socket, asio::ssl::context& context) : stream(socket, context) {}
+  asio::ssl::stream<asio::ip::tcp::socket&> stream;
+  std::array<std::byte, tls_read_size> read_buffer{};
+};
+
+template <class Operation>
+void framed_connection::on_stream(Operation&& operation) {
+  if (tls_)
+    operation(tls_->stream);
+  else
+    operation(socket_);
+}
 
 std::shared_ptr<framed_connection> framed_connection::create(asio::ip::tcp::socket socket,
                                                              connection_options options) {
@@ -48,36 +75,101 @@ framed_connection::framed_connection(asio::ip::tcp::socket socket, connection_op
   socket_.set_option(asio::ip::tcp::no_delay(true), ec);
   // Reads happen when the socket is readable, into the thread's buffer (read_some()).
   socket_.non_blocking(true, ec);
+  if (options_.tls)
+    tls_ = std::make_unique<tls_stream>(socket_, options_.dialing ? options_.tls->client() : options_.tls->server());
+  else
+    secured_ = true;
 }
+
+framed_connection::~framed_connection() = default;
 
 void framed_connection::start() {
   const auto greeting = wire::encode_greeting(options_.self);
-  send(greeting);
+  send(greeting);  // with a key, it waits for the TLS handshake
   timer_.expires_after(options_.handshake_timeout);
   timer_.async_wait([self = shared_from_this()](asio_error ec) {
     if (ec || self->ready_ || self->closed_ || self->closing_) return;
+    if (!self->secured_) return self->finish(wire::error::handshake_timeout, "the TLS handshake did not finish in time");
     self->close_with_error(wire::error::handshake_timeout);
   });
-  read_greeting();
+  if (!tls_)
+    read_greeting();
+  else if (options_.dialing)
+    start_tls_handshake();
+  else
+    look_at_first_bytes();
+}
+
+void framed_connection::look_at_first_bytes() {
+  socket_.async_wait(asio::ip::tcp::socket::wait_read,
+                     [self = shared_from_this()](asio_error ec) { self->on_first_bytes(ec); });
+}
+
+void framed_connection::on_first_bytes(asio_error ec) {
+  // Not on closing_: a connection turned away (refuse()) still tells the peer why.
+  if (closed_) return;
+  if (ec) return finish(ec, "during the handshake");
+  // A peeked byte stays in the socket for TLS (or for the greeting) to read.
+  std::array<std::byte, wire::greeting_size> first{};
+  const auto n = ::recv(socket_.native_handle(), first.data(), first.size(), MSG_PEEK | MSG_DONTWAIT);
+  if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR)) return look_at_first_bytes();
+  if (n <= 0) return finish(wire::error::connection_closed, "connection closed during the handshake");
+  if (first[0] == tls_handshake_record) return start_tls_handshake();
+  if (first[0] == wire::greeting_magic[0]) {
+    // A plaintext imchat peer: told, in its own terms, what it lacks; it learns nothing else.
+    tls_.reset();
+    secured_ = true;
+    if (closing_) return flush();  // turned away already, for another reason
+    close_with_error(wire::error::key_required);
+    return;
+  }
+  spdlog::warn("{}: not an imchat peer (sent '{}'), closing", peer_,
+               printable_text(std::span(first).first(static_cast<std::size_t>(n)), sample_size));
+  finish(wire::error::bad_magic, "not an imchat peer");
+}
+
+void framed_connection::start_tls_handshake() {
+  tls_->stream.async_handshake(options_.dialing ? asio::ssl::stream_base::client : asio::ssl::stream_base::server,
+                               [self = shared_from_this()](asio_error ec) { self->on_tls_handshake(ec); });
+}
+
+void framed_connection::on_tls_handshake(asio_error ec) {
+  if (closed_) return;
+  if (ec) {
+    std::string detail;
+    const auto reason = classify_handshake_error(ec, detail);
+    return finish(reason, detail);
+  }
+  if (!authenticated_by_key(tls_->stream.native_handle()))
+    return finish(tls_error::handshake_failed, "the peer did not prove the key");
+  secured_ = true;
+  flush();
+  if (!closing_) read_greeting();
 }
 
 void framed_connection::read_greeting() {
-  asio::async_read(socket_, asio::buffer(greeting_),
-                   [self = shared_from_this()](asio_error ec, std::size_t) {
-                     self->on_greeting(ec);
-                   });
+  on_stream([this](auto& stream) {
+    asio::async_read(stream, asio::buffer(greeting_), [self = shared_from_this()](asio_error ec, std::size_t) {
+      self->on_greeting(ec);
+    });
+  });
 }
 
 void framed_connection::on_greeting(asio_error read_error) {
   if (closed_) return;
   if (read_error) {
-    finish(read_error == asio::error::eof ? std::error_code(wire::error::connection_closed)
-                                          : std::error_code(read_error),
+    const bool closed = read_error == asio::error::eof || read_error == asio::ssl::error::stream_truncated;
+    finish(closed ? std::error_code(wire::error::connection_closed) : std::error_code(read_error),
            "connection closed during the handshake");
     return;
   }
   wire::greeting greeting;
   const auto ec = wire::parse_greeting(greeting_, options_.expected_peer, greeting);
+  if (ec == wire::error::bad_magic && greeting_[0] == tls_handshake_record) {
+    spdlog::warn("{}: the peer speaks TLS: it has a key, and this side has none; closing", peer_);
+    finish(tls_error::peer_with_key, "the peer speaks TLS: it has a key, and this side has none");
+    return;
+  }
   if (ec == wire::error::bad_magic) {
     // Not an imchat peer: it would not understand an ERROR frame either.
     spdlog::warn("{}: not an imchat peer (sent '{}'), closing", peer_, printable_text(greeting_, sample_size));
@@ -116,8 +208,29 @@ void framed_connection::read_some() {
   // Never over frames still waiting from the last read.
   if (reading_ || paused_ || closed_ || closing_ || !ready_ || !unprocessed_.empty()) return;
   reading_ = true;
+  if (tls_) {
+    tls_->stream.async_read_some(asio::buffer(tls_->read_buffer),
+                                 [self = shared_from_this()](asio_error ec, std::size_t n) { self->on_tls_read(ec, n); });
+    return;
+  }
   socket_.async_wait(asio::ip::tcp::socket::wait_read,
                      [self = shared_from_this()](asio_error ec) { self->on_readable(ec); });
+}
+
+void framed_connection::on_tls_read(asio_error ec, std::size_t n) {
+  reading_ = false;
+  if (closed_ || closing_) return;
+  if (ec) return on_read_error(ec);
+  last_received_ = clock::now();
+  process_input(std::span<const std::byte>(tls_->read_buffer).first(n));
+}
+
+void framed_connection::on_read_error(asio_error ec) {
+  // A peer that closes without TLS's close_notify truncates the stream: to us, that is
+  // the end of it, as a FIN is in plaintext (the frames say whether anything was cut).
+  const bool ended = ec == asio::error::eof || ec == asio::ssl::error::stream_truncated;
+  if (ended && !decoder_.idle()) return finish(wire::error::connection_closed);
+  finish(ended ? std::error_code(asio_error(asio::error::eof)) : std::error_code(ec));
 }
 
 void framed_connection::on_readable(asio_error ec) {
@@ -127,11 +240,7 @@ void framed_connection::on_readable(asio_error ec) {
   std::size_t n = 0;
   if (!ec) n = socket_.read_some(asio::buffer(buffer.data(), buffer.size()), ec);
   if (ec == asio::error::would_block || ec == asio::error::try_again) return read_some();
-  if (ec) {
-    finish(ec == asio::error::eof && !decoder_.idle() ? std::error_code(wire::error::connection_closed)
-                                                      : std::error_code(ec));
-    return;
-  }
+  if (ec) return on_read_error(ec);
   last_received_ = clock::now();
   process_input(buffer.first(n));
 }
@@ -208,13 +317,13 @@ void framed_connection::send(std::span<const std::byte> encoded_frames) {
 }
 
 void framed_connection::flush() {
-  if (writing_ || pending_.empty() || closed_) return;
+  if (writing_ || pending_.empty() || closed_ || !secured_) return;
   writing_ = true;
   std::swap(pending_, in_flight_);
-  asio::async_write(socket_, asio::buffer(in_flight_),
-                    [self = shared_from_this()](asio_error ec, std::size_t) {
-                      self->on_written(ec);
-                    });
+  on_stream([this](auto& stream) {
+    asio::async_write(stream, asio::buffer(in_flight_),
+                      [self = shared_from_this()](asio_error ec, std::size_t) { self->on_written(ec); });
+  });
 }
 
 void framed_connection::on_written(asio_error ec) {

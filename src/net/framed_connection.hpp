@@ -1,5 +1,6 @@
 #pragma once
-// The engine under every imchat connection: owns the TCP socket, exchanges greetings,
+// The engine under every imchat connection: owns the TCP socket (and, with a key, the TLS
+// session over it, set up before anything else is said: tls_context.hpp), exchanges greetings,
 // runs the frame decoder over what arrives and batches what leaves (all frames queued
 // while a write is in flight go out in the next single write, as libzmq's engine does).
 // It also keeps idle connections alive and notices dead peers (heartbeats, opt-in).
@@ -23,11 +24,21 @@
 
 namespace imchat::net {
 
+class tls_context;
+
 struct connection_options {
   wire::role self = wire::role::directory_client;
   wire::role expected_peer = wire::role::directory_server;
   wire::decoder_limits limits{};
+  // The greeting, and the TLS handshake before it with a key, must be done within this.
   std::chrono::milliseconds handshake_timeout{5000};
+  // With a key: TLS 1.3 authenticated by it, and nothing in plaintext. A side without a
+  // key that meets one with a key, or two different keys, fail with a key error
+  // (tls_error.hpp); a side with a key answers a plaintext greeting with ERROR
+  // key_required, in plaintext, so that the peer can say what is missing.
+  std::shared_ptr<tls_context> tls{};
+  // Which end of the TLS handshake this is: the dialer's (client) or the listener's.
+  bool dialing = false;
 };
 
 // Liveness in both directions (docs/wire-protocol.md §3, "Heartbeats"): a host that
@@ -117,8 +128,24 @@ class framed_connection : public std::enable_shared_from_this<framed_connection>
   boost::asio::any_io_executor executor() { return socket_.get_executor(); }
 
   framed_connection(boost::asio::ip::tcp::socket socket, connection_options options);
+  ~framed_connection();
+  framed_connection(const framed_connection&) = delete;
+  framed_connection& operator=(const framed_connection&) = delete;
+
+  // With a key, once its handshake is done: true.
+  bool encrypted() const noexcept { return tls_ && secured_; }
 
  private:
+  struct tls_stream;
+  // Calls `operation` with the stream the frames travel on: the TLS stream or the socket.
+  template <class Operation>
+  void on_stream(Operation&& operation);
+  void look_at_first_bytes();
+  void on_first_bytes(boost::system::error_code ec);
+  void start_tls_handshake();
+  void on_tls_handshake(boost::system::error_code ec);
+  void on_tls_read(boost::system::error_code ec, std::size_t n);
+  void on_read_error(boost::system::error_code ec);
   void read_greeting();
   void on_greeting(boost::system::error_code ec);
   void read_some();
@@ -136,6 +163,7 @@ class framed_connection : public std::enable_shared_from_this<framed_connection>
   using clock = std::chrono::steady_clock;
 
   boost::asio::ip::tcp::socket socket_;
+  std::unique_ptr<tls_stream> tls_;  // with a key only
   // The connection's one deadline, which its phases take in turn: the handshake timeout,
   // then the heartbeat schedule, then how long an ERROR may linger. Arming it for one
   // cancels the wait of the one before.
@@ -150,6 +178,8 @@ class framed_connection : public std::enable_shared_from_this<framed_connection>
   wire::bytes pending_;
   wire::bytes in_flight_;
   bool ready_ = false;
+  // Frames may be written: at once in plaintext, after the handshake with a key.
+  bool secured_ = false;
   bool reading_ = false;
   bool paused_ = false;
   bool writing_ = false;

@@ -30,6 +30,7 @@ constexpr error_info all_errors[] = {
     {error::invalid_name, "invalid_name", "invalid name"},
     {error::limit_exceeded, "limit_exceeded", "limit exceeded"},
     {error::not_stream_owner, "not_stream_owner", "the stream belongs to another publisher"},
+    {error::key_required, "key_required", "a key is needed here: this side speaks only TLS with its key"},
     {error::need_more, "need_more", "more input is needed to complete the frame"},
 };
 

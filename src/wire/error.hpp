@@ -28,6 +28,7 @@ enum class error : std::uint16_t {
   invalid_name = 102,        // empty, too long, not UTF-8, or has control characters
   limit_exceeded = 103,      // a per-connection or global limit was reached
   not_stream_owner = 104,    // ATTACH resumed a publisher's stream without its secret
+  key_required = 105,        // a side with a key (TLS) was greeted in plaintext
   need_more = 1000,          // decoder only: the input ended inside a frame (never sent)
 };
 

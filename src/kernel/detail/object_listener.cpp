@@ -30,7 +30,8 @@ object_listener::object_listener(asio::io_context& listening, std::vector<asio::
                                       {.connection = {.self = wire::role::kernel_object,
                                                       .expected_peer = wire::role::kernel_peer,
                                                       .limits = options_.limits,
-                                                      .handshake_timeout = options_.handshake_timeout},
+                                                      .handshake_timeout = options_.handshake_timeout,
+                                                      .tls = options_.tls},
                                        .peer_timeout = options_.peer_timeout,
                                        .limits = options_.admission})) {}
 

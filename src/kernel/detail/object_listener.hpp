@@ -29,6 +29,7 @@ struct listener_options {
   std::chrono::milliseconds peer_timeout{5000};  // a silent peer is closed
   std::size_t max_subscriber_backlog = 8 * 1024 * 1024;  // unsent bytes before a cut-off
   net::connection_limits admission{};
+  std::shared_ptr<net::tls_context> tls{};  // the object's key, if it has one
 };
 
 class object_listener : public std::enable_shared_from_this<object_listener> {

@@ -23,6 +23,7 @@
 #include <mutex>
 #include <optional>
 #include <string>
+#include <system_error>
 #include <thread>
 #include <vector>
 
@@ -35,6 +36,9 @@ struct receive_signal {
   std::condition_variable arrived;  // a message was queued
   std::condition_variable room;     // a message was taken
   std::thread::id owner;
+  // Set (under the mutex, with `arrived` notified) when a binding gave up for good: what
+  // api_thread::failure() reports.
+  std::optional<std::system_error> failure;
 };
 
 class queue {

@@ -2,6 +2,7 @@
 
 #include "directory/locator.hpp"
 #include "net/endpoint.hpp"
+#include "net/tls_error.hpp"
 #include "util/printable_text.hpp"
 #include "wire/error.hpp"
 
@@ -21,10 +22,12 @@ remote_binding::remote_binding(asio::io_context& io, directory::locator& directo
       direction_(direction),
       dialer_(net::dialer::create(io, {.connection = {.self = wire::role::kernel_peer,
                                                       .expected_peer = wire::role::kernel_object,
-                                                      .limits = options.limits},
+                                                      .limits = options.limits,
+                                                      .tls = options.tls},
                                        .peer_timeout = options.peer_timeout,
                                        .reconnect_min = options.reconnect_min,
-                                       .reconnect_max = options.reconnect_max})) {}
+                                       .reconnect_max = options.reconnect_max})),
+      on_key_error_(std::move(options.on_key_error)) {}
 
 void remote_binding::start(wire::record first) {
   asio::post(io_, [self = shared_from_this(), first = std::move(first)] {
@@ -49,6 +52,7 @@ void remote_binding::look_up() {
     if (!self) return;
     asio::post(self->io_, [self, ec, record = std::move(record)] {
       if (self->stopping_) return;
+      if (net::is_key_error(ec)) return self->give_up(ec, fmt::format("the directory refused: {}", ec.message()));
       if (ec) return self->retry("directory lookup failed: " + ec.message());
       if (!record) return self->retry("'" + self->remote_ + "' is not registered");
       self->connect(*record);
@@ -122,12 +126,21 @@ void remote_binding::on_closed(std::error_code ec, const std::string& detail) {
   const bool was_attached = attached_;
   attached_ = false;
   if (was_attached) on_detached();
+  const auto peer = connection_ ? connection_->peer() : std::string();
   connection_.reset();
   if (stopping_) return;
   std::string why = ec ? ec.message() : "closed";
   if (!detail.empty()) why += " (" + detail + ")";
+  if (net::is_key_error(ec)) return give_up(ec, fmt::format("'{}' at {}: {}", remote_, peer, ec.message()));
   if (was_attached) spdlog::warn("lost the connection to '{}': {}; reconnecting", remote_, why);
   retry(why);
+}
+
+void remote_binding::give_up(std::error_code ec, const std::string& why) {
+  stopping_ = true;
+  dialer_->cancel();
+  spdlog::error("{}; not retrying", why);
+  if (on_key_error_) on_key_error_(ec, why);
 }
 
 void remote_binding::retry(const std::string& why) {

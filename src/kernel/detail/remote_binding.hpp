@@ -3,7 +3,8 @@
 // owns the connection's life: it finds the object through the locator, connects, sends
 // ATTACH and waits for ATTACHED; when the connection fails or drops it reconnects by
 // itself with jittered backoff, looking the name up again first, so a room restarted
-// elsewhere is found. What flows once attached is the subclass's business:
+// elsewhere is found; except when the keys do not allow it (net::is_key_error), which no
+// retry mends: then it stops and says so (binding_options::on_key_error). What flows once attached is the subclass's business:
 // publishing_binding (a local exchange into a remote queue, the prompt's wiring) and
 // subscribing_binding (a remote exchange into a local queue, the display's wiring).
 // Lives on one I/O thread; start() and stop() may be called from any thread.
@@ -16,6 +17,7 @@
 #include <boost/asio/io_context.hpp>
 
 #include <chrono>
+#include <functional>
 #include <memory>
 #include <string>
 #include <system_error>
@@ -31,6 +33,11 @@ struct binding_options {
   std::chrono::milliseconds reconnect_min{100};
   std::chrono::milliseconds reconnect_max{3000};
   std::chrono::milliseconds peer_timeout{5000};  // a silent object is taken for gone
+  std::shared_ptr<net::tls_context> tls{};       // the object's key, if it has one
+  // Called on the binding's I/O thread when the keys do not allow a connection (the
+  // object, or the directory, needs a key, has another or has none): the binding has
+  // stopped, since no retry can mend that.
+  std::function<void(std::error_code, const std::string& why)> on_key_error{};
 };
 
 class remote_binding : public std::enable_shared_from_this<remote_binding> {
@@ -80,12 +87,14 @@ class remote_binding : public std::enable_shared_from_this<remote_binding> {
   void on_frame(wire::frame&& frame);
   void on_closed(std::error_code ec, const std::string& detail);
   void retry(const std::string& why);
+  void give_up(std::error_code ec, const std::string& why);
 
   boost::asio::io_context& io_;
   directory::locator& directory_;
   const std::string remote_;
   const wire::attach_direction direction_;
   std::shared_ptr<net::dialer> dialer_;
+  std::function<void(std::error_code, const std::string&)> on_key_error_;
   std::shared_ptr<net::framed_connection> connection_;
   bool attached_ = false;
   bool stopping_ = false;

@@ -14,7 +14,7 @@ using imchat::test::program_result;
 
 namespace {
 
-const std::vector<std::string> subcommands{"server", "room", "prompt", "display", "bench"};
+const std::vector<std::string> subcommands{"server", "room", "prompt", "display", "bench", "keygen"};
 
 program_result run_imchat(std::vector<std::string> args) {
   args.insert(args.begin(), IMCHAT_BINARY);

@@ -39,6 +39,7 @@ constexpr spec_code spec_codes[] = {
     {error::invalid_name, 102, "invalid_name"},
     {error::limit_exceeded, 103, "limit_exceeded"},
     {error::not_stream_owner, 104, "not_stream_owner"},
+    {error::key_required, 105, "key_required"},
     {error::need_more, 1000, "need_more"},
 };
 
@@ -75,7 +76,7 @@ TEST_CASE("a code received from a peer maps to the same error") {
 }
 
 TEST_CASE("an unknown code from a peer keeps its number and is described as unknown") {
-  for (const std::uint16_t number : std::initializer_list<std::uint16_t>{14, 99, 105, 999, 1001, 65535}) {
+  for (const std::uint16_t number : std::initializer_list<std::uint16_t>{14, 99, 106, 999, 1001, 65535}) {
     INFO(number);
     const auto ec = error_from_wire(number);
     CHECK(ec);

@@ -7,6 +7,7 @@
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/write.hpp>
 
+#include <algorithm>
 #include <array>
 #include <deque>
 #include <functional>
@@ -30,12 +31,15 @@ struct fault_state {
   std::chrono::milliseconds delay{0};
 };
 
+// How much of each direction of a connection the tap keeps.
+constexpr std::size_t recorded_bytes = 1024 * 1024;
+
 // One direction of one connection: reads from `from`, holds what it read until it is due
 // (and the proxy is not stalled), writes it to `to` in order.
 class pump {
  public:
-  pump(tcp::socket& from, tcp::socket& to, const fault_state& faults)
-      : from_(from), to_(to), faults_(faults), timer_(from.get_executor()) {}
+  pump(tcp::socket& from, tcp::socket& to, const fault_state& faults, std::string& recording)
+      : from_(from), to_(to), faults_(faults), recording_(recording), timer_(from.get_executor()) {}
 
   // Called by the connection with itself kept alive by `owner`; `on_end` when this
   // direction is over (end of stream forwarded, or an error).
@@ -75,6 +79,7 @@ class pump {
         return;
       }
       if (ec) return end(true);
+      recording_.append(buffer_.data(), std::min(n, recorded_bytes - std::min(recorded_bytes, recording_.size())));
       held_.push_back({steady::now() + faults_.delay, std::vector<char>(buffer_.begin(), buffer_.begin() + n)});
       write();
       read();
@@ -121,6 +126,7 @@ class pump {
   tcp::socket& from_;
   tcp::socket& to_;
   const fault_state& faults_;
+  std::string& recording_;
   asio::steady_timer timer_;
   std::array<char, 64 * 1024> buffer_{};
   std::deque<chunk> held_;
@@ -135,11 +141,13 @@ class pump {
 // A client's connection and the proxy's connection to the target, pumped both ways.
 class forwarded : public std::enable_shared_from_this<forwarded> {
  public:
-  forwarded(tcp::socket client, const fault_state& faults, std::function<void(forwarded*)> on_closed)
+  forwarded(tcp::socket client, const fault_state& faults, std::shared_ptr<recorded_connection> recording,
+            std::function<void(forwarded*)> on_closed)
       : client_(std::move(client)),
         target_(client_.get_executor()),
-        upstream_(client_, target_, faults),
-        downstream_(target_, client_, faults),
+        recording_(std::move(recording)),
+        upstream_(client_, target_, faults, recording_->from_client),
+        downstream_(target_, client_, faults, recording_->from_target),
         on_closed_(std::move(on_closed)) {}
 
   void start(const tcp::endpoint& target) {
@@ -180,6 +188,7 @@ class forwarded : public std::enable_shared_from_this<forwarded> {
 
   tcp::socket client_;
   tcp::socket target_;
+  std::shared_ptr<recorded_connection> recording_;  // the proxy keeps it too
   pump upstream_;
   pump downstream_;
   std::function<void(forwarded*)> on_closed_;
@@ -243,6 +252,13 @@ class fault_proxy::impl {
   std::size_t accepted_connections() {
     return run([this] { return accepted_; });
   }
+  std::vector<recorded_connection> recordings() {
+    return run([this] {
+      std::vector<recorded_connection> copies;
+      for (const auto& recording : recordings_) copies.push_back(*recording);
+      return copies;
+    });
+  }
 
  private:
   void accept() {
@@ -254,9 +270,11 @@ class fault_proxy::impl {
           asio_error ignored;
           client.close(ignored);
         } else {
-          auto connection = std::make_shared<forwarded>(std::move(client), faults_, [this](forwarded* closed) {
-            std::erase_if(connections_, [closed](const auto& each) { return each.get() == closed; });
-          });
+          auto recording = recordings_.emplace_back(std::make_shared<recorded_connection>());
+          auto connection =
+              std::make_shared<forwarded>(std::move(client), faults_, recording, [this](forwarded* closed) {
+                std::erase_if(connections_, [closed](const auto& each) { return each.get() == closed; });
+              });
           connections_.insert(connection);
           connection->start(target_);
         }
@@ -277,6 +295,7 @@ class fault_proxy::impl {
   bool refusing_ = false;
   std::size_t accepted_ = 0;
   std::set<std::shared_ptr<forwarded>> connections_;
+  std::vector<std::shared_ptr<recorded_connection>> recordings_;
 };
 
 fault_proxy::fault_proxy(std::uint16_t target_port) : impl_(std::make_shared<impl>(target_port)) {}
@@ -290,5 +309,6 @@ void fault_proxy::set_delay(std::chrono::milliseconds delay) { impl_->set_delay(
 void fault_proxy::refuse(bool on) { impl_->refuse(on); }
 std::size_t fault_proxy::open_connections() const { return impl_->open_connections(); }
 std::size_t fault_proxy::accepted_connections() const { return impl_->accepted_connections(); }
+std::vector<recorded_connection> fault_proxy::recordings() const { return impl_->recordings(); }
 
 }  // namespace imchat::test

@@ -16,8 +16,17 @@
 #include <cstddef>
 #include <cstdint>
 #include <memory>
+#include <string>
+#include <vector>
 
 namespace imchat::test {
+
+// What one forwarded connection carried, as a tap on the wire would see it (the first
+// MiB each way).
+struct recorded_connection {
+  std::string from_client;
+  std::string from_target;
+};
 
 class fault_proxy {
  public:
@@ -50,6 +59,8 @@ class fault_proxy {
   std::size_t open_connections() const;
   // Every connection accepted so far, refused ones included.
   std::size_t accepted_connections() const;
+  // The bytes of every connection forwarded so far, in the order they were accepted.
+  std::vector<recorded_connection> recordings() const;
 
   class impl;
 

@@ -27,7 +27,10 @@ struct loopback_connection {
   void start();
 };
 
-loopback_connection connect_loopback(boost::asio::io_context& io);
+// With keys (net/tls_context.hpp), each end speaks TLS with its own: null for none.
+loopback_connection connect_loopback(boost::asio::io_context& io, std::shared_ptr<net::tls_context> object_key = {},
+                                     std::shared_ptr<net::tls_context> peer_key = {},
+                                     std::chrono::milliseconds handshake_timeout = std::chrono::seconds(5));
 
 // Runs `io` on this thread until `condition()` holds; false if it still does not after
 // `timeout`.

@@ -1,10 +1,13 @@
 // The service units in packaging/systemd/, checked offline as systemd would load them
 // (systemd is not PID 1 here): `systemd-analyze verify` is silent, the hardening keeps
 // `systemd-analyze security` under our threshold, and the command line a room instance
-// runs really starts a room.
+// runs really starts a room. The key drop-ins (imchat-room-key.conf, imchat-server-key.conf)
+// are checked the same way, installed where systemd reads them, and a room instance given
+// its key as systemd's credential `key` admits the key's holders and no one else.
 
 #include "support/child_process.hpp"
 #include "support/run_program.hpp"
+#include "support/scratch_directory.hpp"
 #include "support/tcp_ports.hpp"
 
 #include <doctest/doctest.h>
@@ -16,6 +19,8 @@
 #include "support/regex.hpp"
 #include "support/imchat_binary.hpp"
 #include <sstream>
+#include <string>
+#include <string_view>
 #include <unistd.h>
 #include <vector>
 
@@ -53,6 +58,15 @@ class unit_sandbox {
     return path;
   }
   fs::path unit(const std::string& name) const { return dir_ / name; }
+  // `drop_in` (a file of packaging/systemd/) installed for the unit `unit_name` as an
+  // operator installs it: as UNIT.d/key.conf next to the unit. Returns where it went.
+  fs::path install_drop_in(const std::string& unit_name, const std::string& drop_in) const {
+    const auto directory = dir_ / (unit_name + ".d");
+    fs::create_directories(directory);
+    fs::copy_file(fs::path(IMCHAT_SYSTEMD_UNITS_DIR) / drop_in, directory / "key.conf",
+                  fs::copy_options::overwrite_existing);
+    return directory / "key.conf";
+  }
 
   imchat::test::program_result analyze(std::vector<std::string> args) const {
     args.insert(args.begin(), "/usr/bin/systemd-analyze");
@@ -69,13 +83,20 @@ double exposure_of(const std::string& report) {
   return std::stod(found[1]);
 }
 
-// The words of a unit's one ExecStart= line, split at blanks (the units quote nothing).
-std::vector<std::string> exec_start_words(const fs::path& unit) {
+// The values of a unit file's `setting=` lines (comments left out), in order.
+std::vector<std::string> settings_of(const fs::path& unit, std::string_view setting) {
   std::ifstream in(unit);
   REQUIRE_MESSAGE(in, "cannot read " << unit);
-  std::vector<std::string> lines;
+  const std::string prefix = std::string(setting) + "=";
+  std::vector<std::string> values;
   for (std::string line; std::getline(in, line);)
-    if (line.starts_with("ExecStart=")) lines.push_back(line.substr(10));
+    if (line.starts_with(prefix)) values.push_back(line.substr(prefix.size()));
+  return values;
+}
+
+// The words of a unit's one ExecStart= line, split at blanks (the units quote nothing).
+std::vector<std::string> exec_start_words(const fs::path& unit) {
+  const auto lines = settings_of(unit, "ExecStart");
   REQUIRE(lines.size() == 1);
   REQUIRE(lines.front().find_first_of("\"'\\") == std::string::npos);
   std::istringstream words(lines.front());
@@ -101,6 +122,36 @@ std::string expand_instance(const std::string& word, const std::string& escaped,
     else FAIL("unexpected specifier %" << specifier << " in " << word);
   }
   return out;
+}
+
+// What ExecStart in packaging/systemd/imchat-room@.service runs for the instance
+// `escaped` (the room `unescaped`), read from the unit itself: systemd splits the line
+// into words first, then expands %i (the escaped instance) and %I (unescaped) in each
+// word. `options` go before the "--" after which the room's name comes, where no option
+// can go; the binary is the one under test.
+std::vector<std::string> room_instance_command(const std::string& escaped, const std::string& unescaped,
+                                               const std::vector<std::string>& options) {
+  const auto command = exec_start_words(fs::path(IMCHAT_SYSTEMD_UNITS_DIR) / "imchat-room@.service");
+  REQUIRE(command.size() >= 2);
+  REQUIRE(command.front() == "/usr/bin/imchat");
+  std::vector<std::string> argv{IMCHAT_BINARY};
+  bool options_added = false;
+  for (auto word = command.begin() + 1; word != command.end(); ++word) {
+    if (*word == "--" && !options_added) {
+      argv.insert(argv.end(), options.begin(), options.end());
+      options_added = true;
+    }
+    argv.push_back(expand_instance(*word, escaped, unescaped));
+  }
+  REQUIRE(options_added);
+  return argv;
+}
+
+// A command line as a failure message shows it, each word in brackets.
+std::string shown(const std::vector<std::string>& argv) {
+  std::string text;
+  for (const auto& each : argv) text += " [" + each + "]";
+  return text;
 }
 
 }  // namespace
@@ -151,33 +202,118 @@ TEST_SUITE("systemd") {
   }
 
   TEST_CASE("a room instance's command line starts the room named by the instance") {
-    // What ExecStart in packaging/systemd/imchat-room@.service runs for
-    // imchat-room@international\x20affairs, read from the unit itself: systemd splits the
-    // line into words first, then expands %i (the escaped instance) and %I (unescaped)
-    // in each word. Here the directory is embedded, so that the test needs nothing else.
-    const auto command = exec_start_words(fs::path(IMCHAT_SYSTEMD_UNITS_DIR) / "imchat-room@.service");
-    REQUIRE(command.size() >= 2);
-    REQUIRE(command.front() == "/usr/bin/imchat");
+    // Here the directory is embedded, so that the test needs nothing else.
     const auto port = imchat::test::free_tcp_port();
     const auto directory = "127.0.0.1:" + std::to_string(port);
-    std::vector<std::string> argv{IMCHAT_BINARY};
-    bool options_added = false;
-    for (auto word = command.begin() + 1; word != command.end(); ++word) {
-      if (*word == "--" && !options_added) {
-        argv.insert(argv.end(), {"--embedded-directory", "--directory", directory});
-        options_added = true;
-      }
-      argv.push_back(expand_instance(*word, R"(international\x20affairs)", "international affairs"));
-    }
-    REQUIRE(options_added);  // the room's name comes after "--", where no option can go
-    std::string shown;
-    for (const auto& each : argv) shown += " [" + each + "]";
-    INFO("command line:" << shown);
+    const auto argv = room_instance_command(R"(international\x20affairs)", "international affairs",
+                                            {"--embedded-directory", "--directory", directory});
+    INFO("command line:" << shown(argv));
     imchat::test::child_process room(argv);
     CHECK(room.wait_for_stderr("room 'international affairs' is open", 20s));
     const auto listing = imchat::test::run_program({IMCHAT_BINARY, "server", "--list", "--directory", directory});
     INFO(listing);
     CHECK(listing.stdout_text.find("Q_international affairs") != std::string::npos);
+    room.send_signal(SIGTERM);
+    CHECK(room.wait_exit(20s) == exit_status::exited(0));
+  }
+
+  TEST_CASE("the shipped units name no key and the key drop-ins load each unit's key as the credential key") {
+    // LoadCredential= of a file that does not exist keeps a unit from starting (systemd
+    // 252): the units themselves must not name one, the drop-ins an operator installs do.
+    for (const auto* name : {"imchat-server.service", "imchat-room@.service"}) {
+      CAPTURE(name);
+      CHECK(settings_of(fs::path(IMCHAT_SYSTEMD_UNITS_DIR) / name, "LoadCredential").empty());
+    }
+    const unit_sandbox units;
+    struct case_ {
+      fs::path unit;
+      std::string drop_in, escaped, credential;
+    };
+    // The server last: a room instance loads it too (After=), and it is to be seen with
+    // its drop-in only once that drop-in is under test.
+    const case_ cases[] = {
+        {units.room_instance("cheese"), "imchat-room-key.conf", "cheese", "key:/etc/imchat/keys/cheese.key"},
+        {units.room_instance(R"(international\x20affairs)"), "imchat-room-key.conf", R"(international\x20affairs)",
+         R"(key:/etc/imchat/keys/international\x20affairs.key)"},
+        {units.unit("imchat-server.service"), "imchat-server-key.conf", "", "key:/etc/imchat/keys/directory.key"},
+    };
+    for (const auto& each : cases) {
+      const auto unit_name = each.unit.filename().string();
+      CAPTURE(unit_name);
+      const auto installed = units.install_drop_in(unit_name, each.drop_in);
+      // The unit with its drop-in is still valid: verify prints nothing...
+      const auto result = units.analyze({"verify", each.unit.string()});
+      INFO(result);
+      CHECK(result.status == exit_status::exited(0));
+      CHECK(result.stdout_text.empty());
+      CHECK(result.stderr_text.empty());
+      // ...and it did read the drop-in there: a setting it does not know, added to the
+      // drop-in, is reported with the drop-in's path.
+      std::ofstream(installed, std::ios::app) << "NoSuchSetting=1\n";
+      const auto with_unknown = units.analyze({"verify", each.unit.string()});
+      INFO(with_unknown);
+      CHECK(with_unknown.stderr_text.find(installed.string()) != std::string::npos);
+      CHECK(with_unknown.stderr_text.find("NoSuchSetting") != std::string::npos);
+      // What it loads: one credential, `key`, from the instance's file in /etc/imchat/keys.
+      const auto credentials = settings_of(fs::path(IMCHAT_SYSTEMD_UNITS_DIR) / each.drop_in, "LoadCredential");
+      REQUIRE(credentials.size() == 1);
+      CHECK(expand_instance(credentials.front(), each.escaped, "") == each.credential);
+    }
+    // The room's directory key, for a directory with a key of its own: there, commented out.
+    const auto room_drop_in = fs::path(IMCHAT_SYSTEMD_UNITS_DIR) / "imchat-room-key.conf";
+    CHECK(settings_of(room_drop_in, "#LoadCredential") ==
+          std::vector<std::string>{"directory-key:/etc/imchat/keys/directory.key"});
+  }
+
+  TEST_CASE("a room instance given its key as the credential key admits the key's holders only") {
+    // What systemd does for imchat-room@closed\x20room.service with imchat-room-key.conf:
+    // it copies /etc/imchat/keys/closed\x20room.key into a private directory as `key`
+    // (mode 0400) and runs the unit's command line with $CREDENTIALS_DIRECTORY naming it.
+    // The directory is embedded in the room, so it has the room's key too.
+    imchat::test::scratch_directory scratch("credentials");
+    const auto credentials = scratch.path() / "credentials";
+    fs::create_directories(credentials);
+    const auto key = credentials / "key";
+    const auto keygen = imchat::test::run_program({IMCHAT_BINARY, "keygen", key.string()});
+    INFO(keygen);
+    REQUIRE(keygen.status == exit_status::exited(0));
+    fs::permissions(key, fs::perms::owner_read);
+    const auto directory = "127.0.0.1:" + std::to_string(imchat::test::free_tcp_port());
+    const auto argv =
+        room_instance_command(R"(closed\x20room)", "closed room", {"--embedded-directory", "--directory", directory});
+    INFO("command line:" << shown(argv));
+    imchat::test::child_process room(argv, {{"CREDENTIALS_DIRECTORY", credentials.string()}});
+    INFO("room stderr:\n" << room.stderr_text());
+    REQUIRE(room.wait_for_stderr("room 'closed room' is open", 20s));
+    // The others have no credentials: only what their command line says.
+    const imchat::test::child_process::environment no_credentials{{"CREDENTIALS_DIRECTORY", ""}};
+
+    // A prompt with the key chats through the room, and a display with it prints the line.
+    imchat::test::child_process prompt(
+        {IMCHAT_BINARY, "prompt", "closed room", "kofi", "--key-file", key.string(), "--directory", directory},
+        no_credentials);
+    REQUIRE(prompt.write_stdin("hello through the credential\n"));
+    prompt.close_stdin();
+    const auto said = prompt.wait_exit(20s);
+    INFO("prompt stderr:\n" << prompt.stderr_text());
+    CHECK(said == exit_status::exited(0));
+    imchat::test::child_process display({IMCHAT_BINARY, "display", "closed room", "--history", "10", "--key-file",
+                                         key.string(), "--directory", directory},
+                                        no_credentials);
+    const bool printed = display.wait_for_stdout("kofi: hello through the credential", 20s);
+    INFO("display stdout:\n" << display.stdout_text());
+    INFO("display stderr:\n" << display.stderr_text());
+    CHECK(printed);
+    display.send_signal(SIGTERM);
+    CHECK(display.wait_exit(20s) == exit_status::exited(0));
+
+    // A prompt without a key is turned away at once and says why.
+    const auto stranger = imchat::test::run_program(
+        {IMCHAT_BINARY, "prompt", "closed room", "mallory", "--directory", directory}, no_credentials, 20s);
+    INFO(stranger);
+    CHECK(stranger.status == exit_status::exited(1));
+    CHECK(stranger.stderr_text.find("needs a key") != std::string::npos);
+
     room.send_signal(SIGTERM);
     CHECK(room.wait_exit(20s) == exit_status::exited(0));
   }

@@ -303,4 +303,28 @@ TEST_CASE("a tap on the wire sees no text, user or room name, and a replayed han
   CHECK(occurrences(display.stdout_text(), said) == 1);
 }
 
+TEST_CASE("imchat bench measures a keyed room of its own, and a room's config file can hold its key") {
+  scratch_directory scratch("keys");
+  const auto key = make_key(scratch, "bench.key");
+  child_process bench({IMCHAT_BINARY, "bench", "--key-file", key.string(), "--count", "2000", "--displays", "3",
+                       "--json"});
+  const auto status = bench.wait_exit(60s);
+  INFO("bench stdout:\n" << bench.stdout_text() << "\nstderr:\n" << bench.stderr_text());
+  CHECK(status == exit_status::exited(0));
+  CHECK(bench.stdout_text().find("\"delivered\": 6000") != std::string::npos);
+  CHECK(bench.stdout_text().find("\"clean\": true") != std::string::npos);
+
+  chat_fixture chat;
+  write_file(scratch.path() / "room.conf",
+             "key-file = " + key.string() + "\ndirectory-key-file = none\n");
+  auto room = chat.start_room("configured", {"--config", (scratch.path() / "room.conf").string()});
+  auto keyed = chat.start_prompt("configured", "kofi", {"--key-file", key.string(), "--directory-key-file", "none"});
+  REQUIRE(keyed.write_stdin("from the config\n"));
+  keyed.close_stdin();
+  check_exits_0(keyed);
+  auto stranger = chat.start_prompt("configured", "mallory");
+  REQUIRE(stranger.write_stdin("let me in\n"));
+  check_refused(stranger, "the room 'configured' needs a key: --key-file");
+}
+
 }  // TEST_SUITE

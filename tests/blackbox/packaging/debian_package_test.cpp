@@ -258,6 +258,8 @@ TEST_SUITE("debian") {
         "lib/systemd/system/imchat-room@.service",
         "usr/share/bash-completion/completions/imchat",
         "usr/share/doc/imchat/examples/room.conf",
+        "usr/share/doc/imchat/examples/imchat-room-key.conf",
+        "usr/share/doc/imchat/examples/imchat-server-key.conf",
         "usr/share/doc/imchat/copyright",
         "usr/share/doc/imchat/changelog.gz",
         "usr/share/lintian/overrides/imchat",
@@ -274,11 +276,18 @@ TEST_SUITE("debian") {
           read_file(source_dir / "packaging/bash-completion/imchat"));
     CHECK(read_file(root / "usr/share/doc/imchat/examples/room.conf") ==
           read_file(source_dir / "packaging/examples/room.conf"));
+    for (const auto* drop_in : {"imchat-room-key.conf", "imchat-server-key.conf"})
+      CHECK(read_file(root / "usr/share/doc/imchat/examples" / drop_in) ==
+            read_file(source_dir / "packaging/systemd" / drop_in));
 
     // The directory the room units read NAME.conf from exists, empty: there is no room
     // until an operator adds one.
     CHECK(fs::is_directory(root / "etc/imchat/rooms"));
     CHECK(fs::is_empty(root / "etc/imchat/rooms"));
+    // The keys' directory, which the key drop-ins read from, is root's alone and empty.
+    CHECK(fs::is_directory(root / "etc/imchat/keys"));
+    CHECK(fs::is_empty(root / "etc/imchat/keys"));
+    CHECK(fs::status(root / "etc/imchat/keys").permissions() == fs::perms(0700));
     CHECK(fs::status(root / "usr/bin/imchat").permissions() == fs::perms(0755));
   }
 

@@ -124,13 +124,11 @@ TEST_CASE("imchat keygen writes a private random key once, and a key file others
 TEST_CASE("with the room's key prompts and displays chat, and without it or with another they are refused") {
   keyed_room site;
   say(site, "kofi", "hello with the key", site.with_key(site.key));
-  auto display = site.chat.start_display("cheese", site.with_key(site.key));
-  auto history = site.chat.start_display("cheese", [&] {
-    auto args = site.with_key(site.key);
-    args.insert(args.end(), {"--history", "5"});
-    return args;
-  }());
-  require_stdout(history, "kofi: hello with the key");
+  // With history: what was said before it bound shows too, so nothing here races.
+  auto with_history = site.with_key(site.key);
+  with_history.insert(with_history.end(), {"--history", "100"});
+  auto display = site.chat.start_display("cheese", with_history);
+  require_stdout(display, "kofi: hello with the key");
 
   auto no_key = site.chat.start_prompt("cheese", "mallory", {"--directory-key-file", "none"});
   REQUIRE(no_key.write_stdin("injected without a key\n"));
@@ -216,7 +214,10 @@ TEST_CASE("a keyed directory serves only its holders: no listing, no look-up, no
 TEST_CASE("plaintext peers can neither inject into a keyed room nor read its history") {
   keyed_room site;
   say(site, "kofi", "the history nobody else may read", site.with_key(site.key));
-  auto display = site.chat.start_display("cheese", site.with_key(site.key));
+  // With history, so that a display slow to bind still shows every line said.
+  auto display_args = site.with_key(site.key);
+  display_args.insert(display_args.end(), {"--history", "100"});
+  auto display = site.chat.start_display("cheese", display_args);
 
   // A publisher in plaintext, as the injection attack had it: greeting, ERROR, closed.
   directory_wire_client injector(site.in_port);

@@ -67,7 +67,7 @@ void check_chat_works(const chat_fixture& chat, const std::string& room, const s
 
 TEST_SUITE("chat: hostile peers") {
 
-TEST_CASE("5,000 connections from one host: the room admits its per-host limit, refuses the rest, and the chat goes on") {
+TEST_CASE("5000 connections from one host: the room admits its per-host limit - refuses the rest - and the chat goes on") {
   constexpr std::size_t flood_size = 5'000, per_host = 2'048;  // per_host: the documented default
   REQUIRE(imchat::test::raise_descriptor_limit(3 * flood_size));
   chat_fixture chat;

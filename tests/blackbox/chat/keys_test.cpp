@@ -92,7 +92,7 @@ void say(const keyed_room& site, const std::string& user, const std::string& tex
 
 TEST_SUITE("chat: keys") {
 
-TEST_CASE("imchat keygen writes a private random key once, and a key file others may read is refused") {
+TEST_CASE("imchat keygen writes a private random key once and a key file others may read is refused") {
   scratch_directory scratch("keygen");
   const auto first = make_key(scratch, "a.key");
   const auto second = make_key(scratch, "b.key");
@@ -121,7 +121,7 @@ TEST_CASE("imchat keygen writes a private random key once, and a key file others
   check_refused(empty, "empty");
 }
 
-TEST_CASE("with the room's key prompts and displays chat, and without it or with another they are refused") {
+TEST_CASE("with the room's key prompts and displays chat and without it or with another they are refused") {
   keyed_room site;
   say(site, "kofi", "hello with the key", site.with_key(site.key));
   // With history: what was said before it bound shows too, so nothing here races.
@@ -161,7 +161,7 @@ TEST_CASE("a prompt with a key refuses a room without one instead of talking in 
   CHECK(room.wait_for_stderr("it has a key, and this side has none", chat_timeout));
 }
 
-TEST_CASE("a keyed directory serves only its holders: no listing, no look-up, no squatting") {
+TEST_CASE("a keyed directory serves only its holders: no listing or look-up or squatting") {
   scratch_directory scratch("keys");
   const auto key = make_key(scratch, "directory.key");
   const auto other = make_key(scratch, "other.key");
@@ -251,7 +251,7 @@ TEST_CASE("plaintext peers can neither inject into a keyed room nor read its his
   CHECK(still_running(site.room));
 }
 
-TEST_CASE("a tap on the wire sees no text, user or room name, and a replayed handshake is refused") {
+TEST_CASE("a tap on the wire sees no text or user or room name and a replayed handshake is refused") {
   keyed_room site;
   fault_proxy to_queue(site.in_port), to_exchange(site.out_port);
   running_directory proxied;
@@ -304,7 +304,7 @@ TEST_CASE("a tap on the wire sees no text, user or room name, and a replayed han
   CHECK(occurrences(display.stdout_text(), said) == 1);
 }
 
-TEST_CASE("imchat bench measures a keyed room of its own, and a room's config file can hold its key") {
+TEST_CASE("imchat bench measures a keyed room of its own and a room's config file can hold its key") {
   scratch_directory scratch("keys");
   const auto key = make_key(scratch, "bench.key");
   child_process bench({IMCHAT_BINARY, "bench", "--key-file", key.string(), "--count", "2000", "--displays", "3",

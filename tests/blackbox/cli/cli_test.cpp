@@ -126,7 +126,7 @@ TEST_CASE("each subcommand rejects an unknown option with its own usage line") {
 
 // program_options fills "%value%" into its messages until none is left: a value holding
 // one used to hang the program.
-TEST_CASE("a bad value holding a message placeholder is a usage error naming it, not a hang") {
+TEST_CASE("a bad value holding a message placeholder is a usage error naming it and not a hang") {
   for (const auto& args : std::vector<std::vector<std::string>>{{"room", "--peer-timeout", "%value%", "cheese"},
                                                                  {"server", "--peer-timeout=x%value%y"},
                                                                  {"display", "--history", "%value%%", "cheese"},

@@ -51,7 +51,7 @@ TEST_CASE("forwards bytes both ways and passes an end of stream on") {
   CHECK(client.receive_exactly(10) == "last words");
 }
 
-TEST_CASE("a stall silences both directions without closing, and unstall delivers what was held") {
+TEST_CASE("a stall silences both directions without closing - and unstall delivers what was held") {
   loopback_listener target;
   fault_proxy proxy(target.port());
   auto [client, server] = connect_through(proxy, target);

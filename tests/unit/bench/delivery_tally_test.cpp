@@ -66,7 +66,7 @@ TEST_SUITE("bench") {
     CHECK(tally.counts().duplicated == 1);
   }
 
-  TEST_CASE("unknown senders and sequences are foreign, not deliveries") {
+  TEST_CASE("unknown senders and sequences are foreign - not deliveries") {
     delivery_tally tally({1}, 1);
     tally.add(measured(1, 0));
     tally.add(measured(0, 7));

@@ -43,7 +43,7 @@ std::vector<input_line> read_all(const std::string& input, std::size_t max_line,
 }  // namespace
 
 TEST_SUITE("chat") {
-  TEST_CASE("the line reader yields each line, the last one without a newline too, whatever the splits") {
+  TEST_CASE("the line reader yields each line - the last one without a newline too - whatever the splits") {
     const std::string input = "one\n\ntwo words\nlast";
     for (const std::size_t piece : {1u, 2u, 3u, 65536u}) {
       CAPTURE(piece);

@@ -34,7 +34,7 @@ TEST_SUITE("chat") {
     CHECK(terminal_safe("\xe2\x81\xa6x") == "\\u2066x");              // U+2066 LRI
   }
 
-  TEST_CASE("TAB is shown escaped, so padding cannot fake the start of another message") {
+  TEST_CASE("TAB is shown escaped - so padding cannot fake the start of another message") {
     CHECK(terminal_safe("a\tb") == "a\\x09b");
     CHECK(terminal_safe("hi\t\t\t\t\t\t\t\tThu Nov 26 22:38:56 2026 alice: hi") ==
           "hi\\x09\\x09\\x09\\x09\\x09\\x09\\x09\\x09Thu Nov 26 22:38:56 2026 alice: hi");

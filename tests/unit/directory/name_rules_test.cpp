@@ -37,7 +37,7 @@ TEST_CASE("names: ordinary and multilingual names are valid") {
   CHECK(is_valid_name("~", limit));                              // U+007E, just before DEL
 }
 
-TEST_CASE("names: empty and over-long names are invalid, at the exact boundary") {
+TEST_CASE("names: empty and over-long names are invalid - at the exact boundary") {
   CHECK(check_text("", limit).fault == text_fault::empty);
   CHECK(is_valid_name(std::string(limit, 'a'), limit));
   CHECK(check_text(std::string(limit + 1, 'a'), limit).fault == text_fault::too_long);
@@ -78,7 +78,7 @@ TEST_CASE("names: malformed UTF-8 is invalid and located") {
   }
 }
 
-TEST_CASE("names: control characters C0, DEL and C1 are invalid") {
+TEST_CASE("names: control characters C0 - DEL and C1 are invalid") {
   struct example {
     std::string text;
     char32_t code_point;

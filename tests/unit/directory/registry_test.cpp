@@ -142,7 +142,7 @@ TEST_CASE("registry: default limits follow the protocol document") {
         error::invalid_name);
 }
 
-TEST_CASE("registry: a name held by another owner is name_in_use, naming the holder") {
+TEST_CASE("registry: a name held by another owner is name_in_use - naming the holder") {
   registry names;
   add_ok(names, alice, make_record("Q_cheese", {"127.0.0.1:5555"}, "127.0.0.1:41234"));
 
@@ -290,7 +290,7 @@ TEST_CASE("registry: a successful add clears an earlier detail") {
   CHECK(detail.empty());
 }
 
-TEST_CASE("registry: list returns the names with a prefix, sorted") {
+TEST_CASE("registry: list returns the names with a prefix - sorted") {
   registry names;
   for (const char* name : {"Q_cheese", "E_news", "Q_bread", "Q", "Qx", "E_alerts", "R"})
     add_ok(names, alice, make_record(name));
@@ -312,7 +312,7 @@ TEST_CASE("registry: list returns the names with a prefix, sorted") {
   CHECK(listed.front() == make_record("E_news"));
 }
 
-TEST_CASE("registry: list orders names by bytes, so non-ASCII names sort after ASCII") {
+TEST_CASE("registry: list orders names by bytes - so non-ASCII names sort after ASCII") {
   registry names;
   for (const char* name : {"\xC3\xA9t\xC3\xA9", "zoo", "abc"})
     add_ok(names, alice, make_record(name));

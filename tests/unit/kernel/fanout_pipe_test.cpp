@@ -47,7 +47,7 @@ using texts = std::vector<std::string>;
 
 TEST_SUITE("kernel") {
 
-TEST_CASE("fanout pipe: a burst reaches every sink in order, as one batch after one wake-up") {
+TEST_CASE("fanout pipe: a burst reaches every sink in order - as one batch after one wake-up") {
   boost::asio::io_context io;
   auto pipe = std::make_shared<fanout_pipe>(io);
   auto first = std::make_shared<recording_sink>();
@@ -73,7 +73,7 @@ TEST_CASE("fanout pipe: a burst reaches every sink in order, as one batch after 
   CHECK(second->batches == first->batches);
 }
 
-TEST_CASE("fanout pipe: sinks get the message's own bytes, not a copy") {
+TEST_CASE("fanout pipe: sinks get the message's own bytes - not a copy") {
   boost::asio::io_context io;
   auto pipe = std::make_shared<fanout_pipe>(io);
   auto first = std::make_shared<recording_sink>();
@@ -89,7 +89,7 @@ TEST_CASE("fanout pipe: sinks get the message's own bytes, not a copy") {
   CHECK(second->buffers.front() == sent.data().data());
 }
 
-TEST_CASE("fanout pipe: a detached sink gets nothing more, even one that detaches while taking a batch") {
+TEST_CASE("fanout pipe: a detached sink gets nothing more - even one that detaches while taking a batch") {
   boost::asio::io_context io;
   auto pipe = std::make_shared<fanout_pipe>(io);
   auto leaving = std::make_shared<recording_sink>();
@@ -111,7 +111,7 @@ TEST_CASE("fanout pipe: a detached sink gets nothing more, even one that detache
   CHECK(detached->batches.empty());
 }
 
-TEST_CASE("fanout pipe: posts from several threads all arrive, each thread's in its order") {
+TEST_CASE("fanout pipe: posts from several threads all arrive - each thread's in its order") {
   boost::asio::io_context io;
   auto guard = boost::asio::make_work_guard(io);
   auto pipe = std::make_shared<fanout_pipe>(io);

@@ -92,7 +92,7 @@ TEST_CASE("publisher registry: a publisher that reconnects is asked for the mess
   CHECK(registry.attach(7, secret_of(7), 2, third.ends.object).next == 3);
 }
 
-TEST_CASE("publisher registry: a stream that would resume past the queue's record of it is refused, the record kept") {
+TEST_CASE("publisher registry: a stream that would resume past the queue's record of it is refused - the record kept") {
   registry_fixture f;
   watched_connection first(f.io);
   publisher_registry registry;
@@ -172,7 +172,7 @@ TEST_CASE("publisher registry: a full queue takes part of a push and the next on
   CHECK(registry.attach(4, secret_of(4), 0, later.ends.object).next == 100);
 }
 
-TEST_CASE("publisher registry: beyond its bound it forgets the publisher idle longest, never a connected one") {
+TEST_CASE("publisher registry: beyond its bound it forgets the publisher idle longest - never a connected one") {
   registry_fixture f;
   publisher_registry registry(2);
   watched_connection first(f.io);

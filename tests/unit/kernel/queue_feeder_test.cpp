@@ -84,7 +84,7 @@ std::vector<std::string> numbered(const std::string& prefix, int first, int last
 
 TEST_SUITE("kernel") {
 
-TEST_CASE("queue feeder: MESSAGE frames become the queue's messages, in order, each once") {
+TEST_CASE("queue feeder: MESSAGE frames become the queue's messages - in order - each once") {
   fed_queue fed;
   fed.send("hello", 1, 5);
   REQUIRE(run_until(fed.io, [&] { return fed.feeder->accepted() == 5; }));

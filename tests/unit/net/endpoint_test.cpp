@@ -30,7 +30,7 @@ host_and_port parsed(std::string_view text, std::uint16_t default_port = 0) {
 
 }  // namespace
 
-TEST_CASE("endpoints: split tells host, brackets and port apart") {
+TEST_CASE("endpoints: split tells host - brackets and port apart") {
   host_port_text split;
   std::string why;
   REQUIRE(split_host_port("eth0:5555", split, why) == std::error_code{});
@@ -108,7 +108,7 @@ TEST_CASE("endpoints: parse refuses what cannot be connected to") {
   }
 }
 
-TEST_CASE("endpoints: a default port fills in a missing one, never a zero one") {
+TEST_CASE("endpoints: a default port fills in a missing one - never a zero one") {
   CHECK(parsed("dirhost", 5682) == host_and_port{"dirhost", 5682});
   CHECK(parsed("[::1]", 5682) == host_and_port{"::1", 5682});
   CHECK(parsed("dirhost:3333", 5682) == host_and_port{"dirhost", 3333});
@@ -145,7 +145,7 @@ TEST_CASE("endpoints: format and parse round trip") {
   }
 }
 
-TEST_CASE("directory address: the tutorial's port by default, the text named in errors") {
+TEST_CASE("directory address: the tutorial's port by default - the text named in errors") {
   host_and_port out;
   std::string why;
   REQUIRE(imchat::directory::parse_directory_address("localhost", out, why) == std::error_code{});

@@ -211,7 +211,7 @@ TEST_CASE("interface spec: a failed parse or resolution leaves the output as it 
   CHECK(why.empty());
 }
 
-TEST_CASE("interface spec: lo resolves to its own addresses, 127.0.0.1 first") {
+TEST_CASE("interface spec: lo resolves to its own addresses - 127.0.0.1 first") {
   const auto interfaces = interfaces_seen();
   const auto lo = std::find_if(interfaces.begin(), interfaces.end(),
                                [](const seen_interface& each) { return each.name == "lo"; });
@@ -233,7 +233,7 @@ TEST_CASE("interface spec: lo resolves to its own addresses, 127.0.0.1 first") {
   }
 }
 
-TEST_CASE("interface spec: an ethernet-like interface resolves to its addresses, IPv4 first") {
+TEST_CASE("interface spec: an ethernet-like interface resolves to its addresses - IPv4 first") {
   const auto interfaces = interfaces_seen();
   const auto* outward = outward_interface(interfaces);
   if (outward == nullptr) return report_skip("this host has no up, non-loopback interface with IPv4");
@@ -349,7 +349,7 @@ TEST_CASE("interface spec: localhost resolves to loopback addresses") {
   CHECK(bind_addresses(r) == r.advertised_addresses);
 }
 
-TEST_CASE("interface spec: an unknown interface is named, with the ones that exist") {
+TEST_CASE("interface spec: an unknown interface is named - with the ones that exist") {
   const auto interfaces = interfaces_seen();
   const std::string missing = "imchatnoif0";
   REQUIRE(std::none_of(interfaces.begin(), interfaces.end(),

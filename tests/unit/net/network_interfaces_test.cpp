@@ -25,7 +25,7 @@ std::vector<network_interface> listed() {
 
 }  // namespace
 
-TEST_CASE("network interfaces: every interface getifaddrs sees is listed, as it sees it") {
+TEST_CASE("network interfaces: every interface getifaddrs sees is listed - as it sees it") {
   const auto interfaces = listed();
   for (const auto& seen : interfaces_seen()) {
     CAPTURE(seen.name);
@@ -42,7 +42,7 @@ TEST_CASE("network interfaces: every interface getifaddrs sees is listed, as it 
   }
 }
 
-TEST_CASE("network interfaces: listed in index order, lo among them") {
+TEST_CASE("network interfaces: listed in index order - lo among them") {
   const auto interfaces = listed();
   REQUIRE_FALSE(interfaces.empty());
   CHECK(std::is_sorted(interfaces.begin(), interfaces.end(),

@@ -32,7 +32,7 @@ void check_steps(reconnect_backoff& backoff, std::initializer_list<long> steps) 
 
 TEST_SUITE("net") {
 
-TEST_CASE("reconnect backoff: each delay lies in [d/2, d] where d doubles from min to max") {
+TEST_CASE("reconnect backoff: each delay lies in [d/2 - d] where d doubles from min to max") {
   reconnect_backoff backoff(100ms, 1600ms);
   check_steps(backoff, {100, 200, 400, 800, 1600, 1600, 1600, 1600});
 }
@@ -58,7 +58,7 @@ TEST_CASE("reconnect backoff: the delays reach past half of max and never beyond
   CHECK(largest > 900);
 }
 
-TEST_CASE("reconnect backoff: the delays are jittered, not all the same") {
+TEST_CASE("reconnect backoff: the delays are jittered - not all the same") {
   const auto seen = delays_at(1000ms, 200);
   CHECK(*seen.begin() >= 500);
   CHECK(*seen.rbegin() <= 1000);
@@ -77,7 +77,7 @@ TEST_CASE("reconnect backoff: reset starts again from min") {
   check_steps(backoff, {100, 200, 400});
 }
 
-TEST_CASE("reconnect backoff: min equal to max gives delays in [max/2, max] throughout") {
+TEST_CASE("reconnect backoff: min equal to max gives delays in [max/2 - max] throughout") {
   reconnect_backoff backoff(40ms, 40ms);
   check_steps(backoff, {40, 40, 40, 40, 40, 40, 40, 40});
 }

@@ -60,7 +60,7 @@ void send_message(framed_connection& connection, const std::string& text) {
 
 TEST_SUITE("net: keys") {
 
-TEST_CASE("the same key on both ends carries frames both ways, encrypted, large and small") {
+TEST_CASE("the same key on both ends carries encrypted frames both ways large and small") {
   boost::asio::io_context io;
   const auto key = key_of(std::byte{0x42});
   auto ends = connect_loopback(io, key, key);
@@ -82,7 +82,7 @@ TEST_CASE("the same key on both ends carries frames both ways, encrypted, large 
   CHECK(peer.bodies.front() == "back");
 }
 
-TEST_CASE("reading paused over TLS holds frames back, and resuming delivers them in order") {
+TEST_CASE("reading paused over TLS holds frames back and resuming delivers them in order") {
   boost::asio::io_context io;
   const auto key = key_of(std::byte{7});
   auto ends = connect_loopback(io, key, key);
@@ -119,7 +119,7 @@ TEST_CASE("two different keys fail the handshake on both ends with key_mismatch"
   CHECK_FALSE(ends.peer->ready());
 }
 
-TEST_CASE("a plaintext peer of a keyed side is told key_required, in plaintext, and learns nothing else") {
+TEST_CASE("a plaintext peer of a keyed side is told key_required in plaintext and learns nothing else") {
   boost::asio::io_context io;
   auto ends = connect_loopback(io, key_of(std::byte{3}), nullptr);
   observed object, peer;
@@ -133,7 +133,7 @@ TEST_CASE("a plaintext peer of a keyed side is told key_required, in plaintext, 
   CHECK_FALSE(ends.object->ready());
 }
 
-TEST_CASE("a keyed peer of a plaintext side says the side has no key, and the side that the peer has one") {
+TEST_CASE("a keyed peer of a plaintext side says the side has no key and the side says the peer has one") {
   boost::asio::io_context io;
   auto ends = connect_loopback(io, nullptr, key_of(std::byte{4}));
   observed object, peer;
@@ -145,7 +145,7 @@ TEST_CASE("a keyed peer of a plaintext side says the side has no key, and the si
   CHECK(*object.closed == tls_error::peer_with_key);
 }
 
-TEST_CASE("a keyed side closes on bytes that are neither TLS nor a greeting, and on a handshake left unfinished") {
+TEST_CASE("a keyed side closes on bytes that are neither TLS nor a greeting and on a handshake left unfinished") {
   boost::asio::io_context io;
   boost::asio::ip::tcp::acceptor acceptor(io, {boost::asio::ip::make_address("127.0.0.1"), 0});
   const auto port = acceptor.local_endpoint().port();

@@ -55,7 +55,7 @@ std::string read_text(const std::filesystem::path& path) {
 
 TEST_SUITE("util") {
 
-TEST_CASE("key file: 64 hexadecimal digits are read as 32 bytes, with or without a newline") {
+TEST_CASE("key file: 64 hexadecimal digits are read as 32 bytes - with or without a newline") {
   scratch_directory scratch("key-file");
   for (const std::string ending : {"", "\n", "\r\n"}) {
     const auto key = read_key_file(key_file(scratch, key_then(ending)));
@@ -66,7 +66,7 @@ TEST_CASE("key file: 64 hexadecimal digits are read as 32 bytes, with or without
   }
 }
 
-TEST_CASE("key file: one that group or others may read is refused, saying how to fix it") {
+TEST_CASE("key file: one that group or others may read is refused - saying how to fix it") {
   scratch_directory scratch("key-file");
   for (const mode_t mode : {0640, 0604, 0660, 0602}) {
     const auto path = key_file(scratch, a_key, mode);
@@ -77,7 +77,7 @@ TEST_CASE("key file: one that group or others may read is refused, saying how to
   CHECK(refusal(key_file(scratch, a_key, 0400)).empty());
 }
 
-TEST_CASE("key file: empty, short, long or not hexadecimal is refused, never shown") {
+TEST_CASE("key file: empty - short - long or not hexadecimal is refused - never shown") {
   scratch_directory scratch("key-file");
   CHECK(refusal(key_file(scratch, "")).find(": empty: make one with 'imchat keygen FILE'") != std::string::npos);
   CHECK(refusal(key_file(scratch, "\n")).find(": empty: ") != std::string::npos);
@@ -101,7 +101,7 @@ TEST_CASE("key file: a missing file or a directory is refused with the reason") 
   CHECK(refusal(scratch.path() / "keys").find("not a regular file") != std::string::npos);
 }
 
-TEST_CASE("a new key file has mode 0600, reads back, differs each time and is never overwritten") {
+TEST_CASE("a new key file has mode 0600 - reads back - differs each time and is never overwritten") {
   scratch_directory scratch("key-file");
   std::set<std::string> keys;
   for (int i = 0; i < 3; ++i) {

@@ -34,7 +34,7 @@ void check_harmless(const std::string& shown) {
 }  // namespace
 
 TEST_SUITE("util") {
-  TEST_CASE("printable text: ordinary text, other scripts and emoji stay as they are") {
+  TEST_CASE("printable text: ordinary text - other scripts and emoji stay as they are") {
     for (const std::string text : {"Q_cheese", "room with spaces", "fromage \xC3\xA0 l'ail", "\xE2\x82\xAC",
                                    "\xF0\x9F\xA7\x80", "\xC2\xA0", "~", "Zo\xC3\xAB: \xC3\xA7" "a va? \xE6\x97\xA5\xE6\x9C\xAC",
                                    "C:\\path\\to", "\\o/"}) {
@@ -44,7 +44,7 @@ TEST_SUITE("util") {
     CHECK(printable_text("") == "");
   }
 
-  TEST_CASE("printable text: a joined emoji keeps its joiner, a joiner elsewhere is shown") {
+  TEST_CASE("printable text: a joined emoji keeps its joiner - a joiner elsewhere is shown") {
     const std::string technologist = "\xF0\x9F\x91\xA9\xE2\x80\x8D\xF0\x9F\x92\xBB";  // woman, ZWJ, laptop
     CHECK(printable_text(technologist) == technologist);
     const std::string family = "\xF0\x9F\x91\xA8\xE2\x80\x8D\xF0\x9F\x91\xA9\xE2\x80\x8D\xF0\x9F\x91\xA7";
@@ -54,7 +54,7 @@ TEST_SUITE("util") {
     CHECK(printable_text("\xF0\x9F\x91\xA9\xE2\x80\x8D") == "\xF0\x9F\x91\xA9\\u200d");
   }
 
-  TEST_CASE("printable text: control characters, TAB included, are escaped") {
+  TEST_CASE("printable text: control characters - TAB included - are escaped") {
     CHECK(printable_text(std::string("a\0b", 3)) == "a\\x00b");
     CHECK(printable_text("tab\there") == "tab\\x09here");
     CHECK(printable_text("new\nline\r") == "new\\x0aline\\x0d");
@@ -103,7 +103,7 @@ TEST_SUITE("util") {
     CHECK(shown.ends_with("..."));
   }
 
-  TEST_CASE("printable text: no input, however random, yields a harmful character") {
+  TEST_CASE("printable text: no input - however random - yields a harmful character") {
     std::string every_byte;
     for (int c = 0; c < 256; ++c) every_byte += static_cast<char>(c);
     check_harmless(printable_text(every_byte));

@@ -16,7 +16,7 @@ using test::concat;
 using test::str_field;
 using test::text_bytes;
 
-TEST_CASE("integers are read big-endian, in order") {
+TEST_CASE("integers are read big-endian - in order") {
   const auto body = bytes_of({0x01, 0x02, 0x03, 0x04, 0x05, 0x06, 0x07, 0x08, 0x09, 0x0A, 0x0B,
                               0x0C, 0x0D, 0x0E, 0x0F});
   body_reader in(body);
@@ -37,7 +37,7 @@ TEST_CASE("all-ones integers keep every bit") {
   CHECK(in.finish() == std::error_code{});
 }
 
-TEST_CASE("strings: a u16 count then the bytes, no terminator") {
+TEST_CASE("strings: a u16 count then the bytes - no terminator") {
   const auto body = concat(str_field("Q_cheese"), str_field(""), bytes_of({0x00, 0x02, 0x00, 0xFF}));
   body_reader in(body);
   CHECK(in.str() == "Q_cheese");
@@ -56,7 +56,7 @@ TEST_CASE("rest() takes every remaining byte") {
   CHECK(in.finish() == std::error_code{});
 }
 
-TEST_CASE("a field running past the end is truncated_body, and later reads give zeros") {
+TEST_CASE("a field running past the end is truncated_body - and later reads give zeros") {
   const auto body = bytes_of({0x01, 0x02, 0x03});
   body_reader in(body);
   CHECK(in.u16() == 0x0102);

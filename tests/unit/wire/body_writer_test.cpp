@@ -30,7 +30,7 @@ TEST_CASE("fields are written big-endian and the header counts the body") {
                                            0x0A, 0x0B, 0x0C, 0x0D, 0x0E, 0x0F})));
 }
 
-TEST_CASE("strings get a u16 count, bytes go in as they are") {
+TEST_CASE("strings get a u16 count - bytes go in as they are") {
   bytes out;
   body_writer(out, frame_type::attach).put_str("abc").put_str("").put_bytes(text_bytes("xy")).finish();
   CHECK(out == frame_bytes(0x20, concat(str_field("abc"), str_field(""), text_bytes("xy"))));
@@ -44,14 +44,14 @@ TEST_CASE("a body longer than 255 bytes sets the higher length bytes") {
   CHECK(bytes(out.begin(), out.begin() + 5) == bytes_of({0x00, 0x00, 0x12, 0x34, 0x22}));
 }
 
-TEST_CASE("a longest string, 65535 bytes, keeps its count") {
+TEST_CASE("a longest string - 65535 bytes - keeps its count") {
   bytes out;
   const std::string text(65535, 'n');
   body_writer(out, frame_type::lookup).put_str(text).finish();
   CHECK(out == frame_bytes(0x12, str_field(text)));
 }
 
-TEST_CASE("frames are appended after what the buffer holds, each with its own header") {
+TEST_CASE("frames are appended after what the buffer holds - each with its own header") {
   bytes out = text_bytes("already queued");
   body_writer(out, frame_type::ok).put_u32(1).finish();
   body_writer(out, frame_type::heartbeat).finish();

@@ -22,12 +22,12 @@ using test::u16_be;
 using test::u32_be;
 using test::u64_be;
 
-TEST_CASE("ERROR is u16 code then str message, a layout frozen across versions") {
+TEST_CASE("ERROR is u16 code then str message - a layout frozen across versions") {
   check_encoding(error_frame{2, "peer speaks 2"},
                  frame_bytes(0x01, concat(u16_be(2), str_field("peer speaks 2"))));
 }
 
-TEST_CASE("ATTACH is u8 direction, str object, u64 stream, u64 sequence, u32 history, u64 u64 secret") {
+TEST_CASE("ATTACH is u8 direction - str object - u64 stream - u64 sequence - u32 history - u64 u64 secret") {
   check_encoding(attach_request{attach_direction::publish, "Q_cheese", 0x0102030405060708, 9, 0, {0xAA, 0xBB}},
                  frame_bytes(0x20, concat(concat(concat(bytes_of({1}), str_field("Q_cheese")),
                                                  concat(concat(u64_be(0x0102030405060708), u64_be(9)), u32_be(0))),
@@ -48,7 +48,7 @@ TEST_CASE("a stream secret proves only the recorded one") {
   CHECK_FALSE(recorded.empty());
 }
 
-TEST_CASE("ATTACHED is u64 stream then u64 sequence; ACK is u64 next") {
+TEST_CASE("ATTACHED is u64 stream then u64 sequence - ACK is u64 next") {
   check_encoding(attached_reply{0xFFFFFFFFFFFFFFFF, 1}, frame_bytes(0x21, concat(u64_be(0xFFFFFFFFFFFFFFFF), u64_be(1))));
   check_encoding(ack_frame{1234567890123}, frame_bytes(0x23, u64_be(1234567890123)));
   check_typed_frame(attached_reply{0, 0}, frame_type::attached);
@@ -64,7 +64,7 @@ TEST_CASE("ERROR and ATTACH round-trip and refuse short and overlong bodies") {
                     frame_type::attach);
 }
 
-TEST_CASE("an ERROR message is cut to 4096 bytes, so the last word stays small") {
+TEST_CASE("an ERROR message is cut to 4096 bytes - so the last word stays small") {
   const std::string long_message(5000, 'm');
   error_frame decoded;
   REQUIRE(decode(test::body_of(test::encoded(error_frame{6, long_message})), decoded) ==

@@ -135,7 +135,7 @@ TEST_CASE("a kind other than exchange (1) or queue (2) is bad_field_value") {
   }
 }
 
-TEST_CASE("RECORDS' last is 0 or 1, anything else is bad_field_value") {
+TEST_CASE("RECORDS' last is 0 or 1 - anything else is bad_field_value") {
   records_reply reply;
   CHECK(decode(concat(u32_be(1), bytes_of({0}), u16_be(0)), reply) == std::error_code{});
   CHECK_FALSE(reply.last);
@@ -156,7 +156,7 @@ TEST_CASE("a bad field value is reported even when the body is also short or lon
         error::bad_field_value);
 }
 
-TEST_CASE("a count larger than the body is truncated_body, not a huge allocation") {
+TEST_CASE("a count larger than the body is truncated_body - not a huge allocation") {
   // 65535 endpoints or records announced, none present: the decoder must stop at the
   // first missing one instead of trusting the count.
   const auto many_endpoints = concat(u32_be(1), bytes_of({2}), str_field("Q_x"), u16_be(0xFFFF));
@@ -177,7 +177,7 @@ TEST_CASE("a count larger than the body is truncated_body, not a huge allocation
   CHECK(largest_allocation < 1024);
 }
 
-TEST_CASE("decoding replaces every field of the target, lists included") {
+TEST_CASE("decoding replaces every field of the target - lists included") {
   register_request reg{99, object_kind::exchange, "old", {"old:1", "old:2"}};
   REQUIRE(decode(test::body_of(test::encoded(register_request{1, object_kind::queue, "new", {"new:1"}})),
                  reg) == std::error_code{});

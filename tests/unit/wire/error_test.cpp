@@ -51,7 +51,7 @@ TEST_CASE("every code has the spec's number and name") {
   }
 }
 
-TEST_CASE("every code has its own message, and converts to an error_code of the wire category") {
+TEST_CASE("every code has its own message and converts to an error_code of the wire category") {
   std::set<std::string> messages;
   for (const auto& code : spec_codes) {
     INFO(code.name);

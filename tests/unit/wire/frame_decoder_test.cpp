@@ -145,7 +145,7 @@ TEST_CASE("a frame with an empty body is complete right after its header") {
   CHECK(got.body.empty());
 }
 
-TEST_CASE("fed one byte at a time, a stream gives the same frames") {
+TEST_CASE("fed one byte at a time - a stream gives the same frames") {
   const auto sample = make_sample_stream();
   const auto boundaries = frame_boundaries(sample);
   frame_decoder decoder;
@@ -228,7 +228,7 @@ TEST_CASE("every pair of split points gives the same frames") {
   }
 }
 
-TEST_CASE("a stream cut short ends in need_more, and the decoder is idle only between frames") {
+TEST_CASE("a stream cut short ends in need_more - and the decoder is idle only between frames") {
   const auto sample = make_sample_stream();
   const auto boundaries = frame_boundaries(sample);
 
@@ -267,7 +267,7 @@ TEST_CASE("an empty put() changes nothing") {
   CHECK(decoder.take().body == text_bytes("abc"));
 }
 
-TEST_CASE("a 4 GiB length prefix is frame_too_large after exactly 5 bytes, allocating nothing") {
+TEST_CASE("a 4 GiB length prefix is frame_too_large after exactly 5 bytes - allocating nothing") {
   frame_decoder decoder;
   // The header and the start of a body that must never be read.
   const auto input = concat(bytes_of({0xFF, 0xFF, 0xFF, 0xFF, 0x22}), text_bytes("body bytes"));
@@ -370,7 +370,7 @@ TEST_CASE("max_body_size is honoured at the boundary") {
   }
 }
 
-TEST_CASE("every type outside the spec is unknown_frame_type, from the header alone") {
+TEST_CASE("every type outside the spec is unknown_frame_type - from the header alone") {
   for (unsigned type = 0; type <= 0xFF; ++type) {
     INFO("type " << type);
     frame_decoder decoder;

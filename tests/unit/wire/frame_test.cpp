@@ -18,7 +18,7 @@ const std::map<unsigned, std::string_view> spec_frame_names = {
     {0x22, "MESSAGE"},  {0x23, "ACK"},
 };
 
-TEST_CASE("exactly the spec's frame types are known, each by its spec name") {
+TEST_CASE("exactly the spec's frame types are known - each by its spec name") {
   for (unsigned type = 0; type <= 0xFF; ++type) {
     INFO("type " << type);
     const auto spec = spec_frame_names.find(type);
@@ -34,7 +34,7 @@ TEST_CASE("the header is 5 bytes and the default body limit 1 MiB") {
   CHECK(default_max_body_size == 1'048'576);
 }
 
-TEST_CASE("text and bytes views round-trip, embedded NUL and high bytes included") {
+TEST_CASE("text and bytes views round-trip - embedded NUL and high bytes included") {
   using namespace std::string_view_literals;
   const auto text = "a\0b\xff"sv;
   const auto view = as_bytes(text);

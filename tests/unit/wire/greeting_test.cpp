@@ -28,7 +28,7 @@ std::error_code parse(const bytes& greeting_bytes, role expected, greeting& out)
                         expected, out);
 }
 
-TEST_CASE("encode_greeting lays out magic, version 2 and the role number") {
+TEST_CASE("encode_greeting lays out magic - version 2 and the role number") {
   CHECK(protocol_version == 2);
   for (const auto sender : all_roles) {
     const auto encoded = encode_greeting(sender);
@@ -71,7 +71,7 @@ TEST_CASE("bad magic is reported before a bad version or role") {
         error::bad_magic);
 }
 
-TEST_CASE("a wrong version is unsupported_version, and the version is still reported") {
+TEST_CASE("a wrong version is unsupported_version - and the version is still reported") {
   for (const std::uint8_t version : std::initializer_list<std::uint8_t>{0, 1, 3, 7, 255}) {
     INFO("version " << int{version});
     greeting out;

@@ -11,7 +11,9 @@
 # 1 and 10 displays), fanout (deliveries per second, 10 and 100 subscribers), latency
 # (open loop at half of imchat's maximum rate, 10 subscribers), idle (10,000 displays on
 # one room: room memory per display), stalled (one stopped display under a flood: room
-# memory against its bounds). Needs root only to install libzmq3-dev when it is missing.
+# memory against its bounds), tls (imchat without and with a key, side by side: the
+# pipeline and the fan-out again, for what TLS costs). Needs root only to install
+# libzmq3-dev when it is missing.
 #
 # Environment: BENCH_SCALE (multiplies the counts), BENCH_LINES (pipeline lines,
 # 1000000), BENCH_FANOUT_COUNT (messages per fan-out run, 1000000), BENCH_LATENCY_SECONDS
@@ -28,7 +30,7 @@ FANOUT_COUNT=$(scaled "${BENCH_FANOUT_COUNT:-1000000}")
 LATENCY_SECONDS=$(scaled "${BENCH_LATENCY_SECONDS:-10}")
 IDLE_DISPLAYS=${BENCH_IDLE_DISPLAYS:-10000}
 FLOOD_COUNT=$(scaled "${BENCH_FLOOD_COUNT:-3000000}")
-ONLY=${BENCH_ONLY:-pipeline fanout latency idle stalled}
+ONLY=${BENCH_ONLY:-pipeline fanout latency idle stalled tls}
 # Throughput runs keep the senders at most this many messages ahead of the slowest display
 # thread (imchat bench --window): below both relays' bounds, so the figures are what each
 # sustains with nothing lost rather than how each sheds load.
@@ -55,7 +57,7 @@ CXX=(g++ -std=c++20 -O2 -DNDEBUG -I "$ROOT/src" -I "$ROOT")
 "${CXX[@]}" -o "$DIR/zmq/zmq_prompt" "$ROOT/bench/zmq/zmq_prompt.cpp" -lzmq
 "${CXX[@]}" -o "$DIR/zmq/zmq_display" "$ROOT/bench/zmq/zmq_display.cpp" "$ROOT/src/chat/terminal_text.cpp" \
   "$ROOT/src/util/printable_text.cpp" "$ROOT/src/util/utf8.cpp" -lzmq
-"${CXX[@]}" -o "$DIR/zmq/zmq_bench" "$ROOT/bench/zmq/zmq_bench.cpp" "$ROOT"/src/bench/{payload,latency_histogram,delivery_tally,probe_tracker,run_monitor,bench_report,process_memory}.cpp -lzmq -lfmt -pthread
+"${CXX[@]}" -o "$DIR/zmq/zmq_bench" "$ROOT/bench/zmq/zmq_bench.cpp" "$ROOT"/src/bench/{payload,latency_histogram,delivery_tally,probe_tracker,run_monitor,bench_report,process_memory}.cpp "$ROOT"/src/util/{key_file,secure_random}.cpp -lzmq -lfmt -pthread
 
 # 10,000 displays are 10,000 sockets in the bench and 10,000 in the room.
 ulimit -n 65536 2>/dev/null || ulimit -n "$(ulimit -Hn)"
@@ -73,6 +75,7 @@ try: a, b = float(sys.argv[1]), float(sys.argv[2]); print(f'{a / b:.2f}' if b el
 except ValueError: print('n/a')" "$1" "$2"; }
 bytes_written() { awk '/^wchar/ { print $2 }' "/proc/$1/io"; }
 PIDS=()
+KEY_ARGS=()  # --key-file FILE for the tls scenario's keyed runs: every imchat program gets it
 # Stops what start_room and start_display started, the displays before their room.
 cleanup() {
   local i
@@ -92,7 +95,7 @@ start_room() {
     DIRECTORY=127.0.0.1:$(free_port)
     # Every display here comes from this one host: it may hold all the room's connections.
     "$IMCHAT" room bench "127.0.0.1:$q" "127.0.0.1:$e" --embedded-directory --directory "$DIRECTORY" \
-      --log-level warn --max-connections-per-host 16384 "$@" 2>>"$RESULTS/room.log" &
+      --log-level warn --max-connections-per-host 16384 "${KEY_ARGS[@]}" "$@" 2>>"$RESULTS/room.log" &
   else
     "$DIR/zmq/zmq_room" "tcp://127.0.0.1:$q" "tcp://127.0.0.1:$e" 2>>"$RESULTS/room.log" &
   fi
@@ -103,21 +106,21 @@ start_room() {
 }
 
 start_display() {  # KIND: one display writing to /dev/null; prints its pid
-  if [[ $1 == imchat ]]; then "$IMCHAT" display bench --directory "$DIRECTORY" >/dev/null 2>>"$RESULTS/display.log" &
+  if [[ $1 == imchat ]]; then "$IMCHAT" display bench --directory "$DIRECTORY" "${KEY_ARGS[@]}" >/dev/null 2>>"$RESULTS/display.log" &
   else "$DIR/zmq/zmq_display" "$OUT" >/dev/null 2>>"$RESULTS/display.log" &
   fi
   echo $!
 }
 
 send_lines() {  # KIND < lines
-  if [[ $1 == imchat ]]; then "$IMCHAT" prompt bench u --directory "$DIRECTORY" --linger 600
+  if [[ $1 == imchat ]]; then "$IMCHAT" prompt bench u --directory "$DIRECTORY" --linger 600 "${KEY_ARGS[@]}"
   else "$DIR/zmq/zmq_prompt" "$IN" u
   fi
 }
 
 bench_client() {  # KIND ARGS...: the measuring client against the running room
   local kind=$1; shift
-  if [[ $kind == imchat ]]; then "$IMCHAT" bench bench --directory "$DIRECTORY" --room-pid "$ROOM_PID" "$@"
+  if [[ $kind == imchat ]]; then "$IMCHAT" bench bench --directory "$DIRECTORY" --room-pid "$ROOM_PID" "${KEY_ARGS[@]}" "$@"
   else "$DIR/zmq/zmq_bench" --in "$IN" --out "$OUT" --room-pid "$ROOM_PID" "$@"
   fi
 }
@@ -254,6 +257,37 @@ if wants stalled; then
   # 16 MiB of history (the room's defaults).
   row "stalled: room RSS growth at peak (KiB)" "${grow[0]}" "${grow[1]}" "" "imchat < $((84 * 1024))"
   row "  the flooded display: lost (imchat / libzmq)" "$(json "$RESULTS/stalled-imchat.json" lost)" "$(json "$RESULTS/stalled-zmq.json" lost)" "" "0"
+fi
+
+if wants tls; then
+  # The same imchat, without a key and with one (every connection TLS 1.3): what the
+  # encryption costs. Both columns are imchat; libzmq takes no part.
+  KEY=$DIR/bench.key
+  [[ -s $KEY ]] || "$IMCHAT" keygen "$KEY" 2>/dev/null
+  row "tls: imchat without and with a key" "no key" "key" "ratio" ""
+  if [[ ! -s $DIR/lines.txt || $(wc -l <"$DIR/lines.txt") -ne $LINES ]]; then
+    awk -v n="$LINES" 'BEGIN { for (i = 0; i < n; i++) printf "%08d%056d\n", i, 0 }' >"$DIR/lines.txt"
+  fi
+  for displays in 1 10; do
+    say "== tls: pipeline, $LINES lines, $displays display(s), without and with a key"
+    KEY_ARGS=(); a=$(pipeline imchat "$displays")
+    KEY_ARGS=(--key-file "$KEY"); b=$(pipeline imchat "$displays"); KEY_ARGS=()
+    row "tls: pipeline $LINES lines, $displays display(s) (s)" "$a" "$b" "$(ratio "$b" "$a")" ""
+  done
+  for subscribers in 10 100; do
+    say "== tls: fan-out, $FANOUT_COUNT messages of 64 bytes, $subscribers subscribers, without and with a key"
+    for keyed in plain keyed; do
+      if [[ $keyed == keyed ]]; then KEY_ARGS=(--key-file "$KEY"); else KEY_ARGS=(); fi
+      start_room imchat --history-size "$((FANOUT_COUNT + 1000))" --history-bytes 512M
+      bench_client imchat --displays "$subscribers" --count "$FANOUT_COUNT" --window "$WINDOW" --json >"$RESULTS/tls-fanout-$keyed-$subscribers.json" || true
+      cleanup
+    done
+    KEY_ARGS=()
+    a=$(json "$RESULTS/tls-fanout-plain-$subscribers.json" delivered_per_second)
+    b=$(json "$RESULTS/tls-fanout-keyed-$subscribers.json" delivered_per_second)
+    row "tls: fan-out $subscribers subscribers (deliveries/s)" "$a" "$b" "$(ratio "$b" "$a")" ""
+    row "  lost (no key / key)" "$(json "$RESULTS/tls-fanout-plain-$subscribers.json" lost)" "$(json "$RESULTS/tls-fanout-keyed-$subscribers.json" lost)" "" ""
+  done
 fi
 
 say "== results in $RESULTS (summary.txt, one JSON file per measured run, room.log)"

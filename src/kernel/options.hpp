@@ -31,6 +31,12 @@ struct window_limits {
 struct history_limits {
   std::size_t max_messages = 10'000;  // 0 keeps nothing: numbers only
   std::size_t max_bytes = 8 * 1024 * 1024;
+  // A subscriber that saw an earlier incarnation (the exchange's process restarted) is
+  // sent everything this one published, so that it misses nothing said since the
+  // restart: but only while this incarnation is younger than this. One that comes later
+  // was away longer than any reconnection takes, and is told of a gap and given what it
+  // asked for, as a new subscriber is: no stale or forged incarnation opens the history.
+  std::chrono::milliseconds restart_replay{60'000};
 };
 
 struct kernel_options {

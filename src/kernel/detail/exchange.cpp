@@ -7,7 +7,11 @@
 namespace imchat::detail {
 
 exchange::exchange(std::string name, imchat::scope scope, history_limits history)
-    : name_(std::move(name)), scope_(scope), incarnation_(random_id()), history_(history) {}
+    : name_(std::move(name)),
+      scope_(scope),
+      incarnation_(random_id()),
+      restart_replay_(history.restart_replay),
+      history_(history) {}
 
 bool exchange::send(const message& original, std::optional<std::chrono::steady_clock::time_point> deadline) {
   std::shared_ptr<const targets> current;

@@ -30,6 +30,11 @@ class exchange {
   const std::string& name() const noexcept { return name_; }
   imchat::scope scope() const noexcept { return scope_; }
   std::uint64_t incarnation() const noexcept { return incarnation_; }
+  // Whether a subscriber of an earlier incarnation still gets all of this one
+  // (history_limits::restart_replay).
+  bool replays_to_earlier_subscribers() const noexcept {
+    return std::chrono::steady_clock::now() - born_ < restart_replay_;
+  }
   const history_ring& history() const noexcept { return history_; }
 
   // Delivers to every bound queue, in-process ones first; order per sender is kept.
@@ -55,6 +60,8 @@ class exchange {
   const std::string name_;
   const imchat::scope scope_;
   const std::uint64_t incarnation_;
+  const std::chrono::steady_clock::time_point born_ = std::chrono::steady_clock::now();
+  const std::chrono::milliseconds restart_replay_;
   history_ring history_;
   struct targets {
     std::vector<std::shared_ptr<queue>> queues;

@@ -41,11 +41,11 @@ std::uint64_t history_ring::oldest() const {
 
 std::uint64_t stream_start(std::uint64_t own_incarnation, std::uint64_t seen_incarnation,
                            std::uint64_t wanted_next, std::uint32_t history, std::uint64_t oldest,
-                           std::uint64_t next) {
+                           std::uint64_t next, bool replay_to_earlier) {
   std::uint64_t start = next;
   if (seen_incarnation == own_incarnation && wanted_next != 0)
     start = wanted_next;
-  else if (seen_incarnation != 0)
+  else if (seen_incarnation != 0 && (seen_incarnation == own_incarnation || replay_to_earlier))
     start = 1;
   else
     start = next - std::min<std::uint64_t>(history, next - 1);

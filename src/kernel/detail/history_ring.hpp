@@ -48,10 +48,11 @@ class history_ring {
 // Where a subscriber's stream starts (the number of the first message it is sent), from
 // what it asked for in ATTACH and what the exchange holds: the message after the last it
 // saw, if it saw this incarnation; everything this incarnation published, if it saw an
-// earlier one (the exchange restarted); else the latest `history` messages. Never before
-// the oldest message kept, never past `next`.
+// earlier one (the exchange restarted) and `replay_to_earlier` (this incarnation is
+// young: history_limits::restart_replay); else the latest `history` messages, as for a
+// new subscriber. Never before the oldest message kept, never past `next`.
 std::uint64_t stream_start(std::uint64_t own_incarnation, std::uint64_t seen_incarnation,
                            std::uint64_t wanted_next, std::uint32_t history, std::uint64_t oldest,
-                           std::uint64_t next);
+                           std::uint64_t next, bool replay_to_earlier = true);
 
 }  // namespace imchat::detail

@@ -32,7 +32,7 @@ void subscriber_session::start(const wire::attach_request& request) {
   if (auto pipe = pipe_.lock()) pipe->attach(shared_from_this());
   const auto& history = source_->history();
   next_ = stream_start(source_->incarnation(), request.stream, request.sequence, request.history,
-                       history.oldest(), history.next());
+                       history.oldest(), history.next(), source_->replays_to_earlier_subscribers());
   connection_->send_with(
       [&](wire::bytes& out) { wire::encode(out, wire::attached_reply{source_->incarnation(), next_}); });
 

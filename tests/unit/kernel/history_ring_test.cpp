@@ -241,6 +241,16 @@ TEST_CASE("stream_start: a subscriber that saw another incarnation gets everythi
   CHECK(stream_start(7, 3, 5, 0, 10, 10) == 10);
 }
 
+TEST_CASE("stream_start: once the incarnation is no longer young another one's subscriber is a new subscriber") {
+  // replay_to_earlier false: history_limits::restart_replay has passed since it began.
+  CHECK(stream_start(7, 3, 5, 0, 1, 10, false) == 10);   // no history asked: from now on
+  CHECK(stream_start(7, 3, 5, 2, 1, 10, false) == 8);    // the 2 it asked for
+  CHECK(stream_start(7, 3, 500, 100, 4, 10, false) == 4);  // at most what is kept
+  // Its own incarnation's numbers still hold, however old.
+  CHECK(stream_start(7, 7, 5, 0, 1, 10, false) == 5);
+  CHECK(stream_start(7, 7, 0, 0, 1, 10, false) == 1);
+}
+
 TEST_CASE("stream_start: a subscriber that saw this incarnation but no message yet gets all of it") {
   // ATTACH's sequence 0 means "none yet": the same as having seen an earlier incarnation.
   CHECK(stream_start(7, 7, 0, 0, 1, 10) == 1);

@@ -3,6 +3,7 @@
 #include "net/endpoint.hpp"
 #include "net/tls_context.hpp"
 #include "net/tls_error.hpp"
+#include "net/tls_stream.hpp"
 #include "util/printable_text.hpp"
 #include "wire/body_writer.hpp"
 #include "wire/control_frames.hpp"
@@ -11,15 +12,12 @@
 #include <boost/asio/post.hpp>
 #include <boost/asio/read.hpp>
 #include <boost/asio/ssl/error.hpp>
-#include <boost/asio/ssl/stream.hpp>
 #include <boost/asio/write.hpp>
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
-#include <cerrno>
 #include <linux/sockios.h>
 #include <sys/ioctl.h>
-#include <sys/socket.h>
 #include <utility>
 
 namespace imchat::net {
@@ -35,28 +33,7 @@ constexpr std::chrono::seconds error_linger{1};
 constexpr std::size_t max_error_description = 512;
 // How many of a misbehaving peer's bytes a log line shows.
 constexpr std::size_t sample_size = 32;
-// A TLS record's first byte (a handshake record: the ClientHello).
-constexpr std::byte tls_handshake_record{0x16};
-// What one read from a TLS stream takes at most: a record's worth.
-constexpr std::size_t tls_read_size = 16 * 1024;
 }  // namespace
-
-// The TLS session over the connection's socket, and the buffer it decrypts into: unlike a
-// plaintext read, a TLS read holds its buffer while it waits, so it cannot borrow the
-// thread's.
-struct framed_connection::tls_stream {
-  tls_stream(asio::ip::tcp::socket& socket, asio::ssl::context& context) : stream(socket, context) {}
-  asio::ssl::stream<asio::ip::tcp::socket&> stream;
-  std::array<std::byte, tls_read_size> read_buffer{};
-};
-
-template <class Operation>
-void framed_connection::on_stream(Operation&& operation) {
-  if (tls_)
-    operation(tls_->stream);
-  else
-    operation(socket_);
-}
 
 std::shared_ptr<framed_connection> framed_connection::create(asio::ip::tcp::socket socket,
                                                              connection_options options) {
@@ -98,53 +75,6 @@ void framed_connection::start() {
     start_tls_handshake();
   else
     look_at_first_bytes();
-}
-
-void framed_connection::look_at_first_bytes() {
-  socket_.async_wait(asio::ip::tcp::socket::wait_read,
-                     [self = shared_from_this()](asio_error ec) { self->on_first_bytes(ec); });
-}
-
-void framed_connection::on_first_bytes(asio_error ec) {
-  // Not on closing_: a connection turned away (refuse()) still tells the peer why.
-  if (closed_) return;
-  if (ec) return finish(ec, "during the handshake");
-  // A peeked byte stays in the socket for TLS (or for the greeting) to read.
-  std::array<std::byte, wire::greeting_size> first{};
-  const auto n = ::recv(socket_.native_handle(), first.data(), first.size(), MSG_PEEK | MSG_DONTWAIT);
-  if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR)) return look_at_first_bytes();
-  if (n <= 0) return finish(wire::error::connection_closed, "connection closed during the handshake");
-  if (first[0] == tls_handshake_record) return start_tls_handshake();
-  if (first[0] == wire::greeting_magic[0]) {
-    // A plaintext imchat peer: told, in its own terms, what it lacks; it learns nothing else.
-    tls_.reset();
-    secured_ = true;
-    if (closing_) return flush();  // turned away already, for another reason
-    close_with_error(wire::error::key_required);
-    return;
-  }
-  spdlog::warn("{}: not an imchat peer (sent '{}'), closing", peer_,
-               printable_text(std::span(first).first(static_cast<std::size_t>(n)), sample_size));
-  finish(wire::error::bad_magic, "not an imchat peer");
-}
-
-void framed_connection::start_tls_handshake() {
-  tls_->stream.async_handshake(options_.dialing ? asio::ssl::stream_base::client : asio::ssl::stream_base::server,
-                               [self = shared_from_this()](asio_error ec) { self->on_tls_handshake(ec); });
-}
-
-void framed_connection::on_tls_handshake(asio_error ec) {
-  if (closed_) return;
-  if (ec) {
-    std::string detail;
-    const auto reason = classify_handshake_error(ec, detail);
-    return finish(reason, detail);
-  }
-  if (!authenticated_by_key(tls_->stream.native_handle()))
-    return finish(tls_error::handshake_failed, "the peer did not prove the key");
-  secured_ = true;
-  flush();
-  if (!closing_) read_greeting();
 }
 
 void framed_connection::read_greeting() {

@@ -80,10 +80,13 @@ TEST_CASE("kernel: an earlier incarnation's subscriber gets all of a young incar
   imchat::kernel_options options;
   options.history.restart_replay = 1500ms;
   simulated_process room(directory.address(), 1, options);
-  const auto [out, port] = room.app().call([&](api_thread& api) {
+  // Not a structured binding: clang before 16 cannot capture one in a lambda.
+  const auto opened = room.app().call([&](api_thread& api) {
     const auto id = api.create_exchange("E_room", scope::global, "127.0.0.1", room.io());
     return std::pair(id, port_of(api.endpoints("E_room")));
   });
+  const auto out = opened.first;
+  const auto port = opened.second;
   room.app().call([&](api_thread& api) { send_all(api, out, imchat::test::numbered("said", 20)); });
 
   // Young: from the first message on, whatever it asked.

@@ -110,8 +110,8 @@ class locator::impl : public std::enable_shared_from_this<impl> {
         done({std::make_error_code(std::errc::operation_canceled), "locator closed", {}, {}});
         return;
       }
-      if (self->failed_) {
-        done({self->failure_code_, self->failure_text_, {}, {}});
+      if (self->given_up_) {
+        done(reply(*self->given_up_));
         return;
       }
       const auto id = self->next_id_++;
@@ -342,18 +342,17 @@ class locator::impl : public std::enable_shared_from_this<impl> {
   // The keys do not allow a connection (none here and the directory has one, say): no
   // retry can mend that. Every request fails, now and from now on, saying so.
   void give_up(std::error_code ec) {
-    failed_ = true;
-    failure_code_ = ec;
-    failure_text_ = fmt::format("the directory at {}: {}", directory_, ec.message());
-    spdlog::error("{}; not retrying", failure_text_);
+    const auto text = fmt::format("the directory at {}: {}", directory_, ec.message());
+    spdlog::error("{}; not retrying", text);
+    given_up_ = reply{ec, text, {}, {}};
     {
       std::lock_guard lock(state_mutex_);
       connected_ = false;
-      failure_ = std::system_error(failure_code_, failure_text_);
+      failure_ = std::system_error(ec, text);
     }
     state_changed_.notify_all();
     auto failed = std::exchange(pending_, {});
-    for (auto& [id, request] : failed) request.done({failure_code_, failure_text_, {}, {}});
+    for (auto& [id, request] : failed) request.done(reply(*given_up_));
   }
 
   void retry(std::string why) {
@@ -432,9 +431,7 @@ class locator::impl : public std::enable_shared_from_this<impl> {
   std::map<std::string, lost_registration> lost_;  // taken by another, being reclaimed
   std::uint32_t next_id_ = 1;
   bool stopping_ = false;
-  bool failed_ = false;  // for good: give_up()
-  std::error_code failure_code_;
-  std::string failure_text_;
+  std::optional<reply> given_up_;  // what every request gets once give_up() ran
 
   // Shared with the callers' threads.
   mutable std::mutex state_mutex_;

@@ -23,8 +23,9 @@ int main(int argc, char* argv[]) {
     auto io = imchat::io_thread::create(dispatcher);
     auto api = imchat::api_thread::create(dispatcher, &locator);
 
-    //  Gap notices too: they say that messages may have been lost.
-    api->mask(imchat::message_type::gap);
+    //  A notice too when the connection to the room breaks (the kernel reconnects by
+    //  itself, and resumes where it left off).
+    api->mask(imchat::message_type::disconnected);
 
     //  The wiring: a local queue bound to the room's global exchange.
     api->create_queue("Q");
@@ -34,7 +35,7 @@ int main(int argc, char* argv[]) {
     //  never drive the terminal.
     while (true) {
       imchat::message m = api->receive();
-      if (m.type() == imchat::message_type::gap)
+      if (m.type() == imchat::message_type::disconnected)
         std::cout << "Problems connecting to the chatroom..." << std::endl;
       else
         std::cout << imchat::printable_text(m.text()) << std::endl;

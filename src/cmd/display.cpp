@@ -1,9 +1,9 @@
 // imchat display: the tutorial's display. A local queue bound to the room's global
-// exchange E_<room>; every message the room publishes is printed on its own line, and a
-// gap notice (messages were lost while the connection to the room was broken) as
-// "Problems connecting to the chatroom...", with how many when that is known.
+// exchange E_<room>; every message the room publishes is printed on its own line. When
+// the connection to the room breaks and is not back within a second, the tutorial's
+// "Problems connecting to the chatroom..."; when it is back, how many messages were lost.
 
-#include "chat/gap_line.hpp"
+#include "chat/outage_report.hpp"
 #include "chat/room_name.hpp"
 #include "chat/stop_signal.hpp"
 #include "chat/terminal_text.hpp"
@@ -46,12 +46,13 @@ int display_main(std::span<const std::string> args) {
   chat::stop_signal stop;
   const auto waiting = wait_policy_from(vm, stop);
 
-  //  One application thread and one I/O thread; gap notices switched on.
+  //  One application thread and one I/O thread; the connection notices switched on.
   dispatcher dispatcher(2);
   directory::locator locator(directory_address(vm), {.peer_timeout = peer_timeout_from(vm), .key = keys.directory});
   auto io = io_thread::create(dispatcher);
   auto api = api_thread::create(dispatcher, &locator, {.peer_timeout = peer_timeout_from(vm), .key = keys.own});
-  api->mask(message_type::gap);
+  for (const auto notice : {message_type::gap, message_type::disconnected, message_type::reconnected})
+    api->mask(notice);
   try {
 
     //  The wiring: a local queue bound to the room's global exchange.
@@ -68,13 +69,24 @@ int display_main(std::span<const std::string> args) {
       std::fflush(stdout);
       last_flush = std::chrono::steady_clock::now();
     };
+    const auto print = [](std::string_view line) {
+      std::fwrite(line.data(), 1, line.size(), stdout);
+      std::fputc('\n', stdout);
+    };
+    chat::outage_report outages;
     while (!stop.requested()) {
-      auto m = api->receive(100ms);
-      if (m && m->type() == message_type::gap)
-        std::fputs(chat::gap_line(m->lost()).c_str(), stdout);
-      else if (m)
-        std::fputs((chat::terminal_safe(m->text()) + "\n").c_str(), stdout);
-      if (terminal || !m || std::chrono::steady_clock::now() - last_flush >= 100ms) flush();
+      auto m = api->receive(outages.down() ? 50ms : 100ms);
+      const auto now = std::chrono::steady_clock::now();
+      if (m) switch (m->type()) {
+          case message_type::data: print(chat::terminal_safe(m->text())); break;
+          case message_type::disconnected: outages.disconnected(now); break;
+          case message_type::gap: outages.gap(m->lost()); break;
+          case message_type::reconnected:
+            for (const auto& line : outages.reconnected()) print(line);
+            break;
+        }
+      if (const auto line = outages.tick(now)) print(*line);
+      if (terminal || !m || m->type() != message_type::data || now - last_flush >= 100ms) flush();
     }
     std::fflush(stdout);
     return exit_ok;

@@ -353,7 +353,7 @@ bool api_thread::flush(std::chrono::milliseconds timeout) {
 }
 
 void api_thread::mask(message_type type) {
-  if (type == message_type::gap) gaps_enabled_ = true;
+  if (type != message_type::data) notices_enabled_ |= static_cast<std::uint8_t>(1u << static_cast<unsigned>(type));
 }
 
 std::optional<message> api_thread::pop_locked() {
@@ -361,7 +361,8 @@ std::optional<message> api_thread::pop_locked() {
     auto& from = *queues_[next_queue_];
     next_queue_ = (next_queue_ + 1) % queues_.size();
     while (auto m = from.pop_locked()) {
-      if (m->type() == message_type::gap && !gaps_enabled_) continue;
+      const auto bit = 1u << static_cast<unsigned>(m->type());
+      if (m->type() != message_type::data && (notices_enabled_ & bit) == 0) continue;
       return m;
     }
   }

@@ -109,7 +109,8 @@ class api_thread {
   // directory). The message names the object and where it was.
   std::optional<std::system_error> failure() const;
 
-  // Switches on delivery of a message type that is off by default (message_type::gap).
+  // Switches on delivery of a notice type, off by default (message_type::gap,
+  // disconnected, reconnected). Data is always delivered.
   void mask(message_type type);
 
   // Shutting down without losing what was accepted, in two steps. First: this thread's
@@ -159,7 +160,7 @@ class api_thread {
   std::vector<std::shared_ptr<detail::exchange>> exchanges_;  // by exchange_id
   std::vector<std::shared_ptr<detail::queue>> queues_;        // receive() takes from these
   std::size_t next_queue_ = 0;
-  bool gaps_enabled_ = false;
+  std::uint8_t notices_enabled_ = 0;  // a bit per message_type, by its value
   std::vector<std::string> shared_names_;  // registered with the dispatcher
   std::vector<global_object> globals_;
   std::vector<binding_entry> bindings_;

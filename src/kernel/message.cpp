@@ -20,4 +20,10 @@ message message::gap(std::uint64_t lost) {
   return m;
 }
 
+message message::notice(message_type type) {
+  message m;
+  m.type_ = type;
+  return m;
+}
+
 }  // namespace imchat

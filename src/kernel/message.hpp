@@ -1,11 +1,17 @@
 #pragma once
-// A message: bytes plus a type (data, or a gap notice saying the stream lost messages).
+// A message: bytes plus a type (data, or a notice about the connection it came over: a
+// gap notice saying the stream lost messages, or that the connection broke or is back).
 // The bytes live in one reference-counted buffer, so an exchange hands the same buffer
 // to every bound queue and I/O thread instead of copying it per subscriber.
 //
 // A data message that went through an exchange carries the number the exchange gave it
 // (1, 2, 3... per exchange), which is how a subscriber that reconnects resumes where it
 // left off. A gap notice carries how many messages were lost, when that is known.
+//
+// The notices, each off until api_thread::mask() switches it on, come from a binding to a
+// remote exchange, in the order of what happened: `disconnected` when its connection
+// breaks (once per outage, however many attempts to reconnect fail), then on reconnecting
+// `gap` if messages are missing, then `reconnected`.
 
 #include <cstddef>
 #include <cstdint>
@@ -17,7 +23,9 @@ namespace imchat {
 
 enum class message_type : std::uint8_t {
   data = 1,
-  gap = 2,  // connection trouble: messages may be missing before the next one
+  gap = 2,           // connection trouble: messages may be missing before the next one
+  disconnected = 3,  // the connection to a remote exchange broke; reconnecting
+  reconnected = 4,   // it is back; a gap notice came first if messages were lost
 };
 
 class message {
@@ -31,6 +39,8 @@ class message {
 
   // A gap notice; `lost` is 0 when the number of lost messages is unknown.
   static message gap(std::uint64_t lost = 0);
+  // A connection notice: `disconnected` or `reconnected`.
+  static message notice(message_type type);
 
   // Data: the exchange's number for this message (0 before it is sent).
   std::uint64_t sequence() const noexcept { return type_ == message_type::data ? number_ : 0; }

@@ -57,6 +57,18 @@ void queue::push_gap(std::uint64_t lost) {
   }
   signal_->arrived.notify_all();
 }
+void queue::push_notice(message_type type) {
+  {
+    std::lock_guard lock(signal_->mutex);
+    if (type == message_type::disconnected && !items_.empty() &&
+        items_.back().type() == message_type::reconnected) {
+      items_.pop_back();
+      return;
+    }
+    push_locked(message::notice(type));
+  }
+  signal_->arrived.notify_all();
+}
 
 std::optional<message> queue::pop_locked() {
   if (items_.empty()) return std::nullopt;

@@ -61,6 +61,12 @@ class queue {
   // the same outage: the two merge into one notice (the counts add up; unknown wins).
   void push_gap(std::uint64_t lost = 0);
 
+  // Queues a connection notice (message_type::disconnected or reconnected). A connection
+  // that breaks again before the owner has seen that it was back is, for the owner, the
+  // same outage: the unseen `reconnected` goes and no second `disconnected` comes, so a
+  // queue nobody reads holds at most one outage's notices however often a link flaps.
+  void push_notice(message_type type);
+
   // Owner only, with signal().mutex held: the next message, if any.
   std::optional<message> pop_locked();
 

@@ -21,14 +21,16 @@ void subscribing_binding::fill_attach(wire::attach_request& request) {
 
 std::error_code subscribing_binding::on_attached(const wire::attached_reply& reply) {
   if (reply.stream == 0 || reply.sequence == 0) return wire::error::bad_field_value;
-  if (incarnation_ != 0 && reply.stream != incarnation_) {
+  const bool again = incarnation_ != 0;
+  if (again && reply.stream != incarnation_) {
     spdlog::warn("'{}' restarted: messages it sent meanwhile may be lost", remote());
     into_->push_gap();
-  } else if (incarnation_ != 0 && reply.sequence > next_) {
+  } else if (again && reply.sequence > next_) {
     const auto lost = reply.sequence - next_;
     spdlog::warn("'{}' no longer holds the {} messages sent while this side was away", remote(), lost);
     into_->push_gap(lost);
   }
+  if (again) into_->push_notice(message_type::reconnected);
   incarnation_ = reply.stream;
   next_ = reply.sequence;
   feeder_ = std::make_shared<queue_feeder>(connection_ptr(), into_);
@@ -47,6 +49,7 @@ void subscribing_binding::on_detached() {
   // them again, since they come after the last one taken.
   next_ += feeder_->accepted();
   feeder_.reset();
+  into_->push_notice(message_type::disconnected);
 }
 
 }  // namespace imchat::detail

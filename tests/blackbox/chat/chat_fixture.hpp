@@ -32,9 +32,6 @@ namespace imchat::test::chat {
 // return as soon as they can.
 inline constexpr std::chrono::milliseconds chat_timeout{20'000};
 
-// The line a display prints when its connection to the room breaks (the tutorial's).
-inline constexpr std::string_view problems_line = "Problems connecting to the chatroom...";
-
 class chat_fixture {
  public:
   enum class directory_mode {

@@ -1,5 +1,7 @@
 #include "blackbox/chat/chat_lines.hpp"
 
+#include <charconv>
+
 #include <doctest/doctest.h>
 
 #include <array>
@@ -103,6 +105,29 @@ std::string joined(const std::vector<std::string>& items) {
   std::string out;
   for (const auto& item : items) out += (out.empty() ? "[" : " [") + item + "]";
   return out;
+}
+
+bool is_outage_line(std::string_view line) {
+  return line.starts_with(problems_line) || line.starts_with(back_line_start);
+}
+
+std::optional<std::uint64_t> lost_in_back_line(std::string_view line) {
+  if (!line.starts_with(back_line_start)) return std::nullopt;
+  line.remove_prefix(back_line_start.size());
+  if (line == "nothing was lost.") return 0;
+  std::uint64_t count = 0;
+  const auto [end, ec] = std::from_chars(line.data(), line.data() + line.size(), count);
+  if (ec != std::errc{}) return std::nullopt;
+  const std::string_view rest(end, static_cast<std::size_t>(line.data() + line.size() - end));
+  if (rest != (count == 1 ? " message was lost." : " messages were lost.")) return std::nullopt;
+  return count;
+}
+
+std::string without_outage_lines(std::string_view output) {
+  std::string kept;
+  for (const auto& line : complete_lines(output))
+    if (!is_outage_line(line)) kept += line + "\n";
+  return kept;
 }
 
 }  // namespace imchat::test::chat

@@ -5,6 +5,7 @@
 // a whole transcript. The parsing is written here from the tutorial, not taken from the
 // code under test.
 
+#include <cstdint>
 #include <ctime>
 #include <map>
 #include <optional>
@@ -53,6 +54,17 @@ std::set<std::string> users_in(std::string_view output);
 // Whether `text` is well-formed UTF-8 (no overlong forms, surrogates or values past
 // U+10FFFF).
 bool is_valid_utf8(std::string_view text);
+
+// A display's outage lines: the tutorial's, when its connection to the room broke and was
+// not back within a second, and the one that says it is back and what was lost.
+inline constexpr std::string_view problems_line = "Problems connecting to the chatroom...";
+inline constexpr std::string_view back_line_start = "Back in the chatroom: ";
+bool is_outage_line(std::string_view line);
+// How many messages a back line says were lost ("nothing was lost": 0). Nullopt for a
+// back line that cannot know (the room restarted) and for any other line.
+std::optional<std::uint64_t> lost_in_back_line(std::string_view line);
+// `output` without its outage lines, for check_transcript (which takes chat lines only).
+std::string without_outage_lines(std::string_view output);
 
 // "a", "b" -> "[a] [b]" for failure messages.
 std::string joined(const std::vector<std::string>& items);

@@ -1,14 +1,16 @@
 // Links that die without closing, between the real chat programs: a display reaches its
 // room through a fault proxy that the test stalls, so that both ends hear nothing, as
 // over a cut cable. Heartbeats make both ends notice within the peer timeout (TCP alone
-// would wait for minutes), the display reconnects, and once the link is back it resumes
-// where it left off: what was said meanwhile arrives, once, with no gap line.
+// would wait for minutes), the display reconnects and prints the tutorial's "Problems
+// connecting to the chatroom...", and once the link is back it resumes where it left off:
+// what was said meanwhile arrives, once, and a line says that nothing was lost.
 //
 // To put the proxy in the path, the display uses a directory of its own where the test
 // registers the room's exchange with the proxy's endpoint; the room and the prompts use
 // the fixture's directory, and so reach each other directly.
 
 #include "blackbox/chat/chat_fixture.hpp"
+#include "blackbox/chat/chat_lines.hpp"
 #include "blackbox/directory/running_directory.hpp"
 #include "support/fault_proxy.hpp"
 #include "support/held_registration.hpp"
@@ -52,6 +54,9 @@ TEST_CASE("a stalled link between a display and its room is noticed at both ends
   // Both within a few seconds of the timeout, not TCP's minutes.
   CHECK(std::chrono::steady_clock::now() - stalled_at < 8s);
   CHECK(display.wait_for_stderr("lost the connection to 'E_faulty'", chat_timeout));  // and said so
+  // On its standard output too, with the tutorial's line, a second or so later.
+  CHECK(display.wait_for_stdout(problems_line, chat_timeout));
+  CHECK(std::chrono::steady_clock::now() - stalled_at < 10s);
   CHECK(still_running(display));
   CHECK(still_running(room));
 
@@ -70,7 +75,10 @@ TEST_CASE("a stalled link between a display and its room is noticed at both ends
   for (const auto* line : {"kofi: during the outage 1\n", "kofi: during the outage 2\n",
                            "kofi: during the outage 3\n", "kofi: after the outage\n"})
     CHECK(occurrences(output, line) == 1);
-  CHECK(occurrences(output, problems_line) == 0);  // nothing was lost: nothing to report
+  // One outage: the tutorial's line once, and once that it is over with nothing lost.
+  CHECK(occurrences(output, problems_line) == 1);
+  CHECK(occurrences(output, "\nBack in the chatroom: nothing was lost.\n") == 1);
+  CHECK(output.find(problems_line) < output.find("Back in the chatroom"));
 }
 
 }  // TEST_SUITE

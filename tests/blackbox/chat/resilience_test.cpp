@@ -55,29 +55,14 @@ void write_numbered(const std::filesystem::path& file, const std::string& tag, i
   imchat::test::write_file(file, lines);
 }
 
-// `output` without its gap lines, for check_transcript (which takes chat lines only).
-std::string without_gap_lines(std::string_view output) {
-  std::string kept;
-  for (const auto& line : complete_lines(output))
-    if (!line.starts_with(problems_line)) kept += line + "\n";
-  return kept;
-}
-
 // Waits until `file` contains `text`.
 bool wait_for_file_text(const std::filesystem::path& file, std::string_view text, std::chrono::milliseconds timeout) {
   return eventually([&] { return read_file(file).find(text) != std::string::npos; }, timeout);
 }
 
-// "Problems connecting to the chatroom... (12 messages lost)" -> 12; 0 without a count.
-std::optional<std::uint64_t> gap_count(const std::string& line) {
-  if (!line.starts_with(problems_line)) return std::nullopt;
-  const auto open = line.find('(');
-  return open == std::string::npos ? 0 : std::stoull(line.substr(open + 1));
-}
-
 // Checks `resumed` (a display that fell behind) against `complete` (one that printed
 // every message): from its first line on, each line is the next of `complete`, and each
-// gap line skips exactly as many lines of `complete` as it says were lost.
+// back line skips exactly as many lines of `complete` as it says were lost.
 void check_resumed_exactly(const std::vector<std::string>& complete, const std::vector<std::string>& resumed) {
   // The two displays may have joined one synchronisation probe apart: start at the first
   // line both printed.
@@ -91,8 +76,10 @@ void check_resumed_exactly(const std::vector<std::string>& complete, const std::
   std::size_t lost_said = 0;
   for (const auto& line : std::span(from, resumed.end())) {
     CAPTURE(line);
-    if (const auto lost = gap_count(line)) {
-      REQUIRE(*lost > 0);  // the room did not restart: the count is known
+    if (line.starts_with(problems_line)) continue;
+    if (line.starts_with(back_line_start)) {
+      const auto lost = lost_in_back_line(line);
+      REQUIRE(lost);  // the room did not restart: the count is known
       REQUIRE(static_cast<std::size_t>(complete.end() - at) >= *lost);
       at += static_cast<std::ptrdiff_t>(*lost);
       lost_said += *lost;
@@ -149,10 +136,12 @@ TEST_CASE("lines typed while the room is down reach it exactly once when it is b
   for (auto& display : displays) {
     const auto output = display.stdout_text();
     INFO("display stdout:\n" << output);
-    check_transcript(without_gap_lines(output), {{"kofi", before + during + later}},
+    check_transcript(without_outage_lines(output), {{"kofi", before + during + later}},
                      {.from = window.from, .to = std::time(nullptr)});
-    // A restarted room cannot say what its predecessor sent: one gap line per outage.
+    // A restarted room cannot say what its predecessor sent: per outage, the tutorial's
+    // line and one that says so.
     CHECK(occurrences(output, problems_line) == 2);
+    CHECK(occurrences(output, "Back in the chatroom: it restarted, so messages sent meanwhile may be lost.") == 2);
   }
 }
 
@@ -253,15 +242,17 @@ TEST_CASE("a display that falls further behind than the room's history says exac
   const std::string last = "kofi: flood " + std::to_string(count) + "\n";
   REQUIRE(wait_for_file_text(output_file, last, 60s));
 
-  // Its flood lines run in order; where they jump, a gap line says by exactly how much.
+  // Its flood lines run in order; where they jump, a back line says by exactly how much.
   std::size_t next = 1, lost_said = 0, gap_lines = 0;
   std::uint64_t pending_gap = 0;
   for (const auto& line : complete_lines(read_file(output_file))) {
     CAPTURE(line);
-    if (const auto lost = gap_count(line)) {
-      REQUIRE(*lost > 0);
+    if (line.starts_with(problems_line)) continue;
+    if (line.starts_with(back_line_start)) {
+      const auto lost = lost_in_back_line(line);
+      REQUIRE(lost);
       pending_gap += *lost;
-      ++gap_lines;
+      if (*lost > 0) ++gap_lines;
       continue;
     }
     const auto at = line.find("kofi: flood ");
@@ -305,7 +296,7 @@ TEST_CASE("a room stopped by SIGTERM first relays what it accepted and lets its 
   CHECK(status == imchat::test::exit_status::exited(0));
   CHECK(room.stderr_text().find("closing anyway") == std::string::npos);
   REQUIRE(wait_for_file_text(output_file, "kofi: last words " + std::to_string(count) + "\n", 60s));
-  check_transcript(without_gap_lines(read_file(output_file)), {{"kofi", numbered("last words", count)}},
+  check_transcript(without_outage_lines(read_file(output_file)), {{"kofi", numbered("last words", count)}},
                    {.from = 0, .to = std::time(nullptr)});
 }
 

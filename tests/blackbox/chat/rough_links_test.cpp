@@ -71,8 +71,11 @@ TEST_CASE("lines through links that are cut again and again reach every display 
     require_stdout(*display, "kofi: " + said.back() + "\n");
     const auto output = display->stdout_text();
     INFO("display stdout:\n" << output);
-    check_transcript(output, {{"kofi", said}}, {.from = 0, .to = std::time(nullptr)});
-    CHECK(occurrences(output, problems_line) == 0);
+    check_transcript(without_outage_lines(output), {{"kofi", said}}, {.from = 0, .to = std::time(nullptr)});
+    // A cut is mended at once; should a reconnection take over a second (a loaded
+    // machine), the display says so and then that nothing was lost, never a loss.
+    CHECK(occurrences(output, problems_line) == occurrences(output, "Back in the chatroom: nothing was lost."));
+    CHECK(occurrences(output, back_line_start) == occurrences(output, "Back in the chatroom: nothing was lost."));
   }
   // The cuts happened: each proxy carried several connections in turn.
   CHECK(to_queue.accepted_connections() >= rounds / 2);

@@ -160,6 +160,41 @@ TEST_CASE("kernel: a broken subscription gives a gap only to a thread that maske
   CHECK(unmasked_saw == numbered("after", 3));
 }
 
+TEST_CASE("kernel: a thread that masked the connection notices hears at once that the exchange is gone and then that it is back") {
+  test_directory directory;
+  auto room = std::make_unique<simulated_process>(directory.address());
+  simulated_process display(directory.address());
+  const auto open_room = [&] {
+    return room->app().call([&](api_thread& api) {
+      return api.create_exchange("E_room", scope::global, "127.0.0.1", room->io());
+    });
+  };
+  auto out = open_room();
+  display.app().call([&](api_thread& api) {
+    for (const auto type : {message_type::gap, message_type::disconnected, message_type::reconnected}) api.mask(type);
+    bind_local_queue_to(api, "E_room", display.io());
+  });
+  REQUIRE(probe_until_attached(room->app(), out, {&display.app()}));
+
+  // No notice while the connection holds.
+  CHECK(display.app().call([](api_thread& api) { return receive_texts(api, 1, 300ms); }).empty());
+  // The room's program ends: the display hears of it at once, not when it is back.
+  room.reset();
+  CHECK(display.app().call([](api_thread& api) { return receive_texts(api, 1, 5s); }) ==
+        std::vector<std::string>{"<disconnected>"});
+  // Failed attempts to reconnect are the same outage: no second notice.
+  CHECK(display.app().call([](api_thread& api) { return receive_texts(api, 1, 1500ms); }).empty());
+
+  room = std::make_unique<simulated_process>(directory.address());
+  out = open_room();
+  // A new room cannot say what the old one sent: a gap of unknown size, then back.
+  CHECK(display.app().call([](api_thread& api) { return receive_texts(api, 2, 15s); }, 20s) ==
+        std::vector<std::string>{"<gap>", "<reconnected>"});
+  REQUIRE(probe_until_attached(room->app(), out, {&display.app()}));
+  room->app().call([&](api_thread& api) { send_all(api, out, numbered("after", 3)); });
+  CHECK(display.app().call([](api_thread& api) { return receive_past_probes(api, 3, 10s); }) == numbered("after", 3));
+}
+
 TEST_CASE("kernel: when a thread holding a global exchange ends its subscribers get a gap and find the next holder") {
   test_directory directory;
   simulated_process room(directory.address(), 2), display(directory.address());

@@ -4,7 +4,15 @@ namespace imchat::test {
 
 namespace {
 
-std::string text_of(const message& m) { return m.type() == message_type::gap ? "<gap>" : std::string(m.text()); }
+std::string text_of(const message& m) {
+  switch (m.type()) {
+    case message_type::data: return std::string(m.text());
+    case message_type::gap: return m.lost() ? "<gap " + std::to_string(m.lost()) + ">" : "<gap>";
+    case message_type::disconnected: return "<disconnected>";
+    case message_type::reconnected: return "<reconnected>";
+  }
+  return "<?>";
+}
 
 }  // namespace
 

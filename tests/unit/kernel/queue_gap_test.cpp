@@ -1,5 +1,6 @@
 // Gap notices in a queue (push_gap(): one notice per outage, with the count of messages
-// lost when known) and the message accessors that carry the numbers.
+// lost when known), the connection notices (push_notice()) and the message accessors
+// that carry the numbers.
 
 #include "kernel/message.hpp"
 #include "kernel/detail/queue.hpp"
@@ -26,6 +27,10 @@ std::vector<std::string> drain(queue& q) {
   while (auto m = q.pop_locked()) {
     if (m->type() == message_type::gap)
       out.push_back("<gap " + std::to_string(m->lost()) + ">");
+    else if (m->type() == message_type::disconnected)
+      out.emplace_back("<disconnected>");
+    else if (m->type() == message_type::reconnected)
+      out.emplace_back("<reconnected>");
     else
       out.emplace_back(m->text());
   }
@@ -121,4 +126,34 @@ TEST_CASE("queue: a gap notice after one already taken out is a new notice") {
   q.push_gap(3);
   CHECK(drain(q) == std::vector<std::string>{"<gap 3>"});
 }
+
+TEST_CASE("queue: connection notices are queued in order among the messages") {
+  auto q = make_queue();
+  push_text(q, "before");
+  q.push_notice(message_type::disconnected);
+  q.push_gap(2);
+  q.push_notice(message_type::reconnected);
+  push_text(q, "after");
+  CHECK(drain(q) == std::vector<std::string>{"before", "<disconnected>", "<gap 2>", "<reconnected>", "after"});
+}
+
+TEST_CASE("queue: a link that flaps while nobody reads holds one outage's notices") {
+  auto q = make_queue();
+  for (int outage = 0; outage < 1000; ++outage) {
+    q.push_notice(message_type::disconnected);
+    q.push_gap(1);
+    q.push_notice(message_type::reconnected);
+  }
+  CHECK(drain(q) == std::vector<std::string>{"<disconnected>", "<gap 1000>", "<reconnected>"});
+}
+
+TEST_CASE("queue: a reconnection the owner has seen is not undone by the next outage") {
+  auto q = make_queue();
+  q.push_notice(message_type::disconnected);
+  q.push_notice(message_type::reconnected);
+  CHECK(drain(q) == std::vector<std::string>{"<disconnected>", "<reconnected>"});
+  q.push_notice(message_type::disconnected);
+  CHECK(drain(q) == std::vector<std::string>{"<disconnected>"});
+}
+
 }  // TEST_SUITE

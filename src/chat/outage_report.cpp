@@ -6,9 +6,13 @@ namespace imchat::chat {
 
 void outage_report::disconnected(clock::time_point now) {
   if (down_since_) return;
+  forget();
   down_since_ = now;
-  told_ = false;
-  lost_some_ = lost_unknown_ = false;
+}
+
+void outage_report::forget() {
+  down_since_.reset();
+  told_ = lost_some_ = lost_unknown_ = false;
   lost_ = 0;
 }
 
@@ -30,9 +34,7 @@ std::vector<std::string> outage_report::reconnected() {
   // switched on) is still told.
   if (!told_ && lost_some_) lines.emplace_back(problems_line);
   if (told_ || lost_some_) lines.push_back(back_line(lost_, lost_unknown_));
-  down_since_.reset();
-  told_ = lost_some_ = lost_unknown_ = false;
-  lost_ = 0;
+  forget();
   return lines;
 }
 

@@ -11,6 +11,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace imchat::chat {
@@ -37,6 +38,8 @@ class outage_report {
   bool down() const noexcept { return down_since_.has_value(); }
 
  private:
+  void forget();  // no outage under way
+
   const std::chrono::milliseconds grace_;
   std::optional<clock::time_point> down_since_;
   bool told_ = false;           // the problems line of this outage was printed

@@ -3,6 +3,7 @@
 #include "directory/locator.hpp"
 #include "directory/registry.hpp"
 #include "kernel/detail/object_listener.hpp"
+#include "kernel/detail/publisher_registry.hpp"
 #include "kernel/detail/publishing_binding.hpp"
 #include "kernel/detail/subscribing_binding.hpp"
 #include "net/endpoint.hpp"
@@ -143,12 +144,23 @@ exchange_id api_thread::create_exchange(std::string_view name, scope visibility)
 
 exchange_id api_thread::create_exchange(std::string_view name, scope visibility, std::string_view interface,
                                         io_thread& listener, const std::vector<io_thread*>& workers) {
+  return create_exchange(name, visibility, interface, listener, workers, exchange_state{});
+}
+
+exchange_id api_thread::create_exchange(std::string_view name, scope visibility, std::string_view interface,
+                                        io_thread& listener, const std::vector<io_thread*>& workers,
+                                        const exchange_state& state) {
   if (visibility != scope::global) return create_exchange(name, visibility);
   check_name(name, visibility);
-  auto created = std::make_shared<exchange>(std::string(name), visibility, options_.history);
+  auto created = std::make_shared<exchange>(std::string(name), visibility, options_.history, state);
   open_global(name, created, interface, listener, workers);
   exchanges_.push_back(std::move(created));
   return {exchanges_.size() - 1};
+}
+
+std::uint64_t api_thread::next_sequence(exchange_id id) const {
+  if (id.index >= exchanges_.size()) invalid("next_sequence: no such exchange id");
+  return exchanges_[id.index]->history().next();
 }
 
 void api_thread::create_queue(std::string_view name, scope visibility) {
@@ -165,17 +177,37 @@ void api_thread::create_queue(std::string_view name, scope visibility) {
 }
 
 void api_thread::create_queue(std::string_view name, scope visibility, std::string_view interface,
-                              io_thread& listener, const std::vector<io_thread*>& workers) {
+                              io_thread& listener, const std::vector<io_thread*>& workers, queue_options how) {
   if (visibility != scope::global) return create_queue(name, visibility);
   check_name(name, visibility);
   auto created = std::make_shared<queue>(std::string(name), visibility, signal_, options_.queue);
-  open_global(name, created, interface, listener, workers);
+  auto publishers = std::make_shared<detail::publisher_registry>(how);
+  open_global(name, created, interface, listener, workers, publishers);
+  if (how.acknowledge_when_stored) stored_inputs_.push_back({created, publishers, {}});
   queues_.push_back(std::move(created));
+}
+
+api_thread::stored_input& api_thread::stored_input_named(std::string_view queue_name) {
+  for (auto& input : stored_inputs_)
+    if (input.queue->name() == queue_name) return input;
+  invalid("'" + std::string(queue_name) + "' is not a global queue of this thread that acknowledges what is stored");
+}
+
+std::vector<stream_record> api_thread::received_streams(std::string_view queue_name) {
+  auto& input = stored_input_named(queue_name);
+  std::vector<std::pair<std::uint64_t, std::uint64_t>> streams(input.received.begin(), input.received.end());
+  input.received.clear();
+  return input.publishers->records(streams);
+}
+
+void api_thread::acknowledge(std::string_view queue_name, std::span<const stream_record> stored) {
+  stored_input_named(queue_name).publishers->acknowledge(stored);
 }
 
 std::vector<std::string> api_thread::open_global(std::string_view name, const object_ref& target,
                                                  std::string_view interface, io_thread& listener,
-                                                 const std::vector<io_thread*>& workers) {
+                                                 const std::vector<io_thread*>& workers,
+                                                 std::shared_ptr<detail::publisher_registry> publishers) {
   auto& directory = require_directory("global object '" + std::string(name) + "'");
   net::interface_spec spec;
   net::resolved_interface resolved;
@@ -204,7 +236,8 @@ std::vector<std::string> api_thread::open_global(std::string_view name, const ob
                                .peer_timeout = options_.peer_timeout,
                                .max_subscriber_backlog = options_.max_subscriber_backlog,
                                .admission = options_.admission,
-                               .tls = tls_});
+                               .tls = tls_,
+                               .publishers = std::move(publishers)});
   std::vector<boost::asio::ip::tcp::endpoint> bind_to = resolved.bind_endpoints;
   for (auto& endpoint : bind_to) endpoint.port(spec.port);
   std::uint16_t port = 0;
@@ -363,6 +396,9 @@ std::optional<message> api_thread::pop_locked() {
     while (auto m = from.pop_locked()) {
       const auto bit = 1u << static_cast<unsigned>(m->type());
       if (m->type() != message_type::data && (notices_enabled_ & bit) == 0) continue;
+      if (m->stream() != 0)
+        for (auto& input : stored_inputs_)
+          if (input.queue.get() == &from) input.received[m->stream()] = m->sequence() + 1;
       return m;
     }
   }

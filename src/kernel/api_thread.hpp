@@ -31,9 +31,11 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <system_error>
+#include <unordered_map>
 #include <vector>
 
 namespace imchat {
@@ -46,6 +48,7 @@ class tls_context;
 }
 namespace detail {
 class object_listener;
+class publisher_registry;
 class remote_binding;
 class send_window;
 struct receive_signal;
@@ -75,9 +78,24 @@ class api_thread {
   exchange_id create_exchange(std::string_view name, scope visibility, std::string_view interface,
                               io_thread& listener, const std::vector<io_thread*>& workers = {});
 
+  // A global exchange carried on from an earlier run of the program (a restarted room's
+  // log): subscribers of that run resume where they were.
+  exchange_id create_exchange(std::string_view name, scope visibility, std::string_view interface,
+                              io_thread& listener, const std::vector<io_thread*>& workers,
+                              const exchange_state& state);
+  // The number the next data message sent to `id` will get (a global exchange's).
+  std::uint64_t next_sequence(exchange_id id) const;
+
   void create_queue(std::string_view name, scope visibility = scope::local);
   void create_queue(std::string_view name, scope visibility, std::string_view interface,
-                    io_thread& listener, const std::vector<io_thread*>& workers = {});
+                    io_thread& listener, const std::vector<io_thread*>& workers = {}, queue_options how = {});
+
+  // For a global queue created with queue_options::acknowledge_when_stored: the streams
+  // of the messages received from it since the last call, each with the number of the
+  // next message (what to store with them, in the same transaction). Once they are
+  // stored, acknowledge() them: only then do their publishers forget them.
+  std::vector<stream_record> received_streams(std::string_view queue_name);
+  void acknowledge(std::string_view queue_name, std::span<const stream_record> stored);
 
   // Binds an exchange to a queue, each found by name: this thread's local objects first,
   // then the process's, then the directory. A remote exchange is reached through
@@ -135,6 +153,12 @@ class api_thread {
     std::shared_ptr<detail::exchange> source;  // an exchange's; null for a queue
     bool closed = false;
   };
+  // A global queue that acknowledges what the application stored.
+  struct stored_input {
+    std::shared_ptr<detail::queue> queue;
+    std::shared_ptr<detail::publisher_registry> publishers;
+    std::unordered_map<std::uint64_t, std::uint64_t> received;  // stream -> next, since received_streams()
+  };
   struct binding_entry {
     std::shared_ptr<detail::remote_binding> binding;
     io_thread* thread = nullptr;
@@ -144,7 +168,9 @@ class api_thread {
   void check_name(std::string_view name, scope visibility) const;
   void close_global(global_object& global);
   std::vector<std::string> open_global(std::string_view name, const detail::object_ref& target, std::string_view interface,
-                                       io_thread& listener, const std::vector<io_thread*>& workers);
+                                       io_thread& listener, const std::vector<io_thread*>& workers,
+                                       std::shared_ptr<detail::publisher_registry> publishers = nullptr);
+  stored_input& stored_input_named(std::string_view queue_name);
   std::optional<detail::object_ref> find_in_process(std::string_view name) const;
   std::optional<message> pop_locked();
   directory::locator& require_directory(std::string_view why) const;
@@ -163,6 +189,7 @@ class api_thread {
   std::uint8_t notices_enabled_ = 0;  // a bit per message_type, by its value
   std::vector<std::string> shared_names_;  // registered with the dispatcher
   std::vector<global_object> globals_;
+  std::vector<stored_input> stored_inputs_;
   std::vector<binding_entry> bindings_;
 };
 

@@ -6,7 +6,10 @@
 //
 // A data message that went through an exchange carries the number the exchange gave it
 // (1, 2, 3... per exchange), which is how a subscriber that reconnects resumes where it
-// left off. A gap notice carries how many messages were lost, when that is known.
+// left off. One taken from a global queue carries the stream it came in on (the remote
+// publisher's identity) and its number in that stream, which is what an application that
+// stores what it receives records (api_thread::received_streams). A gap notice carries
+// how many messages were lost, when that is known.
 //
 // The notices, each off until api_thread::mask() switches it on, come from a binding to a
 // remote exchange, in the order of what happened: `disconnected` when its connection
@@ -42,9 +45,14 @@ class message {
   // A connection notice: `disconnected` or `reconnected`.
   static message notice(message_type type);
 
-  // Data: the exchange's number for this message (0 before it is sent).
+  // Data: its number in the stream it came in on: the exchange's number for a message a
+  // subscriber received, the publisher's for one a global queue received (0 before it is
+  // sent, and for one that came through no stream).
   std::uint64_t sequence() const noexcept { return type_ == message_type::data ? number_ : 0; }
   void set_sequence(std::uint64_t sequence) noexcept { number_ = sequence; }
+  // Data taken from a global queue: the remote publisher's stream identity (0 otherwise).
+  std::uint64_t stream() const noexcept { return stream_; }
+  void set_stream(std::uint64_t stream) noexcept { stream_ = stream; }
   // Gap notice: how many messages were lost, 0 when unknown.
   std::uint64_t lost() const noexcept { return type_ == message_type::gap ? number_ : 0; }
 
@@ -62,6 +70,7 @@ class message {
   std::shared_ptr<std::byte[]> buffer_;
   std::size_t size_ = 0;
   std::uint64_t number_ = 0;  // sequence() or lost(), by type
+  std::uint64_t stream_ = 0;
   message_type type_ = message_type::data;
 };
 

@@ -3,14 +3,17 @@
 // histories, and the options of api_thread::create and api_thread::bind. Part of the
 // kernel's public API (docs/kernel.md); every field has a default that suits a chat.
 
+#include "kernel/message.hpp"
 #include "net/admission.hpp"
 #include "util/key_file.hpp"
+#include "wire/control_frames.hpp"
 #include "wire/frame.hpp"
 
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
 #include <optional>
+#include <vector>
 
 namespace imchat {
 
@@ -61,6 +64,38 @@ struct kernel_options {
   // it are refused (docs/kernel.md, "Keys"). A binding whose keys do not match the
   // object's gives up: api_thread::failure() says why.
   std::optional<secret_key> key{};
+};
+
+// One remote publisher's stream into a global queue, as an application that stores what
+// it receives keeps it: the publisher's identity, the secret that proves it, and the
+// number of the next message expected (everything before it is stored).
+struct stream_record {
+  std::uint64_t stream = 0;
+  wire::stream_secret secret{};
+  std::uint64_t next = 1;
+  bool operator==(const stream_record&) const = default;
+};
+
+// How a global queue acknowledges what its publishers send.
+struct queue_options {
+  // false: a message is acknowledged once it is queued (lost if the process dies before
+  // the application handled it). true: only when the application says it has stored it
+  // (api_thread::received_streams, then acknowledge), so a publisher keeps and resends
+  // whatever a crash lost.
+  bool acknowledge_when_stored = false;
+  // The streams as the application stored them in an earlier run: a publisher that
+  // resumes one is told where the record ends, so nothing it resends is taken twice.
+  std::vector<stream_record> streams{};
+};
+
+// A global exchange carried on from an earlier run of the program (a room restarted on
+// its log): the same incarnation, so that subscribers resume where they were; the
+// numbering going on from `next`; and the latest messages it published, numbered, for
+// subscribers that are behind.
+struct exchange_state {
+  std::uint64_t incarnation = 0;  // 0: a new one, at random
+  std::uint64_t next = 1;
+  std::vector<message> recent{};
 };
 
 struct bind_options {

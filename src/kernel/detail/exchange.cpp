@@ -13,6 +13,13 @@ exchange::exchange(std::string name, imchat::scope scope, history_limits history
       restart_replay_(history.restart_replay),
       history_(history) {}
 
+exchange::exchange(std::string name, imchat::scope scope, history_limits history, const exchange_state& state)
+    : name_(std::move(name)),
+      scope_(scope),
+      incarnation_(state.incarnation ? state.incarnation : random_id()),
+      restart_replay_(history.restart_replay),
+      history_(history, state.next, state.recent) {}
+
 bool exchange::send(const message& original, std::optional<std::chrono::steady_clock::time_point> deadline) {
   std::shared_ptr<const targets> current;
   {

@@ -6,7 +6,8 @@
 //
 // Every data message it sends gets the next number of its history_ring, which also keeps
 // the latest ones for subscribers that reconnect. Its incarnation, random per exchange
-// object, tells a subscriber whether numbers it saw before still mean anything here.
+// object unless carried on from an earlier run, tells a subscriber whether numbers it saw
+// before still mean anything here.
 
 #include "kernel/detail/fanout_pipe.hpp"
 #include "kernel/detail/history_ring.hpp"
@@ -26,6 +27,8 @@ namespace imchat::detail {
 class exchange {
  public:
   exchange(std::string name, imchat::scope scope, history_limits history = {.max_messages = 0});
+  // Carried on from an earlier run (exchange_state).
+  exchange(std::string name, imchat::scope scope, history_limits history, const exchange_state& state);
 
   const std::string& name() const noexcept { return name_; }
   imchat::scope scope() const noexcept { return scope_; }

@@ -1,12 +1,26 @@
 #include "kernel/detail/history_ring.hpp"
 
 #include <algorithm>
+#include <iterator>
 
 namespace imchat::detail {
+
+history_ring::history_ring(history_limits limits, std::uint64_t next, const std::vector<message>& recent)
+    : limits_(limits), next_(std::max<std::uint64_t>(next, 1)) {
+  // Only an unbroken run that ends just before `next` can be numbered from it.
+  auto first = recent.end();
+  for (std::uint64_t number = next_ - 1; first != recent.begin() && std::prev(first)->sequence() == number; --number)
+    --first;
+  for (auto at = first; at != recent.end(); ++at) keep(*at);
+}
 
 void history_ring::append(message& m) {
   std::lock_guard lock(mutex_);
   m.set_sequence(next_++);
+  keep(m);
+}
+
+void history_ring::keep(const message& m) {
   if (limits_.max_messages == 0) return;
   kept_.push_back(m);
   bytes_ += m.size();

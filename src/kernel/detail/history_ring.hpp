@@ -18,6 +18,9 @@ namespace imchat::detail {
 class history_ring {
  public:
   explicit history_ring(history_limits limits) : limits_(limits) {}
+  // Carried on from an earlier run: numbering goes on from `next`, and of `recent` (the
+  // messages numbered just before it, oldest first) the latest that the limits allow are kept.
+  history_ring(history_limits limits, std::uint64_t next, const std::vector<message>& recent);
 
   // Sending thread: gives `m` the next number and keeps it, forgetting the oldest
   // messages beyond the limits.
@@ -38,6 +41,9 @@ class history_ring {
   std::uint64_t oldest() const;
 
  private:
+  // With the lock held (or during construction): keeps `m`, numbered, within the limits.
+  void keep(const message& m);
+
   const history_limits limits_;
   mutable std::mutex mutex_;
   std::deque<message> kept_;

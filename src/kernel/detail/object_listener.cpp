@@ -25,6 +25,7 @@ object_listener::object_listener(asio::io_context& listening, std::vector<asio::
     : name_(std::move(name)),
       object_(std::move(object)),
       options_(options),
+      publishers_(options_.publishers ? options_.publishers : std::make_shared<publisher_registry>()),
       incarnation_(random_id()),
       listener_(net::listener::create(listening, std::move(workers), "'" + name_ + "'",
                                       {.connection = {.self = wire::role::kernel_object,

@@ -30,6 +30,9 @@ struct listener_options {
   std::size_t max_subscriber_backlog = 8 * 1024 * 1024;  // unsent bytes before a cut-off
   net::connection_limits admission{};
   std::shared_ptr<net::tls_context> tls{};  // the object's key, if it has one
+  // A queue's publishers: given when the application reaches them (a queue that
+  // acknowledges what it stored); else the listener makes its own.
+  std::shared_ptr<publisher_registry> publishers{};
 };
 
 class object_listener : public std::enable_shared_from_this<object_listener> {
@@ -68,7 +71,7 @@ class object_listener : public std::enable_shared_from_this<object_listener> {
   object_ref object_;
   listener_options options_;
   // A queue's publishers, and its incarnation (which a publisher only logs).
-  std::shared_ptr<publisher_registry> publishers_ = std::make_shared<publisher_registry>();
+  std::shared_ptr<publisher_registry> publishers_;
   const std::uint64_t incarnation_;
   std::shared_ptr<net::listener> listener_;
   // Connections start on the workers while close() runs on the listening thread.

@@ -41,8 +41,10 @@ std::size_t publisher_session::push(std::span<message> batch, std::function<void
   const auto taken = publishers_->push(publisher_, generation_, *into_, batch, std::move(resume));
   if (taken == 0) return 0;
   next_ += taken;
-  // One cumulative ACK per batch the queue took: per read, not per message.
-  connection_->send_with([&](wire::bytes& out) { wire::encode(out, wire::ack_frame{next_}); });
+  // One cumulative ACK per batch the queue took: per read, not per message. A queue whose
+  // application stores what it takes acknowledges once it has (publisher_registry).
+  if (!publishers_->acknowledges_when_stored())
+    connection_->send_with([&](wire::bytes& out) { wire::encode(out, wire::ack_frame{next_}); });
   return taken;
 }
 

@@ -2,7 +2,8 @@
 // A remote publisher's stream into one of our global queues (a prompt bound to the room's
 // Q_<room>). ATTACHED tells it which number the queue expects next; MESSAGE frames are
 // numbered on from there, go into the queue through the publisher_registry (which drops
-// what was already queued), and each read's worth is acknowledged with one ACK.
+// what was already queued), and each read's worth is acknowledged with one ACK (or, for a
+// queue whose application stores what it takes, when it has: publisher_registry).
 
 #include "kernel/detail/publisher_registry.hpp"
 #include "kernel/detail/queue.hpp"

@@ -282,4 +282,23 @@ TEST_CASE("stream_start: agrees with a ring it reads from") {
   CHECK(start == 4);
   CHECK(texts(ring.read(start, everything)) == std::vector<std::string>{"d", "e"});
 }
+
+TEST_CASE("history_ring: restored from an earlier run it numbers on and keeps the unbroken run before next") {
+  std::vector<message> recent;
+  for (std::uint64_t number : {3, 5, 6, 7}) {
+    recent.emplace_back(std::string_view("m" + std::to_string(number)));
+    recent.back().set_sequence(number);
+  }
+  history_ring ring({.max_messages = everything, .max_bytes = everything}, 8, recent);
+  CHECK(ring.next() == 8);
+  CHECK(ring.oldest() == 5);  // 3 is cut off from the run by the missing 4
+  CHECK(texts(ring.read(1, everything)) == std::vector<std::string>{"m5", "m6", "m7"});
+  CHECK(append(ring, "m8") == 8);
+
+  history_ring behind({.max_messages = 2, .max_bytes = everything}, 20, recent);  // recent ends too early
+  CHECK(behind.next() == 20);
+  CHECK(behind.read(1, everything).messages.empty());
+  CHECK(append(behind, "x") == 20);
+}
+
 }  // TEST_SUITE

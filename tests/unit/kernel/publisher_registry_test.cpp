@@ -203,4 +203,71 @@ TEST_CASE("publisher registry: beyond its bound it forgets the publisher idle lo
   CHECK(registry.attach(1, secret_of(1), 0, back_again.ends.object).next == 0);  // forgotten: a newcomer again
 }
 
+
+TEST_CASE("publisher registry: a queue that acknowledges what was stored acks only when told and never beyond what it queued") {
+  registry_fixture f;
+  watched_connection c(f.io);
+  std::vector<std::uint64_t> acks;
+  c.ends.peer->on_frame = [&](imchat::wire::frame&& frame) {
+    imchat::wire::ack_frame ack;
+    if (frame.type == imchat::wire::frame_type::ack && !imchat::wire::decode(frame.body, ack)) acks.push_back(ack.next);
+  };
+  publisher_registry registry(imchat::queue_options{.acknowledge_when_stored = true});
+  CHECK(registry.acknowledges_when_stored());
+  const auto claim = registry.attach(7, secret_of(7), 1, c.ends.object);
+  CHECK(f.push(registry, 7, claim.generation, "m", 3) == 3);  // 1..3 queued
+  imchat::test::run_for(f.io, std::chrono::milliseconds(50));
+  CHECK(acks.empty());
+
+  const std::vector<imchat::stream_record> stored{{7, secret_of(7), 3}, {99, secret_of(99), 5}};
+  registry.acknowledge(stored);  // 1..2 stored; stream 99 unknown: ignored
+  REQUIRE(run_until(f.io, [&] { return !acks.empty(); }));
+  CHECK(acks == std::vector<std::uint64_t>{3});
+  registry.acknowledge(std::vector<imchat::stream_record>{{7, secret_of(7), 40}});  // clamped to what was queued
+  REQUIRE(run_until(f.io, [&] { return acks.size() == 2; }));
+  CHECK(acks.back() == 4);
+}
+
+TEST_CASE("publisher registry: a publisher resending what was queued but not stored has it dropped - nothing queued twice") {
+  registry_fixture f;
+  watched_connection first(f.io);
+  publisher_registry registry(imchat::queue_options{.acknowledge_when_stored = true});
+  const auto claim = registry.attach(7, secret_of(7), 1, first.ends.object);
+  CHECK(f.push(registry, 7, claim.generation, "m", 4) == 4);  // 1..4 queued, none stored
+  registry.acknowledge(std::vector<imchat::stream_record>{{7, secret_of(7), 3}});
+
+  watched_connection second(f.io);
+  const auto again = registry.attach(7, secret_of(7), 3, second.ends.object);
+  CHECK(again.next == 3);  // resend from what was stored
+  // It resends 3, 4 (queued already) and then 5, 6: only 5 and 6 are new.
+  std::vector<message> batch;
+  for (const char* text : {"m 3", "m 4", "m 5", "m 6"}) batch.emplace_back(std::string_view(text));
+  CHECK(registry.push(7, again.generation, f.target, batch, [] {}) == 4);
+  std::vector<std::pair<std::string, std::uint64_t>> taken;
+  {
+    std::lock_guard lock(f.signal->mutex);
+    while (auto m = f.target.pop_locked()) {
+      CHECK(m->stream() == 7);
+      taken.emplace_back(std::string(m->text()), m->sequence());
+    }
+  }
+  CHECK(taken == std::vector<std::pair<std::string, std::uint64_t>>{{"m 1", 1}, {"m 2", 2}, {"m 3", 3}, {"m 4", 4},
+                                                                    {"m 5", 5}, {"m 6", 6}});
+}
+
+TEST_CASE("publisher registry: records stored by an earlier run are kept - secret and where each stream resumes") {
+  registry_fixture f;
+  publisher_registry registry(
+      imchat::queue_options{.acknowledge_when_stored = true, .streams = {{7, secret_of(7), 12}}});
+  CHECK(registry.records({{7, 12}, {8, 1}}) == std::vector<imchat::stream_record>{{7, secret_of(7), 12}});
+  watched_connection thief(f.io);
+  CHECK(registry.attach(7, secret_of(8), 1, thief.ends.object).refused ==
+        std::error_code(imchat::wire::error::not_stream_owner));
+  watched_connection owner(f.io);
+  CHECK(registry.attach(7, secret_of(7), 5, owner.ends.object).next == 12);
+  watched_connection ahead(f.io);
+  CHECK(registry.attach(7, secret_of(7), 13, ahead.ends.object).refused ==
+        std::error_code(imchat::wire::error::bad_field_value));
+}
+
 }  // TEST_SUITE

@@ -87,6 +87,7 @@ void framed_connection::read_greeting() {
 
 void framed_connection::on_greeting(asio_error read_error) {
   if (closed_) return;
+  if (read_error && write_failed_) return finish(write_failed_);
   if (read_error) {
     const bool closed = read_error == asio::error::eof || read_error == asio::ssl::error::stream_truncated;
     finish(closed ? std::error_code(wire::error::connection_closed) : std::error_code(read_error),
@@ -118,6 +119,10 @@ void framed_connection::on_greeting(asio_error read_error) {
     return;
   }
   ready_ = true;
+  if (write_failed_) {
+    read_some();  // for the ERROR that follows the greeting; the linger timer bounds it
+    return;
+  }
   timer_.cancel();
   if (heartbeats_) start_heartbeats();
   if (on_ready) on_ready();
@@ -159,6 +164,7 @@ void framed_connection::on_read_error(asio_error ec) {
   // A peer that closes without TLS's close_notify truncates the stream: to us, that is
   // the end of it, as a FIN is in plaintext (the frames say whether anything was cut).
   const bool ended = ec == asio::error::eof || ec == asio::ssl::error::stream_truncated;
+  if (write_failed_) return finish(write_failed_);
   if (ended && !decoder_.idle()) return finish(wire::error::connection_closed);
   finish(ended ? std::error_code(asio_error(asio::error::eof)) : std::error_code(ec));
 }
@@ -247,7 +253,7 @@ void framed_connection::send(std::span<const std::byte> encoded_frames) {
 }
 
 void framed_connection::flush() {
-  if (writing_ || pending_.empty() || closed_ || !secured_) return;
+  if (writing_ || pending_.empty() || closed_ || !secured_ || write_failed_) return;
   writing_ = true;
   std::swap(pending_, in_flight_);
   on_stream([this](auto& stream) {
@@ -260,10 +266,7 @@ void framed_connection::on_written(asio_error ec) {
   writing_ = false;
   in_flight_.clear();
   if (closed_) return;
-  if (ec) {
-    finish(ec);
-    return;
-  }
+  if (ec) return on_write_error(ec);
   last_sent_ = clock::now();
   if (closing_ && pending_.empty()) {
     finish(close_reason_, close_detail_);
@@ -271,6 +274,19 @@ void framed_connection::on_written(asio_error ec) {
   }
   flush();
   if (on_sent) on_sent();
+}
+
+void framed_connection::on_write_error(asio_error ec) {
+  // A peer that refuses us (no key, a full room) writes an ERROR and closes, and our
+  // next write fails with a broken pipe before we have read why: what it said is still
+  // in the socket, so the read side goes on to its end (or the ERROR) for a moment.
+  const bool read_side_live = !paused_ && (reading_ || !ready_);
+  if (!read_side_live || closing_) return finish(ec);
+  write_failed_ = ec;
+  timer_.expires_after(error_linger);
+  timer_.async_wait([self = shared_from_this()](asio_error timer_error) {
+    if (!timer_error) self->finish(self->write_failed_);
+  });
 }
 
 void framed_connection::close_with_error(std::error_code code, std::string_view detail) {
@@ -346,7 +362,7 @@ void framed_connection::arm_heartbeat_timer() {
 
 void framed_connection::on_heartbeat_timer() {
   // The timer may have moved on to the ERROR linger, whose wait this must not replace.
-  if (closed_ || closing_) return;
+  if (closed_ || closing_ || write_failed_) return;
   const auto now = clock::now();
   if (!paused_ && now - last_received_ >= heartbeats_->peer_timeout) {
     close_with_error(wire::error::peer_timeout,

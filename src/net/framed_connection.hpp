@@ -159,6 +159,7 @@ class framed_connection : public std::enable_shared_from_this<framed_connection>
   void arm_heartbeat_timer();
   bool charge_partial_frame();
   void send_error_and_close(std::error_code code, std::string_view detail);
+  void on_write_error(boost::system::error_code ec);
 
   using clock = std::chrono::steady_clock;
 
@@ -185,6 +186,7 @@ class framed_connection : public std::enable_shared_from_this<framed_connection>
   bool writing_ = false;
   bool closing_ = false;  // an ERROR is being written; close after it
   bool closed_ = false;
+  std::error_code write_failed_;  // the read side still runs, for what the peer said
   std::error_code close_reason_;
   std::string close_detail_;
   std::optional<heartbeat_options> heartbeats_;

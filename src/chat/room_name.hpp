@@ -14,6 +14,12 @@ inline constexpr std::size_t max_room_name_size = 200;
 // or nullopt when it can.
 std::optional<std::string> room_name_problem(std::string_view name);
 
+// `name` as one file name: letters, digits, '-', '_' and (not first) '.' as they are,
+// every other byte as %XX, so that "a/b", ".." or "café" name a directory of their own
+// and no two room names share one; a name whose escaped form is over 200 bytes is cut
+// there and ends in '~' and a hash of the whole name.
+std::string file_name_for(std::string_view name);
+
 inline std::string queue_name(std::string_view room) { return "Q_" + std::string(room); }
 inline std::string exchange_name(std::string_view room) { return "E_" + std::string(room); }
 

@@ -1,9 +1,12 @@
 // imchat room: the tutorial's chatroom. A global queue Q_<room> takes what prompts send,
 // each message gets the time it was processed in front of it, and the global exchange
-// E_<room> hands it to every display.
+// E_<room> hands it to every display. The room is the "message storing application" of
+// the tutorial: what it accepts goes into its log on disk before it is acknowledged, and
+// a room restarted on its log goes on where it was (src/store/room_log.hpp).
 
 #include "chat/embedded_directory.hpp"
 #include "chat/room_name.hpp"
+#include "chat/room_relay.hpp"
 #include "chat/room_status.hpp"
 #include "chat/stamp.hpp"
 #include "chat/stop_signal.hpp"
@@ -13,6 +16,8 @@
 #include "cmd/command.hpp"
 #include "cmd/key_options.hpp"
 #include "cmd/listener_options.hpp"
+#include "cmd/room_log_options.hpp"
+#include "directory/holder_text.hpp"
 #include "directory/locator.hpp"
 #include "kernel/api_thread.hpp"
 #include "net/tls_error.hpp"
@@ -21,6 +26,7 @@
 #include <spdlog/spdlog.h>
 
 #include <iostream>
+#include <thread>
 
 namespace imchat::cmd {
 
@@ -35,6 +41,19 @@ std::optional<std::string> kernel_options_from(const po::variables_map& vm, kern
   kernel.max_subscriber_backlog = vm["max-backlog"].as<byte_size>().bytes;
   kernel.peer_timeout = peer_timeout_from(vm);
   return listener_options_from(vm, kernel.admission, kernel.handshake_timeout);
+}
+
+// "room 'cheese' is already running: 'Q_cheese' is registered by ... at ...; ", for a room
+// whose log another process has open, as the directory knows it (if it does).
+std::string already_running(directory::locator& locator, const std::string& room) {
+  std::string said = "room '" + room + "' is already running: ";
+  try {
+    if (const auto holder = locator.lookup(chat::queue_name(room), 2s))
+      said += directory::holder_text(*holder) + "; ";
+  } catch (const std::system_error&) {
+    // the directory does not know it: the log's lock says enough
+  }
+  return said;
 }
 
 }  // namespace
@@ -62,6 +81,7 @@ int room_main(std::span<const std::string> args) {
       ("in", po::value<std::string>()->default_value("127.0.0.1"), "interface spec for the room's queue")
       ("out", po::value<std::string>()->default_value("127.0.0.1"), "interface spec for the room's exchange");
   spec.positionals.add("name", 1).add("in", 1).add("out", 1);
+  add_room_log_options(spec);
   add_listener_options(spec, kernel_options{}.admission, "the room's queue and its exchange each");
   add_chat_options(spec, "the directory");
   add_key_options(spec, "the room's", true);
@@ -77,6 +97,8 @@ int room_main(std::span<const std::string> args) {
   if (!(vm["stop-timeout"].as<double>() >= 0)) return usage_error(spec, "--stop-timeout must be 0 or more seconds");
   kernel_options kernel;
   if (auto bad = kernel_options_from(vm, kernel)) return usage_error(spec, *bad);
+  room_log_settings log_settings;
+  if (auto bad = room_log_settings_from(vm, room, log_settings)) return usage_error(spec, *bad);
   const auto keys = keys_from(vm);
   kernel.key = keys.own;
 
@@ -104,13 +126,30 @@ int room_main(std::span<const std::string> args) {
   auto& listener = *workers.front();
   auto api = api_thread::create(dispatcher, &locator, kernel);
 
-  //  The wiring: a global queue in, a global exchange out. A room of that name that runs
-  //  already holds the names, and the kernel says who has them and where.
+  //  The wiring: a global queue in, a global exchange out, both carried on from the log
+  //  (the streams it stored, its numbering and latest messages). A room of that name
+  //  that runs already holds the names, and the kernel says who has them and where.
+  //  The log comes first: a room that cannot have its log does not open.
   exchange_id out;
+  std::unique_ptr<store::room_log> log;
   try {
     if (!chat::wait_for_directory(locator, waiting)) return stop.requested() ? exit_ok : exit_failure;
-    api->create_queue(chat::queue_name(room), scope::global, vm["in"].as<std::string>(), listener, workers);
-    out = api->create_exchange(chat::exchange_name(room), scope::global, vm["out"].as<std::string>(), listener, workers);
+    if (log_settings.directory)
+      log = std::make_unique<store::room_log>(*log_settings.directory, room, log_settings.fsync, log_settings.keep);
+    queue_options input;
+    exchange_state output;
+    if (log) {
+      input = {.acknowledge_when_stored = true, .streams = log->streams()};
+      output = {.incarnation = log->incarnation(),
+                .next = log->next(),
+                .recent = log->latest(kernel.history.max_messages, kernel.history.max_bytes)};
+    }
+    api->create_queue(chat::queue_name(room), scope::global, vm["in"].as<std::string>(), listener, workers, input);
+    out = api->create_exchange(chat::exchange_name(room), scope::global, vm["out"].as<std::string>(), listener,
+                               workers, output);
+  } catch (const store::log_error& e) {
+    std::cerr << "imchat room: " << (e.in_use() ? already_running(locator, room) : "") << e.what() << "\n";
+    return exit_failure;
   } catch (const std::system_error& e) {
     if (net::is_key_error(e.code())) rethrow_with_key_advice(e, locator, room);
     std::cerr << "imchat room: " << (e.code() == wire::error::name_in_use ? "room '" + room + "' is already running: " : "")
@@ -120,22 +159,31 @@ int room_main(std::span<const std::string> args) {
   const auto where = fmt::format("prompts send to {}, displays read from {}",
                                  fmt::join(api->endpoints(chat::queue_name(room)), ", "),
                                  fmt::join(api->endpoints(chat::exchange_name(room)), ", "));
-  spdlog::info("room '{}' is open: {}", room, where);
+  spdlog::info("room '{}' is open: {}; {}", room, where,
+               log ? fmt::format("its log is {} ({} messages, the next is number {})", log->path().string(),
+                                 log->size(), log->next())
+                   : std::string("memory only: no log"));
   chat::room_status status(where);
 
-  //  The business logic: stamp each message with the time it was processed.
-  std::uint64_t relayed = 0;
-  const auto relay = [&](const message& in) {
-    try {
-      api->send(out, chat::stamped(in));
-      ++relayed;
-    } catch (const std::system_error& e) {
-      spdlog::error("room '{}': message dropped: {}", room, e.what());
-    }
-  };
+  //  The business logic: stamp each message with the time it was processed, and store
+  //  it before it is acknowledged and relayed.
+  chat::room_relay relay(*api, chat::queue_name(room), out, kernel.max_message_size, log.get());
+  auto next_tick = std::chrono::steady_clock::now();
   while (!stop.requested()) {
-    if (auto in = api->receive(200ms)) relay(*in);
-    status.alive(relayed, locator.lost_names());
+    if (!relay.may_take()) {
+      std::this_thread::sleep_for(200ms);  // the log is failing: take nothing more in
+    } else if (auto in = api->receive(200ms)) {
+      relay.take(*in);
+      while (relay.may_take())
+        if (auto more = api->try_receive()) relay.take(*more);
+        else break;
+    }
+    relay.store();
+    if (const auto now = std::chrono::steady_clock::now(); now >= next_tick) {
+      relay.tick();
+      next_tick = now + 1s;
+    }
+    status.alive(relay.relayed(), locator.lost_names());
   }
 
   //  Stopping: take nothing more in (prompts keep what the room has not acknowledged,
@@ -144,12 +192,23 @@ int room_main(std::span<const std::string> args) {
   status.stopping();
   spdlog::info("room '{}' stopping (signal {}): relaying what it accepted", room, stop.signal_number());
   api->close_inputs();
-  while (auto in = api->try_receive()) relay(*in);
+  // What the log cannot take now stays unacknowledged: its prompts send it again.
+  for (bool drained = false; !drained;) {
+    drained = true;
+    while (relay.may_take())
+      if (auto in = api->try_receive()) {
+        relay.take(*in);
+        drained = false;
+      } else {
+        break;
+      }
+    if (!relay.store()) break;
+  }
   const auto grace = std::chrono::milliseconds(static_cast<long>(vm["stop-timeout"].as<double>() * 1000));
   if (!api->drain_outputs(grace))
     spdlog::warn("room '{}': some displays had not received everything after {} s; closing anyway", room,
                  vm["stop-timeout"].as<double>());
-  spdlog::info("room '{}' closed after relaying {} messages", room, relayed);
+  spdlog::info("room '{}' closed after relaying {} messages", room, relay.relayed());
   return exit_ok;
 }
 

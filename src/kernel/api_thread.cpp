@@ -1,5 +1,6 @@
 #include "kernel/api_thread.hpp"
 
+#include "directory/holder_text.hpp"
 #include "directory/locator.hpp"
 #include "directory/registry.hpp"
 #include "kernel/detail/object_listener.hpp"
@@ -9,7 +10,6 @@
 #include "net/endpoint.hpp"
 #include "net/interface_spec.hpp"
 #include "net/tls_context.hpp"
-#include "util/printable_text.hpp"
 #include "wire/error.hpp"
 
 #include <boost/asio/post.hpp>
@@ -49,13 +49,7 @@ auto run_on(io_thread& thread, Work&& work) {
 // "'Q_cheese' is registered by 127.0.0.1:40122 at 127.0.0.1:5555": who holds a global
 // name, from its directory record (whose text comes from the network).
 [[noreturn]] void throw_name_in_use(const wire::record& holder) {
-  std::string where;
-  for (const auto& endpoint : holder.endpoints)
-    where += (where.empty() ? "" : ", ") + printable_text(endpoint);
-  throw std::system_error(wire::error::name_in_use,
-                          "'" + printable_text(holder.name) + "' is registered by " +
-                              (holder.owner.empty() ? "another process" : printable_text(holder.owner)) +
-                              " at " + where);
+  throw std::system_error(wire::error::name_in_use, directory::holder_text(holder));
 }
 
 }  // namespace

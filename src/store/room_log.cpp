@@ -82,13 +82,19 @@ room_log::room_log(const std::filesystem::path& directory, std::string_view room
   if (::flock(lock_fd_, LOCK_EX | LOCK_NB) != 0) {
     const int why = errno;
     ::close(lock_fd_);
-    throw log_error(why == EWOULDBLOCK ? fmt::format("another room has the log {} open", path_.string())
-                                       : fmt::format("cannot lock {}: {}", lock_path.string(), std::strerror(why)));
+    if (why == EWOULDBLOCK)
+      throw log_error(fmt::format("another room has the log {} open", path_.string()), log_error::kind::in_use);
+    throw log_error(fmt::format("cannot lock {}: {}", lock_path.string(), std::strerror(why)));
   }
+  const bool is_new = !std::filesystem::exists(path_, ec);
   try {
     if (sqlite3_open_v2(path_.c_str(), &db_, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
                         nullptr) != SQLITE_OK)
       fail("open");
+    // Only the room's user reads what was said (SQLite gives its -wal and -shm files the
+    // same mode).
+    using std::filesystem::perms;
+    if (is_new) std::filesystem::permissions(path_, perms::owner_read | perms::owner_write, ec);
     // An operator's sqlite3 reading the log may hold a lock for a moment.
     sqlite3_busy_timeout(db_, 5000);
     sqlite3_extended_result_codes(db_, 1);
@@ -111,7 +117,7 @@ log_error room_log::error(std::string_view doing) const {
   const bool full = (code & 0xff) == SQLITE_FULL;
   return log_error(fmt::format("cannot {} the room's log {}: {}{}", doing, path_.string(),
                                db_ ? sqlite3_errmsg(db_) : "out of memory", full ? " (the disk is full)" : ""),
-                   full);
+                   full ? log_error::kind::disk_full : log_error::kind::other);
 }
 
 void room_log::fail(std::string_view doing) const { throw error(doing); }
@@ -169,9 +175,7 @@ void room_log::create_or_check(std::string_view room) {
 }
 
 std::uint64_t room_log::size() const {
-  sqlite_statement query(db_, "SELECT count(*) FROM messages");
-  if (!query.ok() || query.step() != SQLITE_ROW) fail("read");
-  return query.unsigned_at(0);
+  return next_ - oldest();  // the numbers held run without a hole, from the oldest on
 }
 
 std::uint64_t room_log::oldest() const {

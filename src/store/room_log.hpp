@@ -31,12 +31,17 @@ namespace imchat::store {
 // Why a log cannot be opened or written: the file, and what is wrong, in words.
 class log_error : public std::runtime_error {
  public:
-  log_error(const std::string& what, bool disk_full = false) : std::runtime_error(what), disk_full_(disk_full) {}
-  // The disk (or the file system's quota) is full: worth trying again later.
-  bool disk_full() const noexcept { return disk_full_; }
+  enum class kind {
+    other,
+    disk_full,  // the disk (or the file system's quota) is full: worth trying again later
+    in_use,     // another process has the log open: the room runs already
+  };
+  explicit log_error(const std::string& what, kind why = kind::other) : std::runtime_error(what), why_(why) {}
+  bool disk_full() const noexcept { return why_ == kind::disk_full; }
+  bool in_use() const noexcept { return why_ == kind::in_use; }
 
  private:
-  bool disk_full_;
+  kind why_;
 };
 
 // When what is committed reaches the disk itself (not only the OS's cache).

@@ -103,15 +103,30 @@ std::size_t occurrences(std::string_view text, std::string_view needle) {
   return count;
 }
 
-bool wait_for_stderr_count(child_process& child, std::string_view needle, std::size_t count,
-                           std::chrono::milliseconds timeout) {
+namespace {
+// Waits until `child` has written `needle` `count` times in all to stdout or stderr.
+bool wait_for_count(child_process& child, std::string_view needle, std::size_t count,
+                    std::chrono::milliseconds timeout, bool on_stdout) {
+  const auto text = [&] { return on_stdout ? child.stdout_text() : child.stderr_text(); };
   const deadline until(timeout);
-  while (occurrences(child.stderr_text(), needle) < count) {
-    if (until.expired() || !still_running(child)) return occurrences(child.stderr_text(), needle) >= count;
+  while (occurrences(text(), needle) < count) {
+    if (until.expired() || !still_running(child)) return occurrences(text(), needle) >= count;
     // Reads the child's output meanwhile; the needle never contains this.
-    child.wait_for_stderr("\x01\x02 never written", 50ms);
+    if (on_stdout) child.wait_for_stdout("\x01\x02 never written", 50ms);
+    else child.wait_for_stderr("\x01\x02 never written", 50ms);
   }
   return true;
+}
+}  // namespace
+
+bool wait_for_stderr_count(child_process& child, std::string_view needle, std::size_t count,
+                           std::chrono::milliseconds timeout) {
+  return wait_for_count(child, needle, count, timeout, false);
+}
+
+bool wait_for_stdout_count(child_process& child, std::string_view needle, std::size_t count,
+                           std::chrono::milliseconds timeout) {
+  return wait_for_count(child, needle, count, timeout, true);
 }
 
 void require_stdout(child_process& child, std::string_view needle) {

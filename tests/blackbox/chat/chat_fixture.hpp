@@ -72,8 +72,10 @@ class chat_fixture {
   std::optional<child_process> server_;
 };
 
-// Waits until `child` has written `needle` to stderr `count` times in all.
+// Waits until `child` has written `needle` to stderr (stdout) `count` times in all.
 bool wait_for_stderr_count(child_process& child, std::string_view needle, std::size_t count,
+                           std::chrono::milliseconds timeout = chat_timeout);
+bool wait_for_stdout_count(child_process& child, std::string_view needle, std::size_t count,
                            std::chrono::milliseconds timeout = chat_timeout);
 
 // How often `needle` occurs in `text`.

@@ -11,7 +11,9 @@
 
 #include <csignal>
 #include <optional>
+#include <string>
 #include <thread>
+#include <vector>
 
 using namespace std::chrono_literals;
 using imchat::test::child_process;
@@ -21,13 +23,14 @@ using namespace imchat::test::chat;
 namespace {
 
 constexpr std::string_view restarted_line = "Back in the chatroom: it restarted, so messages sent meanwhile may be lost.";
+constexpr std::string_view nothing_lost_line = "Back in the chatroom: nothing was lost.";
 
 // Ends the room with `signal`, then checks that each display prints the problems line
 // once, no sooner than a second after the room went and within a few seconds; restarts the
-// room and checks the back line and that the chat goes on.
-void check_outage_told(int signal) {
+// room (with `room_args`) and checks the back line, `back_line`, and that the chat goes on.
+void check_outage_told(int signal, const std::vector<std::string>& room_args, std::string_view back_line) {
   chat_fixture chat;
-  std::optional<child_process> room(chat.start_room("fickle"));
+  std::optional<child_process> room(chat.start_room("fickle", room_args));
   std::vector<child_process> displays;
   for (int i = 0; i < 2; ++i) displays.push_back(chat.start_display("fickle"));
   std::vector<child_process*> watching;
@@ -55,9 +58,10 @@ void check_outage_told(int signal) {
     CHECK(display.stdout_text().ends_with(std::string(problems_line) + "\n"));
   }
 
-  // Back: a new room, which cannot know what its predecessor sent, and says so.
-  room.emplace(chat.start_room("fickle"));
-  for (auto& display : displays) require_stdout(display, "\n" + std::string(restarted_line) + "\n");
+  // Back: the same room on its log, or a new one in memory that cannot know what its
+  // predecessor sent, and says so.
+  room.emplace(chat.start_room("fickle", room_args));
+  for (auto& display : displays) require_stdout(display, "\n" + std::string(back_line) + "\n");
   chat.sync_displays("fickle", watching);
   auto kofi = chat.start_prompt("fickle", "kofi");
   REQUIRE(kofi.write_stdin("after the outage\n"));
@@ -67,7 +71,7 @@ void check_outage_told(int signal) {
     INFO("display stdout:\n" << output);
     CHECK(occurrences(output, problems_line) == 1);
     CHECK(occurrences(output, back_line_start) == 1);
-    CHECK(output.find(problems_line) < output.find(restarted_line));
+    CHECK(output.find(problems_line) < output.find(back_line));
   }
   kofi.close_stdin();
   check_exits_0(kofi);
@@ -78,11 +82,15 @@ void check_outage_told(int signal) {
 TEST_SUITE("chat: disconnect notice") {
 
 TEST_CASE("a display whose room is killed says Problems connecting to the chatroom once and then that it is back") {
-  check_outage_told(SIGKILL);
+  check_outage_told(SIGKILL, {}, nothing_lost_line);
+}
+
+TEST_CASE("a display whose memory-only room is killed is told that the new room cannot say what was lost") {
+  check_outage_told(SIGKILL, {"--memory-only"}, restarted_line);
 }
 
 TEST_CASE("a display whose room is stopped says Problems connecting to the chatroom once and then that it is back") {
-  check_outage_told(SIGTERM);
+  check_outage_told(SIGTERM, {}, nothing_lost_line);
 }
 
 }  // TEST_SUITE

@@ -1,0 +1,14 @@
+#pragma once
+// Who holds a global name, in words, from its directory record (whose text comes from the
+// network, so it is cleaned up): "'Q_cheese' is registered by 127.0.0.1:40122 at
+// 127.0.0.1:5555". What a second room of a name, or a second kernel object, is told.
+
+#include "wire/directory_frames.hpp"
+
+#include <string>
+
+namespace imchat::directory {
+
+std::string holder_text(const wire::record& holder);
+
+}  // namespace imchat::directory

@@ -82,6 +82,7 @@ cleanup() {
   for ((i = ${#PIDS[@]} - 1; i >= 0; i--)); do kill -CONT "${PIDS[i]}" 2>/dev/null; kill "${PIDS[i]}" 2>/dev/null || true; done
   wait 2>/dev/null || true
   PIDS=()
+  rm -rf "$DIR/state"  # the rooms' logs: each room starts on a new one
 }
 trap cleanup EXIT
 
@@ -93,9 +94,11 @@ start_room() {
   q=$(free_port); e=$(free_port)
   if [[ $kind == imchat ]]; then
     DIRECTORY=127.0.0.1:$(free_port)
+    mkdir -p "$DIR/state"
     # Every display here comes from this one host: it may hold all the room's connections.
+    # The room keeps its log (the default configuration), on a new one each time.
     "$IMCHAT" room bench "127.0.0.1:$q" "127.0.0.1:$e" --embedded-directory --directory "$DIRECTORY" \
-      --log-level warn --max-connections-per-host 16384 "${KEY_ARGS[@]}" "$@" 2>>"$RESULTS/room.log" &
+      --state-dir "$(mktemp -d "$DIR/state/room-XXXXXX")" --log-level warn --max-connections-per-host 16384 "${KEY_ARGS[@]}" "$@" 2>>"$RESULTS/room.log" &
   else
     "$DIR/zmq/zmq_room" "tcp://127.0.0.1:$q" "tcp://127.0.0.1:$e" 2>>"$RESULTS/room.log" &
   fi

@@ -2,7 +2,8 @@
 // The room `imchat bench --host-room` measures: a directory on a thread of this process
 // (127.0.0.1, a port the OS picks) and the real `imchat room` as a child process
 // registered in it, so that the bench measures the very program users run and can watch
-// its memory apart from its own.
+// its memory apart from its own. The room keeps its log (the default) in a directory of
+// its own, removed afterwards.
 
 #include "directory/directory_thread.hpp"
 #include "util/key_file.hpp"
@@ -10,6 +11,7 @@
 #include <sys/types.h>
 
 #include <chrono>
+#include <filesystem>
 #include <optional>
 #include <string>
 
@@ -36,6 +38,7 @@ class room_host {
 
   directory::directory_thread directory_;
   std::string directory_address_;
+  std::filesystem::path state_;  // the room's log
   pid_t pid_ = 0;
 };
 

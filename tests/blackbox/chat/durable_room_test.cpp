@@ -18,6 +18,7 @@
 #include <algorithm>
 #include <atomic>
 #include <csignal>
+#include <sys/mount.h>
 #include <cstdlib>
 #include <optional>
 #include <random>
@@ -234,6 +235,42 @@ TEST_CASE("a room restarted on its log keeps what the retention keeps - a displa
   CHECK(occurrences(display.stdout_text(), "kofi: said ") == 5);
   CHECK(display.stdout_text().find("kofi: said 8\n") != std::string::npos);
   CHECK(display.stdout_text().find("kofi: said 7\n") == std::string::npos);
+}
+
+TEST_CASE("a room whose disk is full acknowledges nothing and relays nothing more - and loses nothing once there is room") {
+  chat_fixture chat;
+  scratch_directory scratch("full");
+  const auto disk = scratch.path() / "disk";
+  fs::create_directories(disk);
+  REQUIRE_MESSAGE(::mount("tmpfs", disk.c_str(), "tmpfs", 0, "size=4m") == 0, "tests run as root: mount a tmpfs");
+  struct unmount {
+    fs::path at;
+    ~unmount() { ::umount2(at.c_str(), MNT_DETACH); }
+  } unmount_at_end{disk};
+  // Something else fills the disk but for a little; the operator deletes it later.
+  write_file(disk / "filler", std::string((4 << 20) - (320 << 10), 'f'));
+
+  auto room = chat.start_room("full", {"--state-dir", (disk / "room").string(), "--fsync", "always"});
+  auto display = chat.start_display("full");
+  chat.sync_displays("full", {&display});
+  auto prompt = chat.start_prompt("full", "kofi");
+  const auto lines = numbered(std::string(90, 'x'), 3000);
+  say(prompt, lines);
+  REQUIRE(room.wait_for_stderr("(the disk is full)", chat_timeout));
+  CHECK(room.wait_for_stderr("acknowledging nothing and trying again every second", chat_timeout));
+  std::this_thread::sleep_for(1s);
+  CHECK(still_running(room));
+  CHECK(still_running(prompt));
+  const auto shown = occurrences(display.stdout_text(), "kofi: ");
+  MESSAGE(shown << " of 3000 lines were stored and shown before the disk was full");
+  CHECK(shown < 3000);
+
+  fs::remove(disk / "filler");
+  REQUIRE_MESSAGE(display.wait_for_stdout("kofi: " + lines.back() + "\n", 60s), room.stderr_text());
+  CHECK(room.stderr_text().find("the log takes messages again") != std::string::npos);
+  prompt.close_stdin();
+  check_exits_0(prompt);
+  check_transcript(display.stdout_text(), {{"kofi", lines}}, {.from = 0, .to = std::time(nullptr)});
 }
 
 }  // TEST_SUITE

@@ -46,10 +46,10 @@ std::optional<std::string> kernel_options_from(const po::variables_map& vm, kern
 // "room 'cheese' is already running: 'Q_cheese' is registered by ... at ...; ", for a room
 // whose log another process has open, as the directory knows it (if it does).
 std::string already_running(directory::locator& locator, const std::string& room) {
-  std::string said = "room '" + room + "' is already running: ";
+  auto said = fmt::format("room '{}' is already running: ", room);
   try {
     if (const auto holder = locator.lookup(chat::queue_name(room), 2s))
-      said += directory::holder_text(*holder) + "; ";
+      said += fmt::format("{}; ", directory::holder_text(*holder));
   } catch (const std::system_error&) {
     // the directory does not know it: the log's lock says enough
   }

@@ -3,6 +3,8 @@
 #include "chat/room_name.hpp"
 #include "cmd/byte_size.hpp"
 
+#include <fmt/format.h>
+
 #include <cmath>
 #include <cstdlib>
 
@@ -18,7 +20,16 @@ std::optional<std::string> environment(const char* name) {
 
 // Where the log of `room` goes when --state-dir does not say; nullopt if nowhere is known.
 std::optional<std::filesystem::path> default_directory(std::string_view room) {
-  if (auto systemd = environment("STATE_DIRECTORY")) return systemd->substr(0, systemd->find(':'));
+  if (auto systemd = environment("STATE_DIRECTORY")) {
+    // Its first entry, when the unit names several. (A loop: GCC 12 warns falsely about
+    // find() here.)
+    std::string first;
+    for (const char c : *systemd) {
+      if (c == ':') break;
+      first += c;
+    }
+    return first;
+  }
   const auto rooms = std::filesystem::path("imchat") / "rooms" / chat::file_name_for(room);
   if (auto xdg = environment("XDG_STATE_HOME"); xdg && xdg->starts_with('/')) return std::filesystem::path(*xdg) / rooms;
   if (auto home = environment("HOME"); home && home->starts_with('/'))
@@ -53,7 +64,7 @@ std::optional<std::string> room_log_settings_from(const po::variables_map& vm, s
   if (fsync == "always") settings.fsync = store::fsync_policy::always;
   else if (fsync == "second") settings.fsync = store::fsync_policy::second;
   else if (fsync == "never") settings.fsync = store::fsync_policy::never;
-  else return "--fsync must be 'always', 'second' or 'never', not '" + fsync + "'";
+  else return fmt::format("--fsync must be 'always', 'second' or 'never', not '{}'", fsync);
   const double days = vm["retain-days"].as<double>();
   if (!(days >= 0) || days > 100 * 365) return "--retain-days must be 0 (no limit) to 36500";
   settings.keep = {.max_messages = vm["retain-messages"].as<std::uint64_t>(),

@@ -94,11 +94,15 @@ start_room() {
   q=$(free_port); e=$(free_port)
   if [[ $kind == imchat ]]; then
     DIRECTORY=127.0.0.1:$(free_port)
-    mkdir -p "$DIR/state"
-    # Every display here comes from this one host: it may hold all the room's connections.
     # The room keeps its log (the default configuration), on a new one each time.
+    local state=()
+    if [[ " $* " != *" --memory-only "* ]]; then
+      mkdir -p "$DIR/state"
+      state=(--state-dir "$(mktemp -d "$DIR/state/room-XXXXXX")")
+    fi
+    # Every display here comes from this one host: it may hold all the room's connections.
     "$IMCHAT" room bench "127.0.0.1:$q" "127.0.0.1:$e" --embedded-directory --directory "$DIRECTORY" \
-      --state-dir "$(mktemp -d "$DIR/state/room-XXXXXX")" --log-level warn --max-connections-per-host 16384 "${KEY_ARGS[@]}" "$@" 2>>"$RESULTS/room.log" &
+      "${state[@]}" --log-level warn --max-connections-per-host 16384 "${KEY_ARGS[@]}" "$@" 2>>"$RESULTS/room.log" &
   else
     "$DIR/zmq/zmq_room" "tcp://127.0.0.1:$q" "tcp://127.0.0.1:$e" 2>>"$RESULTS/room.log" &
   fi

@@ -8,7 +8,6 @@
 #include "chat/room_name.hpp"
 #include "chat/room_relay.hpp"
 #include "chat/room_status.hpp"
-#include "chat/stamp.hpp"
 #include "chat/stop_signal.hpp"
 #include "chat/waiting.hpp"
 #include "cmd/byte_size.hpp"

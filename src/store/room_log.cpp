@@ -286,7 +286,7 @@ void room_log::apply_retention(std::chrono::system_clock::time_point now) {
     sqlite_statement sizes(db_, "SELECT seq, length(body) FROM messages WHERE seq >= ? ORDER BY seq");
     if (!sizes.ok()) fail("read");
     sizes.bind(1, cut);
-    int step;
+    int step = SQLITE_DONE;
     while (bytes_ - dropped > keep_.max_bytes && (step = sizes.step()) == SQLITE_ROW) {
       const auto seq = sizes.unsigned_at(0);
       if (seq + 1 >= next_) break;

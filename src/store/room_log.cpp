@@ -107,7 +107,12 @@ room_log::room_log(const std::filesystem::path& directory, std::string_view room
 }
 
 room_log::~room_log() {
-  if (fsync_ != fsync_policy::never && unsynced_) sync_wal();
+  // A destructor must not throw: a sync that fails here leaves what the OS has, which
+  // is all that was promised without fsync_policy::always.
+  try {
+    if (fsync_ != fsync_policy::never && unsynced_) sync_wal();
+  } catch (const log_error&) {
+  }
   sqlite3_close(db_);
   ::close(lock_fd_);
 }

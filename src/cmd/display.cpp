@@ -5,6 +5,7 @@
 
 #include "chat/outage_report.hpp"
 #include "chat/room_name.hpp"
+#include "chat/since_time.hpp"
 #include "chat/stop_signal.hpp"
 #include "chat/terminal_text.hpp"
 #include "chat/waiting.hpp"
@@ -15,6 +16,7 @@
 #include "kernel/api_thread.hpp"
 
 #include <cstdio>
+#include <variant>
 #include <unistd.h>
 
 namespace imchat::cmd {
@@ -28,7 +30,10 @@ int display_main(std::span<const std::string> args) {
                 "Waits for the room if it is not running yet.");
   spec.options.add_options()
       ("history", po::value<std::uint32_t>()->default_value(0)->value_name("N"),
-       "first show the last N messages the room keeps");
+       "first show the last N messages the room keeps (in its log, across restarts)")
+      ("since", po::value<std::string>()->value_name("TIME"),
+       "first show what was said since TIME: 2026-12-03T14:30, '2026-12-03 14:30+01:00', or a "
+       "duration back from now such as 90s, 15m, 2h, 1h30m, 3d (with --history, at most N of it)");
   spec.arguments.add_options()
       ("room", po::value<std::string>()->required(), "the room to watch");
   spec.positionals.add("room", 1);
@@ -41,6 +46,12 @@ int display_main(std::span<const std::string> args) {
   const auto room = vm["room"].as<std::string>();
   if (auto problem = chat::room_name_problem(room)) return usage_error(spec, *problem);
 
+  bind_options joining{.history = vm["history"].as<std::uint32_t>()};
+  if (vm.count("since")) {
+    auto since = chat::parse_since(vm["since"].as<std::string>());
+    if (auto* problem = std::get_if<std::string>(&since)) return usage_error(spec, *problem);
+    joining.since = std::get<std::chrono::system_clock::time_point>(since);
+  }
   const auto keys = keys_from(vm);
 
   chat::stop_signal stop;
@@ -59,7 +70,7 @@ int display_main(std::span<const std::string> args) {
     api->create_queue("Q");
     if (!chat::wait_for_name(locator, chat::exchange_name(room), "the room '" + room + "'", waiting))
       return stop.requested() ? exit_ok : exit_failure;
-    api->bind(chat::exchange_name(room), "Q", io.get(), io.get(), {.history = vm["history"].as<std::uint32_t>()});
+    api->bind(chat::exchange_name(room), "Q", io.get(), io.get(), joining);
 
     //  The business logic: print each message; on a terminal at once, into a pipe or a
     //  file at least every 100 ms.

@@ -20,6 +20,7 @@
 #include "directory/locator.hpp"
 #include "kernel/api_thread.hpp"
 #include "net/tls_error.hpp"
+#include "store/room_log_reader.hpp"
 #include "wire/error.hpp"
 
 #include <spdlog/spdlog.h>
@@ -72,7 +73,7 @@ int room_main(std::span<const std::string> args) {
       ("history-bytes", po::value<byte_size>()->default_value(byte_size{16 << 20})->value_name("BYTES"),
        "at most this much kept (K, M, G suffixes)")
       ("max-backlog", po::value<byte_size>()->default_value(byte_size{4 << 20})->value_name("BYTES"),
-       "output waiting for one display before it is disconnected as too slow")
+       "output waiting for one display before it is fed from the history as it reads instead of live")
       ("stop-timeout", po::value<double>()->default_value(5.0)->value_name("SECONDS"),
        "on SIGTERM or SIGINT, how long displays get to receive the last messages");
   spec.arguments.add_options()
@@ -126,7 +127,8 @@ int room_main(std::span<const std::string> args) {
   auto api = api_thread::create(dispatcher, &locator, kernel);
 
   //  The wiring: a global queue in, a global exchange out, both carried on from the log
-  //  (the streams it stored, its numbering and latest messages). A room of that name
+  //  (the streams it stored, its numbering and latest messages; displays further behind
+  //  are sent the rest from the log itself). A room of that name
   //  that runs already holds the names, and the kernel says who has them and where.
   //  The log comes first: a room that cannot have its log does not open.
   exchange_id out;
@@ -141,7 +143,8 @@ int room_main(std::span<const std::string> args) {
       input = {.acknowledge_when_stored = true, .streams = log->streams()};
       output = {.incarnation = log->incarnation(),
                 .next = log->next(),
-                .recent = log->latest(kernel.history.max_messages, kernel.history.max_bytes)};
+                .recent = log->latest(kernel.history.max_messages, kernel.history.max_bytes),
+                .archive = std::make_shared<store::room_log_reader>(log->path())};
     }
     api->create_queue(chat::queue_name(room), scope::global, vm["in"].as<std::string>(), listener, workers, input);
     out = api->create_exchange(chat::exchange_name(room), scope::global, vm["out"].as<std::string>(), listener,

@@ -324,7 +324,7 @@ void api_thread::bind(std::string_view exchange_name, std::string_view queue_nam
     if (!exchange_thread) invalid("bind: reaching the remote exchange '" + remote + "' needs an I/O thread");
     auto binding = std::make_shared<subscribing_binding>(exchange_thread->context(), directory, remote,
                                                          std::get<std::shared_ptr<queue>>(*found_queue),
-                                                         how.history, options);
+                                                         how, options);
     binding->start(std::move(*record));
     bindings_.push_back({std::move(binding), exchange_thread, nullptr});
   }

@@ -3,6 +3,7 @@
 // histories, and the options of api_thread::create and api_thread::bind. Part of the
 // kernel's public API (docs/kernel.md); every field has a default that suits a chat.
 
+#include "kernel/archive.hpp"
 #include "kernel/message.hpp"
 #include "net/admission.hpp"
 #include "util/key_file.hpp"
@@ -12,6 +13,7 @@
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <vector>
 
@@ -91,16 +93,21 @@ struct queue_options {
 // A global exchange carried on from an earlier run of the program (a room restarted on
 // its log): the same incarnation, so that subscribers resume where they were; the
 // numbering going on from `next`; and the latest messages it published, numbered, for
-// subscribers that are behind.
+// subscribers that are behind; and the store of everything older, if the application
+// keeps one (kernel/archive.hpp).
 struct exchange_state {
   std::uint64_t incarnation = 0;  // 0: a new one, at random
   std::uint64_t next = 1;
   std::vector<message> recent{};
+  std::shared_ptr<imchat::archive> archive{};
 };
 
 struct bind_options {
   // Binding a remote exchange: how many of its latest messages to receive on joining.
   std::uint32_t history = 0;
+  // And those it published at this time or later (with `history` too: at most that many
+  // of them). An exchange with no archive knows the times of its in-memory history only.
+  std::optional<std::chrono::system_clock::time_point> since{};
 };
 
 }  // namespace imchat

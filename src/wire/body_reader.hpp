@@ -22,6 +22,8 @@ class body_reader {
   std::uint64_t u64() noexcept { return take_be(8); }
   std::string str();
   std::span<const std::byte> rest() noexcept;
+  // The bytes not read yet: an optional field at the end is there if they suffice.
+  std::size_t remaining() const noexcept { return rest_.size(); }
 
   // Marks the body invalid (e.g. an enumeration value out of range).
   void fail(error e) noexcept {

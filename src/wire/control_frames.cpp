@@ -21,8 +21,9 @@ void encode(bytes& out, const attach_request& f) {
       .put_u64(f.sequence)
       .put_u32(f.history)
       .put_u64(f.secret.high)
-      .put_u64(f.secret.low)
-      .finish();
+      .put_u64(f.secret.low);
+  if (f.since != 0) w.put_u64(f.since);
+  w.finish();
 }
 
 void encode(bytes& out, const attached_reply& f) {
@@ -55,6 +56,10 @@ std::error_code decode(std::span<const std::byte> body, attach_request& f) {
   f.history = in.u32();
   f.secret.high = in.u64();
   f.secret.low = in.u64();
+  // The optional `since`: whole, and not 0 (which is sent as nothing); fewer bytes than
+  // it takes are trailing bytes after a complete ATTACH.
+  f.since = 0;
+  if (in.remaining() >= 8 && (f.since = in.u64()) == 0) in.fail(error::bad_field_value);
   return in.finish();
 }
 

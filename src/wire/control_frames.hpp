@@ -58,6 +58,9 @@ struct attach_request {
   std::uint64_t sequence = 0;
   std::uint32_t history = 0;
   stream_secret secret{};
+  // Subscribing: the messages published at this time or later, in milliseconds since
+  // 1970 (UTC); 0: none. Sent only when not 0, so an ATTACH without it is as before.
+  std::uint64_t since = 0;
   bool operator==(const attach_request&) const = default;
 };
 

@@ -18,7 +18,28 @@ exchange::exchange(std::string name, imchat::scope scope, history_limits history
       scope_(scope),
       incarnation_(state.incarnation ? state.incarnation : random_id()),
       restart_replay_(history.restart_replay),
-      history_(history, state.next, state.recent) {}
+      history_(history, state.next, state.recent),
+      archive_(state.archive) {}
+
+history_ring::slice exchange::read(std::uint64_t from, std::size_t max_bytes) const {
+  // The history's bounds first: what the archive gives must end before what the history
+  // numbered next (the archive may hold messages stored and not sent yet).
+  const auto next = history_.next();
+  if (!archive_ || from >= history_.oldest() || from >= next) return history_.read(from, max_bytes);
+  auto stored = archive_->read(from, next, max_bytes);
+  if (stored.messages.empty() && stored.first >= history_.oldest()) return history_.read(stored.first, max_bytes);
+  return {.first = stored.first, .next = next, .messages = std::move(stored.messages)};
+}
+
+std::uint64_t exchange::oldest() const {
+  const auto kept = history_.oldest();
+  return archive_ ? std::min(kept, archive_->oldest()) : kept;
+}
+
+std::uint64_t exchange::first_since(std::chrono::system_clock::time_point time) const {
+  if (archive_) return archive_->first_since(time, history_.next());
+  return history_.first_since(time);
+}
 
 bool exchange::send(const message& original, std::optional<std::chrono::steady_clock::time_point> deadline) {
   std::shared_ptr<const targets> current;

@@ -5,9 +5,10 @@
 // Only the thread that created it sends to it; any thread may bind to it.
 //
 // Every data message it sends gets the next number of its history_ring, which also keeps
-// the latest ones for subscribers that reconnect. Its incarnation, random per exchange
-// object unless carried on from an earlier run, tells a subscriber whether numbers it saw
-// before still mean anything here.
+// the latest ones for subscribers that reconnect; older ones come from the application's
+// archive, if it keeps one (a room's log). Its incarnation, random per exchange object
+// unless carried on from an earlier run, tells a subscriber whether numbers it saw before
+// still mean anything here.
 
 #include "kernel/detail/fanout_pipe.hpp"
 #include "kernel/detail/history_ring.hpp"
@@ -40,6 +41,15 @@ class exchange {
   }
   const history_ring& history() const noexcept { return history_; }
 
+  // What a subscriber can be sent of what was published: from the in-memory history, and
+  // before it from the archive (any I/O thread). read() gives the messages numbered
+  // `from` and on, about `max_bytes` of them; its `first` is past `from` if those are gone.
+  history_ring::slice read(std::uint64_t from, std::size_t max_bytes) const;
+  // The oldest message's number that read() can give (the next number when none).
+  std::uint64_t oldest() const;
+  // The number of the first message published at `time` or later that read() can give.
+  std::uint64_t first_since(std::chrono::system_clock::time_point time) const;
+
   // Delivers to every bound queue, in-process ones first; order per sender is kept.
   // Waits while a remote queue's send window is full, until `deadline` if one is given;
   // returns false (the message went nowhere) if there was still no room then.
@@ -66,6 +76,7 @@ class exchange {
   const std::chrono::steady_clock::time_point born_ = std::chrono::steady_clock::now();
   const std::chrono::milliseconds restart_replay_;
   history_ring history_;
+  const std::shared_ptr<imchat::archive> archive_;  // null: the history is all there is
   struct targets {
     std::vector<std::shared_ptr<queue>> queues;
     std::vector<std::shared_ptr<fanout_pipe>> pipes;

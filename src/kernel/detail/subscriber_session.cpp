@@ -4,6 +4,8 @@
 #include "wire/error.hpp"
 
 #include <algorithm>
+#include <chrono>
+#include <optional>
 
 #include <spdlog/spdlog.h>
 
@@ -30,9 +32,11 @@ void subscriber_session::start(const wire::attach_request& request) {
   // On the pipe first, then the history: whatever the history read misses comes through
   // the pipe, and what comes through twice is recognized by its number.
   if (auto pipe = pipe_.lock()) pipe->attach(shared_from_this());
-  const auto& history = source_->history();
-  next_ = stream_start(source_->incarnation(), request.stream, request.sequence, request.history,
-                       history.oldest(), history.next(), source_->replays_to_earlier_subscribers());
+  std::optional<std::uint64_t> first_since;
+  if (request.since != 0)
+    first_since = source_->first_since(std::chrono::system_clock::time_point(std::chrono::milliseconds(request.since)));
+  next_ = stream_start(source_->incarnation(), request.stream, request.sequence, request.history, source_->oldest(),
+                       source_->history().next(), source_->replays_to_earlier_subscribers(), first_since);
   connection_->send_with(
       [&](wire::bytes& out) { wire::encode(out, wire::attached_reply{source_->incarnation(), next_}); });
 
@@ -60,10 +64,10 @@ void subscriber_session::start(const wire::attach_request& request) {
 
 void subscriber_session::catch_up() {
   if (connection_->closed()) return;
-  const auto slice = source_->history().read(next_, catch_up_chunk_);
+  const auto slice = source_->read(next_, catch_up_chunk_);
   if (slice.first > next_) {
-    // Flooded while catching up: the history moved past what this subscriber still needs.
-    // Closing makes it reconnect, and it learns exactly how many it lost.
+    // The history (and the archive, if there is one) moved past what this subscriber
+    // still needs. Closing makes it reconnect, and it learns exactly how many it lost.
     connection_->close_with_error(wire::error::limit_exceeded, "fell behind the history while catching up");
     return;
   }
@@ -72,12 +76,16 @@ void subscriber_session::catch_up() {
 }
 
 void subscriber_session::deliver(std::span<const message> batch) {
-  if (!live_ || cut_off_ || connection_->closed()) return;  // catch_up() reads these from the history
+  if (!live_ || connection_->closed()) return;  // catch_up() reads these from the history
   if (connection_->outbound_bytes() > max_outbound_bytes_) {
-    cut_off_ = true;
-    spdlog::warn("{}: subscriber too slow ({} bytes unsent), disconnecting; it resumes from the history",
-                 connection_->peer(), connection_->outbound_bytes());
-    connection_->close_with_error(wire::error::limit_exceeded, "too slow: output limit exceeded");
+    // Too slow for the live stream: it lags instead, fed from the history as it reads,
+    // so that what waits for it stays bounded. Only a history that no longer holds what
+    // it needs next cuts it off (catch_up()).
+    if (!lagged_)
+      spdlog::info("{}: subscriber too slow ({} bytes unsent): it is sent the history as it reads",
+                   connection_->peer(), connection_->outbound_bytes());
+    lagged_ = true;
+    live_ = false;
     return;
   }
   // Messages numbered before next_ were sent from the history already.

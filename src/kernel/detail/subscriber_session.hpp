@@ -6,10 +6,12 @@
 // It starts where the subscriber asked (stream_start(): after the last message it saw,
 // or the latest few on joining), catching up from the exchange's history a chunk at a
 // time as the connection drains, and then goes live on the pipe, taking each message
-// exactly once at the seam. A subscriber that stops reading is cut off once its unsent
-// output passes the limit, so that it can never make the exchange's process grow without
-// bound; it reconnects by itself and resumes from the history. While it catches up the
-// limit holds too: the history goes in in chunks of at most half of it.
+// exactly once at the seam. A subscriber that reads slower than the exchange publishes
+// goes back to catching up once its unsent output passes the limit, so that it can never
+// make the exchange's process grow without bound: it lags, fed from the history (and the
+// archive behind it) as it reads, and loses nothing they still hold. One that falls
+// behind them is cut off; it reconnects by itself and learns exactly what it lost. While
+// it catches up the limit holds too: the history goes in in chunks of at most half of it.
 
 #include "kernel/detail/exchange.hpp"
 #include "kernel/detail/fanout_pipe.hpp"
@@ -44,7 +46,7 @@ class subscriber_session : public message_sink, public std::enable_shared_from_t
   std::size_t catch_up_chunk_;  // history bytes put in the connection at a time
   std::uint64_t next_ = 0;  // the number of the next message to send
   bool live_ = false;       // caught up: the pipe's messages go out as they come
-  bool cut_off_ = false;    // too slow: closing
+  bool lagged_ = false;     // went back to catching up once (said once)
 };
 
 }  // namespace imchat::detail

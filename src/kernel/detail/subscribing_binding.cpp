@@ -7,16 +7,25 @@
 namespace imchat::detail {
 
 subscribing_binding::subscribing_binding(boost::asio::io_context& io, directory::locator& directory, std::string remote,
-                                         std::shared_ptr<queue> into, std::uint32_t history,
+                                         std::shared_ptr<queue> into, const bind_options& joining,
                                          binding_options options)
     : remote_binding(io, directory, std::move(remote), wire::attach_direction::subscribe, options),
       into_(std::move(into)),
-      history_(history) {}
+      history_(joining.history),
+      since_(since_field(joining.since)) {}
+
+std::uint64_t subscribing_binding::since_field(std::optional<std::chrono::system_clock::time_point> since) {
+  if (!since) return 0;
+  // Before 1970 is all of it: 1 ms after, since 0 would mean "not asked".
+  const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(since->time_since_epoch()).count();
+  return ms < 1 ? 1 : static_cast<std::uint64_t>(ms);
+}
 
 void subscribing_binding::fill_attach(wire::attach_request& request) {
   request.stream = incarnation_;
   request.sequence = next_;
   request.history = history_;
+  request.since = since_;
 }
 
 std::error_code subscribing_binding::on_attached(const wire::attached_reply& reply) {

@@ -8,14 +8,19 @@
 #include "kernel/detail/queue.hpp"
 #include "kernel/detail/queue_feeder.hpp"
 #include "kernel/detail/remote_binding.hpp"
+#include "kernel/options.hpp"
+
+#include <chrono>
+#include <optional>
 
 namespace imchat::detail {
 
 class subscribing_binding final : public remote_binding {
  public:
-  // `history`: how many of the exchange's latest messages to ask for on joining.
+  // `joining`: what of the exchange's history to ask for on joining (its latest messages,
+  // those since a time).
   subscribing_binding(boost::asio::io_context& io, directory::locator& directory, std::string remote,
-                      std::shared_ptr<queue> into, std::uint32_t history, binding_options options);
+                      std::shared_ptr<queue> into, const bind_options& joining, binding_options options);
 
   bool drained() const override { return true; }
 
@@ -25,9 +30,11 @@ class subscribing_binding final : public remote_binding {
   void on_stream_frame(wire::frame&& frame) override;
   void on_batch_end() override;
   void on_detached() override;
+  static std::uint64_t since_field(std::optional<std::chrono::system_clock::time_point> since);
 
   std::shared_ptr<queue> into_;
   const std::uint32_t history_;
+  const std::uint64_t since_;  // milliseconds since 1970, 0: not asked
   std::shared_ptr<queue_feeder> feeder_;
   std::uint64_t incarnation_ = 0;  // the exchange's, once attached
   std::uint64_t next_ = 0;         // the number of the next message the queue wants

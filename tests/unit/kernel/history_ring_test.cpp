@@ -5,6 +5,7 @@
 
 #include <doctest/doctest.h>
 
+#include <chrono>
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -299,6 +300,31 @@ TEST_CASE("history_ring: restored from an earlier run it numbers on and keeps th
   CHECK(behind.next() == 20);
   CHECK(behind.read(1, everything).messages.empty());
   CHECK(append(behind, "x") == 20);
+}
+
+TEST_CASE("history_ring: the first message kept since a time - none kept since then is next") {
+  using namespace std::chrono_literals;
+  const auto t0 = std::chrono::system_clock::time_point(std::chrono::seconds(1'764'770'000));
+  history_ring ring(history_limits{.max_messages = 4, .max_bytes = everything});
+  CHECK(ring.first_since(t0) == 1);
+  for (int i = 1; i <= 6; ++i) {
+    message m("m");
+    ring.append(m, t0 + std::chrono::seconds(i));
+  }  // keeps 3 4 5 6, appended at t0 + 3 s ... t0 + 6 s
+  CHECK(ring.first_since(t0) == 3);  // older ones are gone: the oldest kept
+  CHECK(ring.first_since(t0 + 4s) == 4);
+  CHECK(ring.first_since(t0 + 4500ms) == 5);
+  CHECK(ring.first_since(t0 + 6s) == 6);
+  CHECK(ring.first_since(t0 + 7s) == 7);
+}
+
+TEST_CASE("stream_start: a new subscriber asking since a time starts there - with a history count at most that many") {
+  CHECK(stream_start(7, 0, 0, 0, 1, 100, true, 40) == 40);
+  CHECK(stream_start(7, 0, 0, 10, 1, 100, true, 40) == 90);   // the latest 10 of those since
+  CHECK(stream_start(7, 0, 0, 80, 1, 100, true, 40) == 40);   // fewer than 80 since
+  CHECK(stream_start(7, 0, 0, 0, 50, 100, true, 40) == 50);   // never before the oldest held
+  CHECK(stream_start(7, 0, 0, 0, 1, 100, true, 100) == 100);  // nothing since
+  CHECK(stream_start(7, 7, 60, 0, 1, 100, true, 40) == 60);   // a resuming subscriber resumes
 }
 
 }  // TEST_SUITE

@@ -38,6 +38,26 @@ TEST_CASE("ATTACH is u8 direction - str object - u64 stream - u64 sequence - u32
                                           concat(u64_be(0), u64_be(0)))));
 }
 
+TEST_CASE("ATTACH may end with u64 since - sent only when not 0 and never as 0") {
+  const attach_request asked{attach_direction::subscribe, "E_lobby", 0, 0, 20, {}, 1'764'000'000'000};
+  const auto without = concat(concat(concat(bytes_of({2}), str_field("E_lobby")),
+                                     concat(concat(u64_be(0), u64_be(0)), u32_be(20))),
+                              concat(u64_be(0), u64_be(0)));
+  check_encoding(asked, frame_bytes(0x20, concat(without, u64_be(1'764'000'000'000))));
+  test::check_round_trip(asked, frame_type::attach);
+  test::check_trailing_bytes_are_refused(asked);
+  attach_request decoded;
+  // What an older peer sends: no since.
+  REQUIRE(decode(without, decoded) == std::error_code{});
+  CHECK(decoded.since == 0);
+  CHECK(decoded.history == 20);
+  CHECK(decode(concat(without, u64_be(0)), decoded) == error::bad_field_value);
+  for (std::size_t part = 1; part < 8; ++part) {
+    INFO(part << " bytes of since");
+    CHECK(decode(concat(without, bytes(part, std::byte{1})), decoded) == error::trailing_bytes);
+  }
+}
+
 TEST_CASE("a stream secret proves only the recorded one") {
   const stream_secret recorded{0x1234, 0x5678};
   CHECK(stream_secret{0x1234, 0x5678}.proves(recorded));

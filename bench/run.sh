@@ -137,9 +137,12 @@ bench_client() {  # KIND ARGS...: the measuring client against the running room
 pipeline() {
   local kind=$1 count=$2 pids=() pid base=() expected start
   shift 2
-  # A display that falls behind is cut off and resumes from the room's history: a
-  # history as long as the run keeps every line for it (libzmq's relay has none).
-  start_room "$kind" --history-size "$((LINES + 1000))" --history-bytes 512M "$@"
+  # The room's defaults: a display that falls behind is fed from the room's log. A
+  # --memory-only room has no log: a history as long as the run keeps every line for it
+  # instead (libzmq's relay has none).
+  local history=()
+  [[ " $* " == *" --memory-only "* ]] && history=(--history-size "$((LINES + 1000))" --history-bytes 512M)
+  start_room "$kind" "${history[@]}" "$@"
   for _ in $(seq "$count"); do pid=$(start_display "$kind"); pids+=("$pid"); PIDS+=("$pid"); done
   # Until every display has printed a warm-up line, and nothing more comes.
   for _ in $(seq 200); do
@@ -200,15 +203,22 @@ fi
 if wants fanout || wants latency; then
   for subscribers in 10 100; do
     say "== fan-out: $FANOUT_COUNT messages of 64 bytes, $subscribers subscribers"
-    for kind in imchat zmq; do
-      # As for the pipeline: a subscriber that falls behind resumes from the history.
-      start_room "$kind" --history-size "$((FANOUT_COUNT + 1000))" --history-bytes 512M
-      bench_client "$kind" --displays "$subscribers" --count "$FANOUT_COUNT" --window "$WINDOW" --json >"$RESULTS/fanout-$kind-$subscribers.json" || true
+    # imchat: the room's defaults (its log feeds a subscriber that falls behind), then
+    # --memory-only with a history as long as the run, as for the pipeline.
+    for run in imchat imchat-memory zmq; do
+      case $run in
+        imchat) start_room imchat ;;
+        imchat-memory) start_room imchat --memory-only --history-size "$((FANOUT_COUNT + 1000))" --history-bytes 512M ;;
+        zmq) start_room zmq ;;
+      esac
+      bench_client "${run%-memory}" --displays "$subscribers" --count "$FANOUT_COUNT" --window "$WINDOW" --json >"$RESULTS/fanout-$run-$subscribers.json" || true
       cleanup
     done
     a=$(json "$RESULTS/fanout-imchat-$subscribers.json" delivered_per_second)
+    m=$(json "$RESULTS/fanout-imchat-memory-$subscribers.json" delivered_per_second)
     b=$(json "$RESULTS/fanout-zmq-$subscribers.json" delivered_per_second)
     row "fan-out $subscribers subscribers (deliveries/s)" "$a" "$b" "$(ratio "$a" "$b")" ">= 1.5"
+    row "fan-out, the same, --memory-only" "$m" "$b" "$(ratio "$m" "$b")" ""
     row "  lost (imchat / libzmq)" "$(json "$RESULTS/fanout-imchat-$subscribers.json" lost)" "$(json "$RESULTS/fanout-zmq-$subscribers.json" lost)" "" ""
   done
 fi

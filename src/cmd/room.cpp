@@ -162,8 +162,8 @@ int room_main(std::span<const std::string> args) {
                                  fmt::join(api->endpoints(chat::queue_name(room)), ", "),
                                  fmt::join(api->endpoints(chat::exchange_name(room)), ", "));
   spdlog::info("room '{}' is open: {}; {}", room, where,
-               log ? fmt::format("its log is {} ({} messages, the next is number {})", log->path().string(),
-                                 log->size(), log->next())
+               log ? fmt::format("its log is {} ({} message{}, the next is number {})", log->path().string(),
+                                 log->size(), log->size() == 1 ? "" : "s", log->next())
                    : std::string("memory only: no log"));
   chat::room_status status(where);
 

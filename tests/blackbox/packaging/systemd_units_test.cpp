@@ -21,6 +21,7 @@
 #include <sstream>
 #include <string>
 #include <string_view>
+#include <sys/stat.h>
 #include <unistd.h>
 #include <vector>
 
@@ -314,6 +315,63 @@ TEST_SUITE("systemd") {
     CHECK(stranger.status == exit_status::exited(1));
     CHECK(stranger.stderr_text.find("needs a key") != std::string::npos);
 
+    room.send_signal(SIGTERM);
+    CHECK(room.wait_exit(20s) == exit_status::exited(0));
+  }
+
+  TEST_CASE("a room instance keeps its log in its StateDirectory across restarts - with a new DynamicUser uid each time") {
+    // What systemd does for the unit, done by hand: it runs the room as a dynamic user and
+    // points STATE_DIRECTORY at the instance's directory, which it hands (chown -R) to the
+    // new dynamic user of each start.
+    const auto unit = fs::path(IMCHAT_SYSTEMD_UNITS_DIR) / "imchat-room@.service";
+    CHECK(settings_of(unit, "DynamicUser") == std::vector<std::string>{"yes"});
+    REQUIRE(settings_of(unit, "StateDirectory") == std::vector<std::string>{"imchat/rooms/%i"});
+    imchat::test::scratch_directory scratch("unit-state");
+    fs::permissions(scratch.path(), fs::perms::owner_all | fs::perms::others_exec);
+    const auto state = scratch.path() / "private" / expand_instance("imchat/rooms/%i", R"(team\x20room)", "team room");
+    fs::create_directories(state);
+    for (auto up = state.parent_path(); up != scratch.path(); up = up.parent_path())
+      fs::permissions(up, fs::perms::owner_all | fs::perms::others_exec);
+    // A copy of the binary that the dynamic users may run, wherever the build is.
+    const auto binary = scratch.path() / "imchat";
+    fs::copy_file(IMCHAT_BINARY, binary);
+    fs::permissions(binary, fs::perms::owner_all | fs::perms::group_exec | fs::perms::others_exec);
+    const auto port = imchat::test::free_tcp_port();
+    const auto directory = "127.0.0.1:" + std::to_string(port);
+    const auto run_as = [&](unsigned uid) {
+      REQUIRE(::chown(state.c_str(), uid, uid) == 0);
+      for (const auto& entry : fs::recursive_directory_iterator(state))
+        REQUIRE(::chown(entry.path().c_str(), uid, uid) == 0);
+      std::vector<std::string> argv{"/usr/bin/setpriv", "--reuid=" + std::to_string(uid),
+                                    "--regid=" + std::to_string(uid), "--clear-groups"};
+      for (auto& word : room_instance_command(R"(team\x20room)", "team room",
+                                              {"--embedded-directory", "--directory", directory}))
+        argv.push_back(std::move(word));
+      argv[4] = binary.string();
+      INFO("command line:" << shown(argv));
+      return imchat::test::child_process(argv, {{"STATE_DIRECTORY", state.string()}});
+    };
+    {
+      auto room = run_as(61'001);
+      REQUIRE_MESSAGE(room.wait_for_stderr("room 'team room' is open", 20s), room.stderr_text());
+      CHECK(room.stderr_text().find(state.string()) != std::string::npos);
+      imchat::test::child_process prompt({IMCHAT_BINARY, "prompt", "team room", "kofi", "--directory", directory});
+      REQUIRE(prompt.write_stdin("said before the restart\n", 10s));
+      prompt.close_stdin();
+      CHECK(prompt.wait_exit(20s) == exit_status::exited(0));
+      room.send_signal(SIGTERM);
+      CHECK(room.wait_exit(20s) == exit_status::exited(0));
+    }
+    struct stat log_file {};
+    REQUIRE(::stat((state / "room.db").c_str(), &log_file) == 0);
+    CHECK(log_file.st_uid == 61'001);
+    CHECK((log_file.st_mode & 0077) == 0);
+
+    auto room = run_as(61'002);
+    REQUIRE_MESSAGE(room.wait_for_stderr("room 'team room' is open", 20s), room.stderr_text());
+    CHECK(room.stderr_text().find("(1 message, the next is number 2)") != std::string::npos);
+    imchat::test::child_process display({IMCHAT_BINARY, "display", "team room", "--history", "10", "--directory", directory});
+    CHECK(display.wait_for_stdout("kofi: said before the restart\n", 20s));
     room.send_signal(SIGTERM);
     CHECK(room.wait_exit(20s) == exit_status::exited(0));
   }

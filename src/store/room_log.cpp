@@ -22,7 +22,7 @@ namespace {
 
 // PRAGMA application_id: "imch", so that `file` and the log itself know what it is.
 constexpr std::int64_t application_id = 0x696d6368;
-constexpr std::int64_t schema_version = 1;
+constexpr std::int64_t schema_version = 2;  // 2: streams.at
 
 constexpr const char* schema = R"sql(
 CREATE TABLE room(
@@ -39,7 +39,8 @@ CREATE TABLE messages(
 CREATE TABLE streams(
   stream INTEGER PRIMARY KEY,     -- a publisher's identity
   secret BLOB NOT NULL,           -- what proves it (16 bytes)
-  next INTEGER NOT NULL           -- the number of its next message: all before are stored
+  next INTEGER NOT NULL,          -- the number of its next message: all before are stored
+  at INTEGER NOT NULL DEFAULT 0   -- last stored, in milliseconds since 1970 (UTC)
 );
 )sql";
 
@@ -165,6 +166,8 @@ void room_log::create_or_check(std::string_view room) {
     execute("COMMIT");
   } else if (id != application_id) {
     throw log_error(fmt::format("{} is not an imchat room's log (another program's database)", path_.string()));
+  } else if (number("PRAGMA user_version") == 1) {
+    upgrade_from_version_1();
   } else if (const auto version = number("PRAGMA user_version"); version != schema_version) {
     throw log_error(fmt::format("{} is a room's log in format {}, which this imchat does not know (it knows {})",
                                 path_.string(), version, schema_version));
@@ -177,6 +180,20 @@ void room_log::create_or_check(std::string_view room) {
   incarnation_ = read.unsigned_at(1);
   next_ = read.unsigned_at(2);
   bytes_ = read.unsigned_at(3);
+}
+
+void room_log::upgrade_from_version_1() {
+  // Version 1 kept no time per stream: each gets the full idle age from now.
+  execute("BEGIN IMMEDIATE");
+  try {
+    execute("ALTER TABLE streams ADD COLUMN at INTEGER NOT NULL DEFAULT 0");
+    execute(fmt::format("UPDATE streams SET at = {}; PRAGMA user_version = 2",
+                        milliseconds_since_epoch(std::chrono::system_clock::now()))
+                .c_str());
+  } catch (const log_error&) {
+    roll_back_and_fail("upgrade");
+  }
+  execute("COMMIT");
 }
 
 std::uint64_t room_log::size() const {
@@ -193,8 +210,9 @@ std::uint64_t room_log::oldest() const {
 }
 
 std::vector<stream_record> room_log::streams() const {
-  sqlite_statement query(db_, "SELECT stream, secret, next FROM streams");
+  sqlite_statement query(db_, "SELECT stream, secret, next FROM streams ORDER BY at DESC LIMIT ?");
   if (!query.ok()) fail("read");
+  query.bind(1, std::uint64_t{keep_.max_streams});
   std::vector<stream_record> out;
   int step;
   while ((step = query.step()) == SQLITE_ROW)
@@ -239,12 +257,16 @@ void room_log::append(std::span<const message> messages, std::span<const stream_
       bytes += m.size();
     }
     sqlite_statement record(db_,
-                            "INSERT INTO streams(stream, secret, next) VALUES(?, ?, ?) "
-                            "ON CONFLICT(stream) DO UPDATE SET secret = excluded.secret, next = excluded.next");
+                            "INSERT INTO streams(stream, secret, next, at) VALUES(?, ?, ?, ?) "
+                            "ON CONFLICT(stream) DO UPDATE SET secret = excluded.secret, next = excluded.next, "
+                            "at = excluded.at");
     if (!record.ok()) roll_back_and_fail("write");
     for (const auto& stream : streams) {
       const auto secret = bytes_of(stream.secret);
-      record.bind(1, stream.stream).bind(2, std::span<const std::byte>(secret)).bind(3, stream.next);
+      record.bind(1, stream.stream)
+          .bind(2, std::span<const std::byte>(secret))
+          .bind(3, stream.next)
+          .bind_signed(4, milliseconds_since_epoch(at));
       if (record.step() != SQLITE_DONE) roll_back_and_fail("write");
       record.reset();
     }
@@ -260,6 +282,21 @@ void room_log::append(std::span<const message> messages, std::span<const stream_
 void room_log::tick(std::chrono::system_clock::time_point now) {
   if (fsync_ == fsync_policy::second && unsynced_) sync_wal();
   apply_retention(now);
+  if (now >= next_stream_check_) {
+    forget_idle_streams(now);
+    next_stream_check_ = now + std::chrono::minutes(1);
+  }
+}
+
+void room_log::forget_idle_streams(std::chrono::system_clock::time_point now) {
+  // One statement, its own transaction: the idle ones, and the longest idle beyond the bound.
+  sqlite_statement drop(db_,
+                        "DELETE FROM streams WHERE at < ? OR stream IN "
+                        "(SELECT stream FROM streams ORDER BY at DESC LIMIT -1 OFFSET ?)");
+  if (!drop.ok()) fail("trim");
+  drop.bind_signed(1, milliseconds_since_epoch(now - keep_.stream_idle_age)).bind(2, std::uint64_t{keep_.max_streams});
+  if (drop.step() != SQLITE_DONE) fail("trim");
+  if (sqlite3_changes(db_) > 0) unsynced_ = true;
 }
 
 void room_log::sync_wal() {

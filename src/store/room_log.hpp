@@ -56,6 +56,14 @@ struct retention {
   std::uint64_t max_messages = 0;  // 0: no limit
   std::uint64_t max_bytes = std::uint64_t{1} << 30;
   std::chrono::seconds max_age{0};  // 0: no limit
+  // Each prompt process has a stream of its own, so a long-lived room sees many: a
+  // stream's record goes once it has been idle this long, and the longest idle beyond
+  // this many (as many as the room's queue remembers at once). A prompt that comes back
+  // later with lines the room never acknowledged is taken as a new stream: it loses
+  // nothing, and only a line stored in its last moments before the outage, whose
+  // acknowledgement never reached it, may be shown twice.
+  std::chrono::seconds stream_idle_age{std::chrono::hours(24 * 30)};
+  std::size_t max_streams = 65'536;
 };
 
 class room_log {
@@ -77,7 +85,8 @@ class room_log {
   // How many messages the log holds, and the oldest one's number (next() when none).
   std::uint64_t size() const;
   std::uint64_t oldest() const;
-  // Each publisher's stream as last stored.
+  // Each publisher's stream as last stored: the most recently active, at most
+  // retention::max_streams of them.
   std::vector<stream_record> streams() const;
   // The latest messages, oldest first, numbered: at most `max_messages` and about
   // `max_bytes` (the newest one always, if any).
@@ -100,6 +109,8 @@ class room_log {
   [[noreturn]] void roll_back_and_fail(std::string_view doing) const;
   void create_or_check(std::string_view room);
   void apply_retention(std::chrono::system_clock::time_point now);
+  void forget_idle_streams(std::chrono::system_clock::time_point now);
+  void upgrade_from_version_1();
   void sync_wal();
   std::uint64_t bytes_before(std::uint64_t seq) const;
 
@@ -112,6 +123,7 @@ class room_log {
   std::uint64_t next_ = 1;
   std::uint64_t bytes_ = 0;  // of the messages held
   bool unsynced_ = false;
+  std::chrono::system_clock::time_point next_stream_check_{};  // forget_idle_streams() runs once a minute
 };
 
 }  // namespace imchat::store

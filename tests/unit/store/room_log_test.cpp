@@ -12,6 +12,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <csignal>
 #include <filesystem>
@@ -122,7 +123,7 @@ TEST_CASE("room log: another program's database - a file that is none - another 
   run_sql(scratch.path() / "lobby" / "room.db", "PRAGMA user_version=7");
   CHECK(open_error(scratch.path() / "lobby", "lobby") ==
         (scratch.path() / "lobby" / "room.db").string() +
-            " is a room's log in format 7, which this imchat does not know (it knows 1)");
+            " is a room's log in format 7, which this imchat does not know (it knows 2)");
 }
 
 TEST_CASE("room log: a truncated file is refused in words - never taken for an empty log") {
@@ -272,6 +273,58 @@ TEST_CASE("room log: a full disk fails the batch in words and logs none of it - 
     CHECK(reopened.latest(1000, lots).front().text() == "before");
   }
   CHECK(::umount2(disk.c_str(), MNT_DETACH) == 0);
+}
+
+TEST_CASE("room log: stream records idle too long go - and the longest idle beyond the bound - the rest stay") {
+  scratch_directory scratch("room-log");
+  using namespace std::chrono_literals;
+  const auto t0 = std::chrono::system_clock::time_point(std::chrono::seconds(1'764'770'000));
+  room_log log(scratch.path(), "r", fsync_policy::never,
+               retention{.max_bytes = 0, .stream_idle_age = std::chrono::hours(1), .max_streams = 3});
+  // Streams 1..5 last stored at t0 + 1 min ... t0 + 5 min.
+  for (std::uint64_t stream = 1; stream <= 5; ++stream) {
+    const stream_record record{stream, {stream, stream}, 10 + stream};
+    log.append({}, std::span(&record, 1), t0 + std::chrono::minutes(stream));
+  }
+  // streams() gives the most recently active only, even before any trim.
+  std::vector<std::uint64_t> loaded;
+  for (const auto& record : log.streams()) loaded.push_back(record.stream);
+  std::sort(loaded.begin(), loaded.end());
+  CHECK(loaded == std::vector<std::uint64_t>{3, 4, 5});
+
+  log.tick(t0 + 10min);  // beyond the bound: 1 and 2 go
+  CHECK(log.streams().size() == 3);
+  const stream_record again{3, {3, 3}, 20};
+  log.append({}, std::span(&again, 1), t0 + 64min);  // 3 active again
+  log.tick(t0 + 64min + 30s);  // within the minute since the last check: nothing happens
+  log.tick(t0 + 66min);  // 4 and 5 idle for more than an hour
+  const auto kept = log.streams();
+  REQUIRE(kept.size() == 1);
+  CHECK(kept.front() == again);
+}
+
+TEST_CASE("room log: a log of format 1 is upgraded in place - its stream records kept") {
+  scratch_directory scratch("room-log");
+  const stream_record alice{42, alice_secret, 7};
+  {
+    room_log log(scratch.path(), "r", fsync_policy::never);
+    log.append(texts({"one", "two"}), std::span(&alice, 1));
+  }
+  // What format 1 was: no time per stream.
+  run_sql(scratch.path() / "room.db", "ALTER TABLE streams DROP COLUMN at; PRAGMA user_version=1");
+  room_log log(scratch.path(), "r", fsync_policy::never);
+  CHECK(log.streams() == std::vector<stream_record>{alice});
+  CHECK(log.size() == 2);
+  log.tick();  // the upgraded records count as active now: none goes
+  CHECK(log.streams().size() == 1);
+  sqlite3* db = nullptr;
+  REQUIRE(sqlite3_open((scratch.path() / "room.db").c_str(), &db) == SQLITE_OK);
+  sqlite3_stmt* version = nullptr;
+  REQUIRE(sqlite3_prepare_v2(db, "PRAGMA user_version", -1, &version, nullptr) == SQLITE_OK);
+  REQUIRE(sqlite3_step(version) == SQLITE_ROW);
+  CHECK(sqlite3_column_int(version, 0) == 2);
+  sqlite3_finalize(version);
+  sqlite3_close(db);
 }
 
 }  // TEST_SUITE

@@ -59,7 +59,10 @@ bool exchange::send(const message& original, std::optional<std::chrono::steady_c
   // Numbered before it is delivered anywhere: a subscriber attaching meanwhile reads the
   // history and then takes the pipe's messages from where the history ended.
   message m = original;
-  if (m.type() == message_type::data) history_.append(m);
+  // Times only where the history is all there is: with an archive, it answers `since`
+  // (and the clock stays off this per-message path).
+  if (m.type() == message_type::data)
+    history_.append(m, archive_ ? std::chrono::system_clock::time_point{} : std::chrono::system_clock::now());
   for (const auto& target : current->queues) target->push_wait(m);
   for (const auto& pipe : current->pipes) pipe->post(m);
   return true;

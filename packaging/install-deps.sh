@@ -12,6 +12,7 @@ packages=(
   libspdlog-dev libfmt-dev                              # logging
   libssl-dev                                            # TLS (keys): OpenSSL 3
   libsqlite3-dev sqlite3                                # a room's log; reading it in tests
+  libncurses-dev                                        # imchat chat: ncursesw
   tzdata                                                # local times (display --since) in tests
   doctest-dev                                           # unit and black-box tests
   clang libclang-rt-14-dev                              # the fuzzer (libFuzzer runtime)

@@ -49,4 +49,10 @@ std::string file_name_for(std::string_view name) {
   return out;
 }
 
+std::optional<std::string> user_name_problem(std::string_view user) {
+  if (user.empty() || user.find_first_of("\n\r") != std::string_view::npos)
+    return "USER must be a non-empty name on one line";
+  return std::nullopt;
+}
+
 }  // namespace imchat::chat

@@ -14,6 +14,10 @@ inline constexpr std::size_t max_room_name_size = 200;
 // or nullopt when it can.
 std::optional<std::string> room_name_problem(std::string_view name);
 
+// Why `user` cannot be the name shown before a user's lines (empty, or not on one line),
+// or nullopt when it can.
+std::optional<std::string> user_name_problem(std::string_view user);
+
 // `name` as one file name: letters, digits, '-', '_' and (not first) '.' as they are,
 // every other byte as %XX, so that "a/b", ".." or "café" name a directory of their own
 // and no two room names share one; a name whose escaped form is over 200 bytes is cut

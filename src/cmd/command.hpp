@@ -26,6 +26,7 @@ int server_main(std::span<const std::string> args);
 int room_main(std::span<const std::string> args);
 int prompt_main(std::span<const std::string> args);
 int display_main(std::span<const std::string> args);
+int chat_main(std::span<const std::string> args);
 int bench_main(std::span<const std::string> args);
 int keygen_main(std::span<const std::string> args);
 

@@ -5,12 +5,12 @@
 
 #include "chat/outage_report.hpp"
 #include "chat/room_name.hpp"
-#include "chat/since_time.hpp"
 #include "chat/stop_signal.hpp"
 #include "chat/terminal_text.hpp"
 #include "chat/waiting.hpp"
 #include "cmd/cli.hpp"
 #include "cmd/command.hpp"
+#include "cmd/join_options.hpp"
 #include "cmd/key_options.hpp"
 #include "directory/locator.hpp"
 #include "kernel/api_thread.hpp"
@@ -28,12 +28,7 @@ int display_main(std::span<const std::string> args) {
                 "Print every message the chatroom ROOM publishes, one per line. Control\n"
                 "characters are shown escaped, so messages can never drive the terminal.\n"
                 "Waits for the room if it is not running yet.");
-  spec.options.add_options()
-      ("history", po::value<std::uint32_t>()->default_value(0)->value_name("N"),
-       "first show the last N messages the room keeps (in its log, across restarts)")
-      ("since", po::value<std::string>()->value_name("TIME"),
-       "first show what was said since TIME: 2026-12-03T14:30, '2026-12-03 14:30+01:00', or a "
-       "duration back from now such as 90s, 15m, 2h, 1h30m, 3d (with --history, at most N of it)");
+  add_join_options(spec, 0);
   spec.arguments.add_options()
       ("room", po::value<std::string>()->required(), "the room to watch");
   spec.positionals.add("room", 1);
@@ -46,12 +41,9 @@ int display_main(std::span<const std::string> args) {
   const auto room = vm["room"].as<std::string>();
   if (auto problem = chat::room_name_problem(room)) return usage_error(spec, *problem);
 
-  bind_options joining{.history = vm["history"].as<std::uint32_t>()};
-  if (vm.count("since")) {
-    auto since = chat::parse_since(vm["since"].as<std::string>());
-    if (auto* problem = std::get_if<std::string>(&since)) return usage_error(spec, *problem);
-    joining.since = std::get<std::chrono::system_clock::time_point>(since);
-  }
+  auto join = join_options_from(vm);
+  if (auto* problem = std::get_if<std::string>(&join)) return usage_error(spec, *problem);
+  const auto joining = std::get<bind_options>(join);
   const auto keys = keys_from(vm);
 
   chat::stop_signal stop;

@@ -47,8 +47,7 @@ int prompt_main(std::span<const std::string> args) {
   const auto room = vm["room"].as<std::string>();
   const auto user = vm["user"].as<std::string>();
   if (auto problem = chat::room_name_problem(room)) return usage_error(spec, *problem);
-  if (user.empty() || user.find_first_of("\n\r") != std::string::npos)
-    return usage_error(spec, "USER must be a non-empty name on one line");
+  if (auto problem = chat::user_name_problem(user)) return usage_error(spec, *problem);
   if (vm["buffer"].as<std::size_t>() < 1) return usage_error(spec, "--buffer must be at least 1");
   if (!(vm["linger"].as<double>() >= 0)) return usage_error(spec, "--linger must be a number of seconds, 0 or more");
 

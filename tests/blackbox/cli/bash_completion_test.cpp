@@ -29,7 +29,7 @@ namespace {
 
 using word_set = std::set<std::string>;
 
-const std::vector<std::string> subcommands{"server", "room", "prompt", "display", "bench", "keygen"};
+const std::vector<std::string> subcommands{"server", "room", "prompt", "display", "chat", "bench", "keygen"};
 
 // What the completion offers for a command line whose last word is being completed:
 // completions({"imchat", "room", "--log"}) is what TAB after "imchat room --log" offers.

@@ -39,7 +39,7 @@ bool page_has_line(const std::string& page, const std::string& line) {
   return std::regex_search(page, std::regex("(^|\n)" + line + "(\n|$)"));
 }
 
-const std::vector<std::string> subcommands{"server", "room", "prompt", "display", "bench", "keygen"};
+const std::vector<std::string> subcommands{"server", "room", "prompt", "display", "chat", "bench", "keygen"};
 
 std::set<std::string> long_options_in(const std::string& text) {
   std::set<std::string> options;

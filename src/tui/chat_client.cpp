@@ -156,6 +156,7 @@ chat_ending chat_client::run(terminal_screen& screen) {
       return {1, {fmt::format("imchat chat: left with {} not acknowledged by the room", lines_text(left))}};
     }
     if (auto failure = api_.failure()) throw *failure;
+    if (auto failure = directory_.failure()) throw *failure;  // the directory's key: waiting cannot mend it
 
     int keys = 0;
     for (auto k = screen.read_key(poll_interval); k; k = ++keys < keys_per_turn ? screen.read_key(0ms) : std::nullopt) {

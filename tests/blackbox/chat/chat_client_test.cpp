@@ -331,6 +331,42 @@ TEST_CASE("Ctrl-D with lines not acknowledged waits for the room and says so") {
   CHECK(occurrences(display.stdout_text(), "kofi: said while the room is frozen") == 1);
 }
 
+TEST_CASE("chat waits for a room not started yet - lines typed meanwhile go once it is - and --timeout gives up") {
+  chat_fixture chat;
+  tmux_server tmux;
+  tmux.new_session("kofi", chat.argv({"chat", "cheese-later", "kofi"}), 100, 20);
+  tmux.new_session("impatient", chat.argv({"chat", "cheese-later", "ama", "--timeout", "1"}), 100, 20);
+  CHECK(tmux.wait_for_screen("kofi", "cheese-later: waiting for the room to start"));
+  tmux.type_line("kofi", "typed before the room");
+  CHECK(tmux.wait_for_screen("kofi", "1 line not acknowledged"));
+  CHECK(tmux.wait_for_exit("impatient") == "1");
+  CHECK(tmux.stderr_text("impatient").find("gave up waiting for the room 'cheese-later'") != std::string::npos);
+
+  auto room = chat.start_room("cheese-later");
+  CHECK(tmux.wait_for_screen("kofi", "connected to cheese-later at 127.0.0.1:"));
+  CHECK(wait_for_said(tmux, "kofi", "kofi", "typed before the room"));
+  CHECK(imchat::test::eventually([&] { return tmux.screen("kofi").find("not acknowledged") == std::string::npos; },
+                                 chat_timeout));
+}
+
+TEST_CASE("a chat client whose key the room refuses gives the terminal back and says why") {
+  chat_fixture chat;
+  imchat::test::scratch_directory keys("chat-keys");
+  for (const auto* name : {"room.key", "other.key"}) {
+    auto keygen = imchat::test::child_process({IMCHAT_BINARY, "keygen", (keys.path() / name).string()});
+    REQUIRE(keygen.wait_exit(chat_timeout) == exit_status::exited(0));
+  }
+  auto room = chat.start_room("cheese-keyed", {"--key-file", (keys.path() / "room.key").string(),
+                                               "--directory-key-file", "none"});
+  tmux_server tmux;
+  tmux.new_session("mallory", chat.argv({"chat", "cheese-keyed", "mallory", "--key-file",
+                                         (keys.path() / "other.key").string(), "--directory-key-file", "none"}),
+                   100, 20);
+  CHECK(tmux.wait_for_exit("mallory") == "1");
+  INFO(tmux.stderr_text("mallory"));
+  CHECK(tmux.stderr_text("mallory").find("the key does not match the room's") != std::string::npos);
+}
+
 TEST_CASE("chat without a terminal says to use prompt and display") {
   chat_fixture chat;
   const auto result = imchat::test::run_program(chat.argv({"chat", "cheese-no-terminal", "kofi"}));

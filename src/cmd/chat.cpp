@@ -10,11 +10,14 @@
 #include "cmd/command.hpp"
 #include "cmd/join_options.hpp"
 #include "cmd/key_options.hpp"
+#include "cmd/speaker_options.hpp"
 #include "directory/locator.hpp"
 #include "kernel/api_thread.hpp"
 #include "tui/chat_client.hpp"
 #include "tui/log_capture.hpp"
 #include "tui/terminal_screen.hpp"
+
+#include <spdlog/spdlog.h>
 
 #include <csignal>
 #include <iostream>
@@ -32,14 +35,8 @@ int chat_main(std::span<const std::string> args) {
                 "across reconnections. Ctrl-D or /quit leaves once the room has acknowledged\n"
                 "every line; Ctrl-C leaves at once; /help lists the commands and keys. Needs a\n"
                 "terminal: for pipes and scripts, use `imchat prompt` and `imchat display`.");
-  spec.options.add_options()
-      ("linger", po::value<double>()->default_value(10.0)->value_name("SECONDS"),
-       "on leaving, how long to wait for the room to acknowledge every line");
+  add_speaker_options(spec, "on leaving");
   add_join_options(spec, 20);
-  spec.arguments.add_options()
-      ("room", po::value<std::string>()->required(), "the room to talk in")
-      ("user", po::value<std::string>()->required(), "the name shown before each line");
-  spec.positionals.add("room", 1).add("user", 1);
   add_chat_options(spec, "the room");
   add_key_options(spec, "the room's", true);
   add_common_options(spec);
@@ -48,9 +45,7 @@ int chat_main(std::span<const std::string> args) {
 
   const auto room = vm["room"].as<std::string>();
   const auto user = vm["user"].as<std::string>();
-  if (auto problem = chat::room_name_problem(room)) return usage_error(spec, *problem);
-  if (auto problem = chat::user_name_problem(user)) return usage_error(spec, *problem);
-  if (!(vm["linger"].as<double>() >= 0)) return usage_error(spec, "--linger must be a number of seconds, 0 or more");
+  if (auto problem = speaker_problem(vm)) return usage_error(spec, *problem);
   auto join = join_options_from(vm);
   if (auto* problem = std::get_if<std::string>(&join)) return usage_error(spec, *problem);
   const auto joining = std::get<bind_options>(join);
@@ -103,7 +98,7 @@ int chat_main(std::span<const std::string> args) {
                             {.room = room,
                              .user = user,
                              .max_line_bytes = longest > user.size() + 2 ? longest - user.size() - 2 : 0,
-                             .linger = std::chrono::milliseconds(static_cast<long>(vm["linger"].as<double>() * 1000)),
+                             .linger = linger_from(vm),
                              .deadline = wait_policy_from(vm, stop).deadline},
                             stop, logs);
     try {

@@ -9,6 +9,7 @@
 #include "cmd/cli.hpp"
 #include "cmd/command.hpp"
 #include "cmd/key_options.hpp"
+#include "cmd/speaker_options.hpp"
 #include "directory/locator.hpp"
 #include "kernel/api_thread.hpp"
 
@@ -29,15 +30,10 @@ int prompt_main(std::span<const std::string> args) {
                 "exactly once, even across reconnections: lines are kept until the room\n"
                 "acknowledges them and sent again after a reconnection. At end of input,\n"
                 "waits until the room has acknowledged every line, then exits.");
+  add_speaker_options(spec, "at end of input");
   spec.options.add_options()
-      ("linger", po::value<double>()->default_value(10.0)->value_name("SECONDS"),
-       "at end of input, how long to wait for the room to acknowledge every line")
       ("buffer", po::value<std::size_t>()->default_value(100'000)->value_name("LINES"),
        "lines kept unacknowledged; beyond that, reading pauses until the room catches up");
-  spec.arguments.add_options()
-      ("room", po::value<std::string>()->required(), "the room to talk in")
-      ("user", po::value<std::string>()->required(), "the name shown before each line");
-  spec.positionals.add("room", 1).add("user", 1);
   add_chat_options(spec, "the room");
   add_key_options(spec, "the room's", true);
   add_common_options(spec);
@@ -46,10 +42,8 @@ int prompt_main(std::span<const std::string> args) {
 
   const auto room = vm["room"].as<std::string>();
   const auto user = vm["user"].as<std::string>();
-  if (auto problem = chat::room_name_problem(room)) return usage_error(spec, *problem);
-  if (auto problem = chat::user_name_problem(user)) return usage_error(spec, *problem);
+  if (auto problem = speaker_problem(vm)) return usage_error(spec, *problem);
   if (vm["buffer"].as<std::size_t>() < 1) return usage_error(spec, "--buffer must be at least 1");
-  if (!(vm["linger"].as<double>() >= 0)) return usage_error(spec, "--linger must be a number of seconds, 0 or more");
 
   const auto keys = keys_from(vm);
 
@@ -99,7 +93,7 @@ int prompt_main(std::span<const std::string> args) {
       if (!sent) break;
     }
 
-    const auto linger = std::chrono::milliseconds(static_cast<long>(vm["linger"].as<double>() * 1000));
+    const auto linger = linger_from(vm);
     if (!api->flush(linger)) {
       const auto left = api->unacknowledged();
       std::cerr << "imchat prompt: " << left << (left == 1 ? " line was" : " lines were")

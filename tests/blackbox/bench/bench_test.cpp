@@ -6,6 +6,9 @@
 
 #include <doctest/doctest.h>
 
+#include <csignal>
+#include <thread>
+
 #include "support/regex.hpp"
 #include "support/imchat_binary.hpp"
 
@@ -70,6 +73,35 @@ TEST_SUITE("bench") {
     CHECK(json_number(json, "lost") > 0);
     CHECK(json_number(json, "delivered") < json_number(json, "expected"));
     CHECK(json.find("\"clean\": false") != std::string::npos);
+  }
+
+  TEST_CASE("latency is measured from the intended send time - a room stalled on purpose shows in p99") {
+    chat_fixture chat;
+    auto room = chat.start_room("stalled", {"--memory-only"});
+    //  A small window: while the room is stopped the senders cannot send either, so the
+    //  messages they send late are timed from when they were meant to go. Timed from the
+    //  actual send they would look fast, and the stall would vanish from the figures.
+    child_process bench(chat.argv({"bench", "stalled", "--rate", "1000", "--duration", "5", "--window", "50",
+                                   "--json"}));
+    REQUIRE(bench.wait_for_stderr("delivered", chat_timeout));  // a second into the measured messages
+    REQUIRE(room.send_signal(SIGSTOP));
+    std::this_thread::sleep_for(1s);
+    REQUIRE(room.send_signal(SIGCONT));
+    const auto status = bench.wait_exit(60s);
+    INFO("stdout:\n" << bench.stdout_text() << "\nstderr:\n" << bench.stderr_text());
+    REQUIRE(status.has_value());
+    CHECK(*status == exit_status::exited(0));  // nothing lost: only late
+    const auto json = bench.stdout_text();
+    CHECK(json_number(json, "lost") == 0);
+    //  About 1000 of the 5000 messages were meant to go during the stall, 20 %, each late
+    //  by what was left of it: the slowest 10 % are half a second late or more, the worst a
+    //  second. Timed from the actual send, only the few sent before the window closed
+    //  would be late, under 2 % of them: p90 would not move.
+    std::smatch latency;
+    REQUIRE(std::regex_search(json, latency, std::regex("\"latency_ns\": \\{[^}]*\"p90\": ([0-9]+)[^}]*\"p99\": ([0-9]+)[^}]*\"max\": ([0-9]+)")));
+    CHECK(std::stoll(latency[1]) >= 250'000'000);
+    CHECK(std::stoll(latency[2]) >= 700'000'000);
+    CHECK(std::stoll(latency[3]) >= 900'000'000);
   }
 
   TEST_CASE("the JSON result quotes a room name with quotes in it") {

@@ -37,6 +37,10 @@ ONLY=${BENCH_ONLY:-pipeline fanout latency idle stalled tls}
 WINDOW=${BENCH_WINDOW:-20000}
 RESULTS=$DIR/results
 mkdir -p "$RESULTS"
+# This run's logs only (a room's and the displays' standard error).
+: >"$RESULTS/room.log"
+: >"$RESULTS/display.log"
+: >"$RESULTS/load.txt"
 
 say() { printf '%s\n' "$*" >&2; }
 wants() { [[ " $ONLY " == *" $1 "* ]]; }
@@ -84,7 +88,7 @@ cleanup() {
   PIDS=()
   rm -rf "$DIR/state"  # the rooms' logs: each room starts on a new one
 }
-trap cleanup EXIT
+trap 'cleanup; [[ -n ${OUTPUTS:-} ]] && rm -rf "$OUTPUTS"' EXIT
 
 # start_room KIND [IMCHAT ROOM OPTIONS...]: an imchat room or a zmq_room on fresh ports;
 # sets ROOM_PID and the variables the clients need (DIRECTORY, IN, OUT).
@@ -112,12 +116,14 @@ start_room() {
   wait_port "$e"
 }
 
-start_display() {  # KIND: one display writing to /dev/null; prints its pid
-  if [[ $1 == imchat ]]; then "$IMCHAT" display bench --directory "$DIRECTORY" "${KEY_ARGS[@]}" >/dev/null 2>>"$RESULTS/display.log" &
-  else "$DIR/zmq/zmq_display" "$OUT" >/dev/null 2>>"$RESULTS/display.log" &
+start_display() {  # KIND [FILE]: one display writing to FILE (default /dev/null); prints its pid
+  local output=${2:-/dev/null}
+  if [[ $1 == imchat ]]; then "$IMCHAT" display bench --directory "$DIRECTORY" "${KEY_ARGS[@]}" >"$output" 2>>"$RESULTS/display.log" &
+  else "$DIR/zmq/zmq_display" "$OUT" >"$output" 2>>"$RESULTS/display.log" &
   fi
   echo $!
 }
+
 
 send_lines() {  # KIND < lines
   if [[ $1 == imchat ]]; then "$IMCHAT" prompt bench u --directory "$DIRECTORY" --linger 600 "${KEY_ARGS[@]}"
@@ -133,9 +139,13 @@ bench_client() {  # KIND ARGS...: the measuring client against the running room
 }
 
 # pipeline KIND DISPLAYS [ROOM OPTIONS...]: seconds from starting the prompt until every
-# display has written every line (read from /proc/PID/io: they write to /dev/null).
+# display has written every line. Progress is read from /proc/PID/io (cheap enough to
+# poll); at the end each display's output (in memory, on /dev/shm) is checked line by
+# line: every line once, in order, or the run does not count.
+OUTPUTS=/dev/shm/imchat-bench-$$
+[[ -d /dev/shm ]] || OUTPUTS=$DIR/outputs
 pipeline() {
-  local kind=$1 count=$2 pids=() pid base=() expected start
+  local kind=$1 count=$2 pids=() pid base=() skip=() expected start
   shift 2
   # The room's defaults: a display that falls behind is fed from the room's log. A
   # --memory-only room has no log: a history as long as the run keeps every line for it
@@ -143,7 +153,8 @@ pipeline() {
   local history=()
   [[ " $* " == *" --memory-only "* ]] && history=(--history-size "$((LINES + 1000))" --history-bytes 512M)
   start_room "$kind" "${history[@]}" "$@"
-  for _ in $(seq "$count"); do pid=$(start_display "$kind"); pids+=("$pid"); PIDS+=("$pid"); done
+  rm -rf "$OUTPUTS"; mkdir -p "$OUTPUTS"
+  for i in $(seq "$count"); do pid=$(start_display "$kind" "$OUTPUTS/display-$i.txt"); pids+=("$pid"); PIDS+=("$pid"); done
   # Until every display has printed a warm-up line, and nothing more comes.
   for _ in $(seq 200); do
     echo warm | send_lines "$kind" >/dev/null
@@ -154,6 +165,7 @@ pipeline() {
   done
   sleep 0.3
   for pid in "${pids[@]}"; do base+=("$(bytes_written "$pid")"); done
+  for i in $(seq "$count"); do skip+=("$(wc -l <"$OUTPUTS/display-$i.txt")"); done
   # Each line out: the 25-byte timestamp, "u: ", the 64-byte line, a newline.
   expected=$((LINES * (25 + 3 + 64 + 1)))
   start=$(now)
@@ -176,8 +188,49 @@ pipeline() {
   wait "$prompt" || true
   cleanup
   # Lines are all 93 bytes: the least complete display's share of them.
-  ((done_all)) || { echo "lost:$((100 - least * 100 / expected))%"; return; }
+  ((done_all)) || { rm -rf "$OUTPUTS"; echo "lost:$((100 - least * 100 / expected))%"; return; }
+  local verdict
+  for i in $(seq "$count"); do
+    verdict=$(python3 "$ROOT/bench/check_lines.py" "$OUTPUTS/display-$i.txt" "${skip[$((i - 1))]}" "$LINES" || true)
+    if [[ $verdict != ok ]]; then
+      say "   $kind display $i: $verdict"
+      rm -rf "$OUTPUTS"
+      echo "wrong-lines"
+      return
+    fi
+  done
+  rm -rf "$OUTPUTS"
   python3 -c "import sys; print(f'{float(sys.argv[2]) - float(sys.argv[1]):.3f}')" "$start" "$end"
+}
+
+# --- the machine -----------------------------------------------------------------------
+# What the figures were measured on, next to them: a figure without its machine and its
+# load says little (a loaded machine once showed imchat at 0.96x libzmq, a quiet one 0.53x).
+machine() {
+  echo "date: $(date -u '+%Y-%m-%d %H:%M:%S UTC')"
+  local changes=""
+  git -C "$ROOT" diff --quiet HEAD 2>/dev/null || changes=" (with uncommitted changes)"
+  echo "commit: $(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown)$changes"
+  echo "cpu: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)"
+  echo "cores: $(nproc)"
+  echo "memory: $(awk '/MemTotal/ { printf "%.1f GiB", $2 / 1048576 }' /proc/meminfo)"
+  echo "kernel: $(uname -srvm)"
+  echo "compiler: $(g++ --version | head -1)"
+  local package
+  for package in libboost-dev libspdlog-dev libfmt-dev libssl-dev libsqlite3-dev libzmq3-dev; do
+    echo "$package: $(dpkg-query -W -f='${Version}' "$package" 2>/dev/null || echo 'not installed')"
+  done
+  echo "load at the start (1, 5, 15 min): $(cut -d' ' -f1-3 /proc/loadavg)"
+}
+machine >"$RESULTS/machine.txt"
+# Load before and after each scenario, in load.txt and the summary: a scenario that ran
+# on a busy machine shows it.
+load() { cut -d' ' -f1 /proc/loadavg; }
+scenario_started() { LOAD_BEFORE=$(load); echo "$(date -u +%H:%M:%S) $1: load before $LOAD_BEFORE" >>"$RESULTS/load.txt"; }
+scenario_ended() {
+  local after; after=$(load)
+  echo "$(date -u +%H:%M:%S) $1: load after $after" >>"$RESULTS/load.txt"
+  row "  load (1 min) before / after $1" "$LOAD_BEFORE" "$after" "" ""
 }
 
 # --- scenarios -------------------------------------------------------------------------
@@ -185,9 +238,11 @@ SUMMARY=$RESULTS/summary.txt
 : >"$SUMMARY"
 row() { printf '%-44s %14s %14s %8s  %s\n' "$@" | tee -a "$SUMMARY"; }
 say "== $(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), load $(cut -d' ' -f1-3 /proc/loadavg)"
+sed 's/^/   /' "$RESULTS/machine.txt" >&2
 row "scenario" "imchat" "libzmq" "ratio" "target"
 
 if wants pipeline; then
+  scenario_started pipeline
   if [[ ! -s $DIR/lines.txt || $(wc -l <"$DIR/lines.txt") -ne $LINES ]]; then
     awk -v n="$LINES" 'BEGIN { for (i = 0; i < n; i++) printf "%08d%056d\n", i, 0 }' >"$DIR/lines.txt"
   fi
@@ -198,9 +253,11 @@ if wants pipeline; then
     row "pipeline $LINES lines, $displays display(s) (s)" "$a" "$b" "$(ratio "$a" "$b")" "<= 1.0 (durable default)"
     row "pipeline, the same, --memory-only (s)" "$m" "$b" "$(ratio "$m" "$b")" "<= 0.6"
   done
+  scenario_ended pipeline
 fi
 
 if wants fanout || wants latency; then
+  scenario_started fan-out
   for subscribers in 10 100; do
     say "== fan-out: $FANOUT_COUNT messages of 64 bytes, $subscribers subscribers"
     # imchat: the room's defaults (its log feeds a subscriber that falls behind), then
@@ -217,13 +274,15 @@ if wants fanout || wants latency; then
     a=$(json "$RESULTS/fanout-imchat-$subscribers.json" delivered_per_second)
     m=$(json "$RESULTS/fanout-imchat-memory-$subscribers.json" delivered_per_second)
     b=$(json "$RESULTS/fanout-zmq-$subscribers.json" delivered_per_second)
-    row "fan-out $subscribers subscribers (deliveries/s)" "$a" "$b" "$(ratio "$a" "$b")" ">= 1.5"
+    row "fan-out $subscribers subscribers (deliveries/s)" "$a" "$b" "$(ratio "$a" "$b")" ">= 3.0"
     row "fan-out, the same, --memory-only" "$m" "$b" "$(ratio "$m" "$b")" ""
     row "  lost (imchat / libzmq)" "$(json "$RESULTS/fanout-imchat-$subscribers.json" lost)" "$(json "$RESULTS/fanout-zmq-$subscribers.json" lost)" "" ""
   done
+  scenario_ended fan-out
 fi
 
 if wants latency; then
+  scenario_started latency
   rate=$(python3 -c "import sys; print(int(float(sys.argv[1]) / 10 / 2))" "$(json "$RESULTS/fanout-imchat-10.json" delivered_per_second)")
   say "== latency: open loop at $rate msg/s (half of imchat's maximum), 10 subscribers, $LATENCY_SECONDS s"
   for kind in imchat zmq; do
@@ -233,11 +292,13 @@ if wants latency; then
   done
   for p in p50 p99 p999 max; do
     a=$(json_latency "$RESULTS/latency-imchat.json" $p); b=$(json_latency "$RESULTS/latency-zmq.json" $p)
-    row "latency at $rate msg/s, $p (us)" "$((a / 1000))" "$((b / 1000))" "$(ratio "$a" "$b")" "$([[ $p == p99 ]] && echo '<= 1.0')"
+    row "latency at $rate msg/s, $p (us)" "$((a / 1000))" "$((b / 1000))" "$(ratio "$a" "$b")" "<= 0.5"
   done
+  scenario_ended latency
 fi
 
 if wants idle; then
+  scenario_started idle
   # A libzmq socket takes two descriptors (its TCP connection and its mailbox): the libzmq
   # client gets as many displays as fit in the descriptor limit. Memory is per display.
   zmq_idle=$(( IDLE_DISPLAYS < ($(ulimit -n) - 200) / 2 ? IDLE_DISPLAYS : ($(ulimit -n) - 200) / 2 ))
@@ -256,9 +317,11 @@ if wants idle; then
   done
   row "idle: room RSS per display (bytes)" "${per[0]}" "${per[1]}" "$(ratio "${per[0]}" "${per[1]}")" "imchat <= 4096"
   row "idle: one message reached (deliveries)" "${got[0]}" "${got[1]}" "" "all"
+  scenario_ended idle
 fi
 
 if wants stalled; then
+  scenario_started stalled
   say "== stalled: one stopped display, $FLOOD_COUNT messages to another"
   grow=()
   for kind in imchat zmq; do
@@ -277,9 +340,11 @@ if wants stalled; then
   # 16 MiB of history (the room's defaults).
   row "stalled: room RSS growth at peak (KiB)" "${grow[0]}" "${grow[1]}" "" "imchat < $((84 * 1024))"
   row "  the flooded display: lost (imchat / libzmq)" "$(json "$RESULTS/stalled-imchat.json" lost)" "$(json "$RESULTS/stalled-zmq.json" lost)" "" "0"
+  scenario_ended stalled
 fi
 
 if wants tls; then
+  scenario_started tls
   # The same imchat, without a key and with one (every connection TLS 1.3): what the
   # encryption costs. Both columns are imchat; libzmq takes no part.
   KEY=$DIR/bench.key
@@ -308,6 +373,7 @@ if wants tls; then
     row "tls: fan-out $subscribers subscribers (deliveries/s)" "$a" "$b" "$(ratio "$b" "$a")" ""
     row "  lost (no key / key)" "$(json "$RESULTS/tls-fanout-plain-$subscribers.json" lost)" "$(json "$RESULTS/tls-fanout-keyed-$subscribers.json" lost)" "" ""
   done
+  scenario_ended tls
 fi
 
 say "== results in $RESULTS (summary.txt, one JSON file per measured run, room.log)"

@@ -61,7 +61,7 @@ CXX=(g++ -std=c++20 -O2 -DNDEBUG -I "$ROOT/src" -I "$ROOT")
 "${CXX[@]}" -o "$DIR/zmq/zmq_prompt" "$ROOT/bench/zmq/zmq_prompt.cpp" -lzmq
 "${CXX[@]}" -o "$DIR/zmq/zmq_display" "$ROOT/bench/zmq/zmq_display.cpp" "$ROOT/src/chat/terminal_text.cpp" \
   "$ROOT/src/util/printable_text.cpp" "$ROOT/src/util/utf8.cpp" -lzmq
-"${CXX[@]}" -o "$DIR/zmq/zmq_bench" "$ROOT/bench/zmq/zmq_bench.cpp" "$ROOT"/src/bench/{payload,latency_histogram,delivery_tally,probe_tracker,run_monitor,bench_report,process_memory}.cpp "$ROOT"/src/util/{key_file,secure_random}.cpp -lzmq -lfmt -pthread
+"${CXX[@]}" -o "$DIR/zmq/zmq_bench" "$ROOT/bench/zmq/zmq_bench.cpp" "$ROOT"/src/bench/{payload,latency_histogram,delivery_tally,display_tallies,probe_tracker,run_monitor,bench_report,process_memory}.cpp "$ROOT"/src/util/{key_file,secure_random}.cpp -lzmq -lfmt -pthread
 
 # 10,000 displays are 10,000 sockets in the bench and 10,000 in the room.
 ulimit -n 65536 2>/dev/null || ulimit -n "$(ulimit -Hn)"

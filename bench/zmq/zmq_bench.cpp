@@ -8,6 +8,7 @@
 //             [--drain-timeout SECONDS] [--window N] [--room-pid PID] [--json]
 
 #include "bench/bench_report.hpp"
+#include "bench/display_tallies.hpp"
 #include "bench/open_loop_schedule.hpp"
 #include "bench/payload.hpp"
 #include "bench/probe_tracker.hpp"
@@ -67,7 +68,7 @@ group_outcome run_displays(const run_context& run, unsigned group, unsigned coun
   probe_tracker probes(run.config.senders, count);
   bool bound = false;
   group_outcome outcome;
-  delivery_tally tally(run.shares, count);
+  display_tallies tally(run.shares, count);
   std::uint64_t unreported = 0;
   const auto report = [&] {
     run.state.delivered += std::exchange(unreported, 0);
@@ -80,13 +81,14 @@ group_outcome run_displays(const run_context& run, unsigned group, unsigned coun
       report();
       continue;
     }
-    for (auto& item : items) {
+    for (std::size_t display = 0; display < items.size(); ++display) {
+      auto& item = items[display];
       if (!(item.revents & ZMQ_POLLIN)) continue;
       while (zmq_msg_recv(&message, item.socket, ZMQ_DONTWAIT) >= 0) {
         const std::string_view text(static_cast<const char*>(zmq_msg_data(&message)), zmq_msg_size(&message));
         const auto fields = read_payload(text);
         if (!fields) {
-          tally.add_foreign();
+          tally.add_foreign(display);
         } else if (fields->kind == payload_kind::probe) {
           if (!bound && probes.add(*fields)) {
             bound = true;
@@ -94,7 +96,7 @@ group_outcome run_displays(const run_context& run, unsigned group, unsigned coun
           }
         } else {
           const auto arrived = now_ns();
-          tally.add(*fields);
+          tally.add(display, *fields);
           outcome.latency.record(arrived - fields->intended_ns);
           outcome.last_delivery_ns = arrived;
           if (++unreported == 1024) report();

@@ -1,5 +1,6 @@
 #include "bench/bench_run.hpp"
 
+#include "bench/display_tallies.hpp"
 #include "bench/open_loop_schedule.hpp"
 #include "bench/payload.hpp"
 #include "bench/probe_tracker.hpp"
@@ -72,33 +73,40 @@ group_outcome run_displays(const run_context& run, unsigned group, unsigned firs
   ++run.state.bound_groups;
 
   group_outcome outcome;
-  delivery_tally tally(run.shares, count);
+  display_tallies tally(run.shares, count);
   std::uint64_t unreported = 0;
   const auto report = [&] {
     run.state.delivered += std::exchange(unreported, 0);
     run.window.taken(group, tally.progress());
   };
+  //  Everything ready at once, each message with the display (the queue) it came to.
+  std::vector<message> batch;
+  std::vector<std::size_t> displays;
   while (!run.state.stop && !tally.complete()) {
-    const auto m = api->receive(50ms);
-    if (!m) {
+    batch.clear();
+    displays.clear();
+    if (api->receive_many(batch, 1024, 50ms, &displays) == 0) {
       report();
       continue;
     }
-    if (m->type() == message_type::gap) {
-      ++outcome.gaps;
-      continue;
-    }
-    const auto fields = read_payload(m->text());
-    if (!fields) {
-      tally.add_foreign();
-      continue;
-    }
-    if (fields->kind == payload_kind::probe) continue;  // still in flight when the run began
     const auto arrived = now_ns();
-    tally.add(*fields);
-    outcome.latency.record(arrived - fields->intended_ns);
-    outcome.last_delivery_ns = arrived;
-    if (++unreported == 1024) report();
+    for (std::size_t i = 0; i < batch.size(); ++i) {
+      const auto& m = batch[i];
+      if (m.type() == message_type::gap) {
+        ++outcome.gaps;
+        continue;
+      }
+      const auto fields = read_payload(m.text());
+      if (!fields) {
+        tally.add_foreign(displays[i]);
+        continue;
+      }
+      if (fields->kind == payload_kind::probe) continue;  // still in flight when the run began
+      tally.add(displays[i], *fields);
+      outcome.latency.record(arrived - fields->intended_ns);
+      outcome.last_delivery_ns = arrived;
+      if (++unreported == 1024) report();
+    }
   }
   report();
   outcome.counts = tally.counts();

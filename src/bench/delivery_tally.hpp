@@ -1,9 +1,9 @@
 #pragma once
-// What one group of displays received, checked against what the senders sent: each
-// (sender, sequence) must arrive exactly `copies` times, once per display in the group.
-// Counting each one, rather than trusting sequence gaps, tells loss from duplication
-// even when the group's displays interleave. Order is checked per sender when the group
-// is one display (with several, the interleaving hides it). Standard library only.
+// What displays received, checked against what the senders sent: each (sender,
+// sequence) must arrive exactly `copies` times. Counting each one, rather than trusting
+// sequence gaps, tells loss from duplication. Order is checked per sender when `copies`
+// is 1: one display's tally, as the bench keeps them (display_tallies.hpp); with several
+// displays in one tally, their interleaving would hide it. Standard library only.
 
 #include "bench/payload.hpp"
 

@@ -383,8 +383,9 @@ void api_thread::mask(message_type type) {
   if (type != message_type::data) notices_enabled_ |= static_cast<std::uint8_t>(1u << static_cast<unsigned>(type));
 }
 
-std::optional<message> api_thread::pop_locked() {
+std::optional<message> api_thread::pop_locked(std::size_t* queue) {
   for (std::size_t tried = 0; tried < queues_.size(); ++tried) {
+    if (queue) *queue = next_queue_;
     auto& from = *queues_[next_queue_];
     next_queue_ = (next_queue_ + 1) % queues_.size();
     while (auto m = from.pop_locked()) {
@@ -421,6 +422,25 @@ std::optional<message> api_thread::try_receive() {
   auto m = pop_locked();
   if (!m && signal_->failure) throw *signal_->failure;
   return m;
+}
+
+std::size_t api_thread::receive_many(std::vector<message>& into, std::size_t max, std::chrono::milliseconds timeout,
+                                     std::vector<std::size_t>* queues) {
+  if (max == 0) return 0;
+  std::unique_lock lock(signal_->mutex);
+  std::size_t queue = 0;
+  std::optional<message> m;
+  signal_->arrived.wait_for(lock, timeout, [&] { return (m = pop_locked(&queue)).has_value() || signal_->failure; });
+  if (!m) {
+    if (signal_->failure) throw *signal_->failure;
+    return 0;
+  }
+  std::size_t taken = 0;
+  do {
+    into.push_back(std::move(*m));
+    if (queues) queues->push_back(queue);
+  } while (++taken < max && (m = pop_locked(&queue)));
+  return taken;
 }
 
 std::vector<std::string> api_thread::endpoints(std::string_view global_name) const {

@@ -121,6 +121,13 @@ class api_thread {
   message receive();
   std::optional<message> receive(std::chrono::milliseconds timeout);
   std::optional<message> try_receive();
+  // Everything ready at once, up to `max` messages, in the order receive() would give
+  // them, appended to `into`: one lock and at most one wake-up for the lot. Waits at most
+  // `timeout` for the first; returns how many it appended (0 on timeout). With `queues`,
+  // appends there the queue each message came from: its index among this thread's
+  // queues, in the order they were created.
+  std::size_t receive_many(std::vector<message>& into, std::size_t max, std::chrono::milliseconds timeout,
+                           std::vector<std::size_t>* queues = nullptr);
 
   // Why a binding of this thread gave up for good, if one did: the keys do not allow a
   // connection (the object needs a key, has another, or has none; or so does the
@@ -172,7 +179,7 @@ class api_thread {
                                        std::shared_ptr<detail::publisher_registry> publishers = nullptr);
   stored_input& stored_input_named(std::string_view queue_name);
   std::optional<detail::object_ref> find_in_process(std::string_view name) const;
-  std::optional<message> pop_locked();
+  std::optional<message> pop_locked(std::size_t* queue = nullptr);
   directory::locator& require_directory(std::string_view why) const;
   void check_sendable(exchange_id id, const message& m) const;
   void throw_if_failed() const;

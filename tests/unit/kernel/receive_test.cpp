@@ -46,6 +46,41 @@ TEST_CASE("kernel: try_receive returns nothing at once from an empty queue and a
   CHECK(std::get<2>(results) == "here");
 }
 
+TEST_CASE("kernel: receive_many takes everything ready at once - up to its maximum - and says which queue each came from") {
+  imchat::dispatcher dispatcher(1);
+  application_thread thread(dispatcher);
+  const auto [first, second, rest, empty] = thread.call([](api_thread& api) {
+    const auto a = api.create_exchange("A");
+    const auto b = api.create_exchange("B");
+    api.create_queue("QA");
+    api.create_queue("QB");
+    api.bind("A", "QA");
+    api.bind("B", "QB");
+    send_all(api, a, {"a1", "a2", "a3"});
+    send_all(api, b, {"b1"});
+    const auto take = [&api](std::size_t max) {
+      std::vector<imchat::message> got;
+      std::vector<std::size_t> queues;
+      const auto n = api.receive_many(got, max, 1000ms, &queues);
+      std::vector<std::string> texts;
+      for (std::size_t i = 0; i < got.size(); ++i) texts.push_back(std::string(got[i].text()) + "@" + std::to_string(queues[i]));
+      REQUIRE(n == got.size());
+      return texts;
+    };
+    auto first_two = take(2);
+    auto next_one = take(1);
+    auto remaining = take(100);
+    std::vector<imchat::message> none;
+    const bool nothing = api.receive_many(none, 10, 10ms) == 0 && none.empty();
+    return std::tuple{first_two, next_one, remaining, nothing};
+  });
+  // Round-robin between the queues, as receive() goes; the queues by their creation order.
+  CHECK(first == std::vector<std::string>{"a1@0", "b1@1"});
+  CHECK(second == std::vector<std::string>{"a2@0"});
+  CHECK(rest == std::vector<std::string>{"a3@0"});
+  CHECK(empty);
+}
+
 TEST_CASE("kernel: a thread without queues receives nothing") {
   imchat::dispatcher dispatcher(1);
   application_thread thread(dispatcher);

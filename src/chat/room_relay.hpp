@@ -33,9 +33,14 @@ class room_relay {
   // could not take it (said at error level once per outage): the batch waits.
   bool store();
 
-  // Taken and not stored yet; and whether the room may take more now.
+  // Taken and not stored yet; how many more the room may take now (none while the log
+  // is failing), and whether it may take any.
   std::size_t waiting() const noexcept { return batch_.size(); }
-  bool may_take() const noexcept { return !log_ || (!failing_ && batch_.size() < max_batch); }
+  std::size_t room_to_take() const noexcept {
+    if (!log_) return max_batch;
+    return failing_ || batch_.size() >= max_batch ? 0 : max_batch - batch_.size();
+  }
+  bool may_take() const noexcept { return room_to_take() > 0; }
 
   // About once a second: the log's fsync and retention.
   void tick();

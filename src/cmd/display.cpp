@@ -17,6 +17,7 @@
 
 #include <cstdio>
 #include <variant>
+#include <vector>
 #include <unistd.h>
 
 namespace imchat::cmd {
@@ -77,19 +78,24 @@ int display_main(std::span<const std::string> args) {
       std::fputc('\n', stdout);
     };
     chat::outage_report outages;
+    std::vector<message> batch;
     while (!stop.requested()) {
-      auto m = api->receive(outages.down() ? 50ms : 100ms);
+      //  Everything ready at once: one lock and one wake-up for the lot.
+      batch.clear();
+      api->receive_many(batch, 1024, outages.down() ? 50ms : 100ms);
       const auto now = std::chrono::steady_clock::now();
-      if (m) switch (m->type()) {
-          case message_type::data: print(chat::terminal_safe(m->text())); break;
-          case message_type::disconnected: outages.disconnected(now); break;
-          case message_type::gap: outages.gap(m->lost()); break;
+      bool notice = false;
+      for (const auto& m : batch) switch (m.type()) {
+          case message_type::data: print(chat::terminal_safe(m.text())); break;
+          case message_type::disconnected: outages.disconnected(now); notice = true; break;
+          case message_type::gap: outages.gap(m.lost()); notice = true; break;
           case message_type::reconnected:
             for (const auto& line : outages.reconnected()) print(line);
+            notice = true;
             break;
         }
       if (const auto line = outages.tick(now)) print(*line);
-      if (terminal || !m || m->type() != message_type::data || now - last_flush >= 100ms) flush();
+      if (terminal || batch.empty() || notice || now - last_flush >= 100ms) flush();
     }
     std::fflush(stdout);
     return exit_ok;

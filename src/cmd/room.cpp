@@ -27,6 +27,7 @@
 
 #include <iostream>
 #include <thread>
+#include <vector>
 
 namespace imchat::cmd {
 
@@ -171,14 +172,15 @@ int room_main(std::span<const std::string> args) {
   //  it before it is acknowledged and relayed.
   chat::room_relay relay(*api, chat::queue_name(room), out, kernel.max_message_size, log.get());
   auto next_tick = std::chrono::steady_clock::now();
+  std::vector<message> received;
   while (!stop.requested()) {
     if (!relay.may_take()) {
       std::this_thread::sleep_for(200ms);  // the log is failing: take nothing more in
-    } else if (auto in = api->receive(200ms)) {
-      relay.take(*in);
-      while (relay.may_take())
-        if (auto more = api->try_receive()) relay.take(*more);
-        else break;
+    } else {
+      //  Everything ready at once, as much as one batch holds: one lock and one wake-up.
+      received.clear();
+      api->receive_many(received, relay.room_to_take(), 200ms);
+      for (const auto& in : received) relay.take(in);
     }
     relay.store();
     if (const auto now = std::chrono::steady_clock::now(); now >= next_tick) {

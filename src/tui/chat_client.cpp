@@ -24,7 +24,7 @@ constexpr auto poll_interval = 20ms;
 // What one turn of the loop takes at most, so that a flood of messages or a huge paste
 // still leaves the screen drawn and the keys read.
 constexpr int keys_per_turn = 4096;
-constexpr int messages_per_turn = 4096;
+constexpr std::size_t messages_per_turn = 4096;
 
 std::string lines_text(std::size_t n) { return fmt::format("{} {}", n, n == 1 ? "line" : "lines"); }
 
@@ -148,6 +148,7 @@ chat_ending chat_client::run(terminal_screen& screen) {
   };
 
   std::string shown_status;
+  std::vector<message> received;
   bool dirty = true;
   while (!s.ended) {
     if (stop_.requested()) {  // Ctrl-C, or the service manager: at once
@@ -165,12 +166,9 @@ chat_ending chat_client::run(terminal_screen& screen) {
     }
     const auto now = clock::now();
     if (!s.joined) find_room(now);
-    for (int n = 0; n < messages_per_turn; ++n) {
-      auto m = api_.try_receive();
-      if (!m) break;
-      on_message(*m, now);
-      dirty = true;
-    }
+    received.clear();
+    if (api_.receive_many(received, messages_per_turn, 0ms) > 0) dirty = true;
+    for (const auto& m : received) on_message(m, now);
     if (const auto line = s.outages.tick(now)) {
       s.lines.add(*line);
       dirty = true;

@@ -1,6 +1,7 @@
 // The bench's accounting: loss, duplication and reordering each counted as what they are.
 
 #include "bench/delivery_tally.hpp"
+#include "bench/display_tallies.hpp"
 #include "bench/payload.hpp"
 
 #include <doctest/doctest.h>
@@ -74,4 +75,57 @@ TEST_SUITE("bench") {
     CHECK(tally.counts().foreign == 3);
     CHECK(tally.counts().delivered == 0);
   }
+
+  // A display group's tally, display by display (display_tallies.hpp): what one display
+  // lost is never made up by what another got twice, and order is checked at every one.
+
+
+TEST_CASE("display tallies: a loss at one display and a duplicate at another do not cancel") {
+  display_tallies tally({3}, 2);
+  for (std::uint64_t i = 0; i < 3; ++i) tally.add(0, measured(0, i));
+  tally.add(0, measured(0, 1));  // display 0 got message 1 twice...
+  tally.add(1, measured(0, 0));
+  tally.add(1, measured(0, 2));  // ...and display 1 never got it
+  const auto counts = tally.counts();
+  CHECK(counts.expected == 6);
+  CHECK(counts.delivered == 6);
+  CHECK(counts.duplicated == 1);
+  CHECK(counts.lost == 1);
+  CHECK_FALSE(tally.complete());
+  CHECK(tally.progress() == 2);  // the slowest display's
+  tally.add(1, measured(0, 1));
+  CHECK(tally.complete());
+  CHECK(tally.progress() == 3);
+}
+
+TEST_CASE("display tallies: order is checked at every display of the group") {
+  display_tallies tally({2, 2}, 3);
+  for (std::size_t display = 0; display < 3; ++display) {
+    tally.add(display, measured(0, 0));
+    tally.add(display, measured(1, 0));
+  }
+  tally.add(0, measured(0, 1));
+  tally.add(0, measured(1, 1));
+  tally.add(1, measured(1, 1));
+  tally.add(1, measured(0, 1));  // senders interleave: still in order per sender
+  tally.add(2, measured(0, 1));
+  tally.add(2, measured(1, 1));
+  CHECK(tally.counts().reordered == 0);
+
+  display_tallies swapped({2}, 2);
+  swapped.add(0, measured(0, 0));
+  swapped.add(0, measured(0, 1));
+  swapped.add(1, measured(0, 1));
+  swapped.add(1, measured(0, 0));  // display 1 got them the wrong way round
+  CHECK(swapped.counts().reordered == 1);
+  CHECK(swapped.complete());
+}
+
+TEST_CASE("display tallies: a message that is not a measured one is counted as foreign") {
+  display_tallies tally({1}, 1);
+  tally.add_foreign(0);
+  tally.add(0, measured(5, 0));  // no such sender
+  CHECK(tally.counts().foreign == 2);
+  CHECK_FALSE(tally.complete());
+}
 }

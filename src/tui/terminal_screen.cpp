@@ -80,7 +80,8 @@ terminal_screen::terminal_screen() {
     throw std::runtime_error("standard input and output must be a terminal");
   use_utf8_characters();
   // newterm, not initscr: initscr exits the program when it cannot use the terminal.
-  if (!newterm(nullptr, stdout, stdin)) {
+  screen_ = newterm(nullptr, stdout, stdin);
+  if (!screen_) {
     const char* term = std::getenv("TERM");
     throw std::runtime_error(std::string("this terminal cannot be used (TERM=") + (term ? term : "") +
                              ": not known to ncurses)");
@@ -99,6 +100,7 @@ terminal_screen::terminal_screen() {
 
 terminal_screen::~terminal_screen() {
   endwin();
+  delscreen(screen_);  // what newterm allocated: a leak checker would rightly count it
   if (saved_stderr_ >= 0) {
     ::dup2(saved_stderr_, STDERR_FILENO);
     ::close(saved_stderr_);

@@ -17,6 +17,8 @@
 #include <string>
 #include <string_view>
 
+struct screen;  // ncurses' SCREEN
+
 namespace imchat::tui {
 
 class terminal_screen {
@@ -40,6 +42,7 @@ class terminal_screen {
   void beep();
 
  private:
+  ::screen* screen_ = nullptr;
   int saved_stderr_ = -1;
 };
 

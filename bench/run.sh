@@ -78,6 +78,15 @@ import sys
 try: a, b = float(sys.argv[1]), float(sys.argv[2]); print(f'{a / b:.2f}' if b else 'n/a')
 except ValueError: print('n/a')" "$1" "$2"; }
 bytes_written() { awk '/^wchar/ { print $2 }' "/proc/$1/io"; }
+# CPU seconds (user + system) of this shell's children that have ended and been waited
+# for: around a run that starts its room and client here and stops them (cleanup waits),
+# the difference is what the room, the client and its displays used.
+# Sets CHILDREN_CPU. (Called as a command, and `times` into a file: in a pipe or $(...)
+# either would run in a subshell, whose children are not these.)
+children_cpu() {
+  times >"$RESULTS/.times"
+  CHILDREN_CPU=$(awk 'NR == 2 { gsub(/[ms]/, " "); print $1 * 60 + $2 + $3 * 60 + $4 }' "$RESULTS/.times")
+}
 PIDS=()
 KEY_ARGS=()  # --key-file FILE for the tls scenario's keyed runs: every imchat program gets it
 # Stops what start_room and start_display started, the displays before their room.
@@ -268,14 +277,21 @@ if wants fanout || wants latency; then
         imchat-memory) start_room imchat --memory-only --history-size "$((FANOUT_COUNT + 1000))" --history-bytes 512M ;;
         zmq) start_room zmq ;;
       esac
+      children_cpu; cpu_before=$CHILDREN_CPU
       bench_client "${run%-memory}" --displays "$subscribers" --count "$FANOUT_COUNT" --window "$WINDOW" --json >"$RESULTS/fanout-$run-$subscribers.json" || true
       cleanup
+      # CPU seconds of the room and the client per million deliveries.
+      children_cpu
+      python3 -c "import json, sys; d = json.load(open(sys.argv[1])); print(f'{(float(sys.argv[3]) - float(sys.argv[2])) / d[\"delivered\"] * 1e6:.3f}')" \
+        "$RESULTS/fanout-$run-$subscribers.json" "$cpu_before" "$CHILDREN_CPU" >"$RESULTS/fanout-$run-$subscribers.cpu" || echo n/a >"$RESULTS/fanout-$run-$subscribers.cpu"
     done
     a=$(json "$RESULTS/fanout-imchat-$subscribers.json" delivered_per_second)
     m=$(json "$RESULTS/fanout-imchat-memory-$subscribers.json" delivered_per_second)
     b=$(json "$RESULTS/fanout-zmq-$subscribers.json" delivered_per_second)
     row "fan-out $subscribers subscribers (deliveries/s)" "$a" "$b" "$(ratio "$a" "$b")" ">= 3.0"
     row "fan-out, the same, --memory-only" "$m" "$b" "$(ratio "$m" "$b")" ""
+    a=$(cat "$RESULTS/fanout-imchat-$subscribers.cpu"); b=$(cat "$RESULTS/fanout-zmq-$subscribers.cpu")
+    row "  CPU s (room + client) per M deliveries" "$a" "$b" "$(ratio "$a" "$b")" "<= 0.5"
     row "  lost (imchat / libzmq)" "$(json "$RESULTS/fanout-imchat-$subscribers.json" lost)" "$(json "$RESULTS/fanout-zmq-$subscribers.json" lost)" "" ""
   done
   scenario_ended fan-out
@@ -293,6 +309,17 @@ if wants latency; then
   for p in p50 p99 p999 max; do
     a=$(json_latency "$RESULTS/latency-imchat.json" $p); b=$(json_latency "$RESULTS/latency-zmq.json" $p)
     row "latency at $rate msg/s, $p (us)" "$((a / 1000))" "$((b / 1000))" "$(ratio "$a" "$b")" "<= 0.5"
+  done
+  # And at a chat's pace: 1,000 msg/s, where hand-offs and wake-ups are the whole cost.
+  say "== latency: open loop at 1000 msg/s, 10 subscribers, $LATENCY_SECONDS s"
+  for kind in imchat zmq; do
+    start_room "$kind"
+    bench_client "$kind" --displays 10 --rate 1000 --count "$((1000 * LATENCY_SECONDS))" --json >"$RESULTS/latency-1000-$kind.json" || true
+    cleanup
+  done
+  for p in p50 p99 p999; do
+    a=$(json_latency "$RESULTS/latency-1000-imchat.json" $p); b=$(json_latency "$RESULTS/latency-1000-zmq.json" $p)
+    row "latency at 1000 msg/s, $p (us)" "$((a / 1000))" "$((b / 1000))" "$(ratio "$a" "$b")" "<= 0.5"
   done
   scenario_ended latency
 fi

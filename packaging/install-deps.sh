@@ -13,6 +13,8 @@ packages=(
   libssl-dev                                            # TLS (keys): OpenSSL 3
   libsqlite3-dev sqlite3                                # a room's log; reading it in tests
   libncurses-dev                                        # imchat chat: ncursesw
+  nlohmann-json3-dev                                    # the directory on etcd: its JSON
+  etcd-server etcd-client openssl                       # tests: etcd clusters, their TLS
   tzdata                                                # local times (display --since) in tests
   doctest-dev                                           # unit and black-box tests
   clang libclang-rt-14-dev                              # the fuzzer (libFuzzer runtime)

@@ -6,11 +6,8 @@
 
 namespace imchat::chat {
 
-using namespace std::chrono_literals;
-
 struct room_finder::answers {
   std::mutex mutex;
-  int outstanding = 0;  // lookups asked and not answered
   bool queue_found = false;
   bool exchange_found = false;
   std::vector<std::string> endpoints;
@@ -19,33 +16,29 @@ struct room_finder::answers {
 room_finder::room_finder(directory::locator& directory, std::string room)
     : directory_(directory), room_(std::move(room)), answers_(std::make_shared<answers>()) {}
 
-room_finder::state room_finder::poll(std::chrono::steady_clock::time_point now) {
+room_finder::state room_finder::poll(std::chrono::steady_clock::time_point) {
   if (found_) return state::found;
+  if (waits_.empty())
+    for (const bool exchange : {true, false})
+      waits_.push_back(directory_.async_await(
+          exchange ? exchange_name(room_) : queue_name(room_),
+          [state = answers_, exchange](std::error_code ec, std::optional<wire::record> record) {
+            if (ec || !record) return;  // the locator gave up: its failure() says why
+            std::lock_guard lock(state->mutex);
+            if (!exchange) {
+              state->queue_found = true;
+            } else {
+              state->exchange_found = true;
+              state->endpoints = record->endpoints;
+            }
+          }));
   {
     std::lock_guard lock(answers_->mutex);
     if (answers_->queue_found && answers_->exchange_found) {
       found_ = true;
+      waits_.clear();
       return state::found;
     }
-    if (answers_->outstanding > 0 || now < next_ask_) {
-      return directory_.connected() ? state::waiting_for_room : state::waiting_for_directory;
-    }
-    answers_->outstanding = 2;
-  }
-  next_ask_ = now + 250ms;
-  for (const bool exchange : {true, false}) {
-    directory_.async_lookup(exchange ? exchange_name(room_) : queue_name(room_),
-                            [state = answers_, exchange](std::error_code ec, std::optional<wire::record> record) {
-                              std::lock_guard lock(state->mutex);
-                              --state->outstanding;
-                              const bool there = !ec && record.has_value();
-                              if (!exchange) {
-                                state->queue_found = there;
-                              } else {
-                                state->exchange_found = there;
-                                if (there) state->endpoints = record->endpoints;
-                              }
-                            });
   }
   return directory_.connected() ? state::waiting_for_room : state::waiting_for_directory;
 }

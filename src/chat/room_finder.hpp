@@ -1,10 +1,10 @@
 #pragma once
 // Waiting for a room without blocking: what an interactive program (imchat chat) uses in
 // place of wait_for_name, so that its screen stays alive while the directory or the room
-// is not there yet. Each poll() asks the directory again, at most every 250 ms, for the
-// room's two global objects; the answers come on the locator's thread. Also says where
-// the room's exchange is, for the status line, and can ask again after a reconnection
-// (the room may have come back elsewhere).
+// is not there yet. The first poll() asks the directory to say when the room's two global
+// objects are there (locator::async_await); the answers come on the locator's thread, and
+// each poll() only looks at them. Also says where the room's exchange is, for the status
+// line, and can ask again after a reconnection (the room may have come back elsewhere).
 
 #include "directory/locator.hpp"
 
@@ -35,7 +35,7 @@ class room_finder {
   directory::locator& directory_;
   const std::string room_;
   std::shared_ptr<answers> answers_;
-  std::chrono::steady_clock::time_point next_ask_{};
+  std::vector<std::shared_ptr<void>> waits_;  // the awaits under way
   bool found_ = false;
 };
 

@@ -11,6 +11,7 @@
 #include "chat/waiting.hpp"
 #include "cmd/cli.hpp"
 #include "cmd/command.hpp"
+#include "cmd/directory_options.hpp"
 #include "cmd/key_options.hpp"
 
 #include <spdlog/spdlog.h>

@@ -8,6 +8,7 @@
 #include "chat/stop_signal.hpp"
 #include "cmd/cli.hpp"
 #include "cmd/command.hpp"
+#include "cmd/directory_options.hpp"
 #include "cmd/join_options.hpp"
 #include "cmd/key_options.hpp"
 #include "cmd/speaker_options.hpp"
@@ -71,7 +72,7 @@ int chat_main(std::span<const std::string> args) {
 
   //  One application thread and one I/O thread; the connection notices switched on.
   dispatcher dispatcher(2);
-  directory::locator locator(directory_address(vm), {.peer_timeout = peer_timeout_from(vm), .key = keys.directory});
+  directory::locator locator(directory_address(vm), locator_options_from(vm, peer_timeout_from(vm), keys));
   auto io = io_thread::create(dispatcher);
   kernel_options kernel;
   kernel.peer_timeout = peer_timeout_from(vm);

@@ -2,9 +2,8 @@
 
 #include "cmd/command.hpp"
 #include "cmd/config_file.hpp"
+#include "cmd/directory_options.hpp"
 #include "cmd/option_error_text.hpp"
-#include "directory/directory_address.hpp"
-#include "directory/locator.hpp"
 
 #include "util/logging.hpp"
 
@@ -12,7 +11,6 @@
 
 #include <cctype>
 #include <cmath>
-#include <cstdlib>
 #include <filesystem>
 #include <iostream>
 
@@ -31,12 +29,6 @@ void add_config_option(cli_spec& spec) {
        "read options from FILE (key = value lines); the command line wins")
       ("optional-config", po::value<std::string>()->value_name("FILE"),
        "like --config, but a missing FILE is no error (for service units)");
-}
-
-void add_directory_option(cli_spec& spec) {
-  spec.options.add_options()
-      ("directory,d", po::value<std::string>()->value_name("HOST[:PORT]"),
-       "the directory service (default: $IMCHAT_DIRECTORY, else localhost:5682)");
 }
 
 void add_timeout_option(cli_spec& spec, std::string_view what) {
@@ -79,18 +71,11 @@ void add_peer_timeout_option(cli_spec& spec) {
 void add_chat_options(cli_spec& spec, std::string_view what) {
   add_timeout_option(spec, what);
   add_peer_timeout_option(spec);
-  add_directory_option(spec);
+  add_directory_options(spec);
 }
 
 std::chrono::milliseconds peer_timeout_from(const po::variables_map& vm) {
   return std::chrono::milliseconds(static_cast<long>(std::ceil(vm["peer-timeout"].as<double>() * 1000)));
-}
-
-std::string directory_address(const po::variables_map& vm) {
-  if (vm.count("directory")) return vm["directory"].as<std::string>();
-  if (const char* from_environment = std::getenv("IMCHAT_DIRECTORY"); from_environment && *from_environment)
-    return from_environment;
-  return "localhost:5682";
 }
 
 int usage_error(const cli_spec& spec, std::string_view message) {
@@ -148,12 +133,8 @@ std::optional<int> parse_command_line(cli_spec& spec, std::span<const std::strin
       return usage_error(spec, fmt::format("--peer-timeout must be {:g} to {:g} seconds", min_peer_timeout,
                                            max_peer_timeout));
   }
-  if (vm.count("directory")) {
-    net::host_and_port address;
-    std::string why;
-    if (directory::parse_directory_address(vm["directory"].as<std::string>(), address, why))
-      return usage_error(spec, why);
-  }
+  if (spec.options.find_nothrow("directory", false))
+    if (auto problem = directory_options_problem(vm)) return usage_error(spec, *problem);
   const auto level = parse_log_level(vm["log-level"].as<std::string>());
   if (!level) return usage_error(spec, "unknown --log-level '" + vm["log-level"].as<std::string>() + "'");
   setup_logging(*level);

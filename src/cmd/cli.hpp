@@ -37,11 +37,6 @@ void add_common_options(cli_spec& spec);
 // Adds --config FILE (see config_file.hpp); parse_command_line then reads the file.
 void add_config_option(cli_spec& spec);
 
-// Adds --directory HOST[:PORT] (chat programs and clients of the directory).
-void add_directory_option(cli_spec& spec);
-// --directory, else $IMCHAT_DIRECTORY, else localhost:5682.
-std::string directory_address(const po::variables_map& vm);
-
 // Adds --timeout SECONDS: how long a chat program waits for `what` before giving up.
 void add_timeout_option(cli_spec& spec, std::string_view what);
 // The waiting rules --timeout (when given) and the stop signal make.
@@ -53,8 +48,9 @@ void add_peer_timeout_option(cli_spec& spec);
 // --peer-timeout as parse_command_line checked it.
 std::chrono::milliseconds peer_timeout_from(const po::variables_map& vm);
 
-// What every chat program (room, prompt, display) takes to reach the others: --timeout
-// for waiting on `what`, --peer-timeout and --directory.
+// What every chat program (room, prompt, display, chat) takes to reach the others:
+// --timeout for waiting on `what`, --peer-timeout, and --directory with the etcd options
+// (directory_options.hpp).
 void add_chat_options(cli_spec& spec, std::string_view what);
 
 // Parses `args` against `spec`. On --help prints the help to stdout and returns exit 0;

@@ -10,6 +10,7 @@
 #include "chat/waiting.hpp"
 #include "cmd/cli.hpp"
 #include "cmd/command.hpp"
+#include "cmd/directory_options.hpp"
 #include "cmd/join_options.hpp"
 #include "cmd/key_options.hpp"
 #include "directory/locator.hpp"
@@ -52,7 +53,7 @@ int display_main(std::span<const std::string> args) {
 
   //  One application thread and one I/O thread; the connection notices switched on.
   dispatcher dispatcher(2);
-  directory::locator locator(directory_address(vm), {.peer_timeout = peer_timeout_from(vm), .key = keys.directory});
+  directory::locator locator(directory_address(vm), locator_options_from(vm, peer_timeout_from(vm), keys));
   auto io = io_thread::create(dispatcher);
   auto api = api_thread::create(dispatcher, &locator, {.peer_timeout = peer_timeout_from(vm), .key = keys.own});
   for (const auto notice : {message_type::gap, message_type::disconnected, message_type::reconnected})

@@ -13,9 +13,11 @@
 #include "cmd/byte_size.hpp"
 #include "cmd/cli.hpp"
 #include "cmd/command.hpp"
+#include "cmd/directory_options.hpp"
 #include "cmd/key_options.hpp"
 #include "cmd/listener_options.hpp"
 #include "cmd/room_log_options.hpp"
+#include "directory/directory_address.hpp"
 #include "directory/holder_text.hpp"
 #include "directory/locator.hpp"
 #include "kernel/api_thread.hpp"
@@ -100,6 +102,9 @@ int room_main(std::span<const std::string> args) {
   if (auto bad = kernel_options_from(vm, kernel)) return usage_error(spec, *bad);
   room_log_settings log_settings;
   if (auto bad = room_log_settings_from(vm, room, log_settings)) return usage_error(spec, *bad);
+  if (vm.count("embedded-directory") && directory::is_etcd_address(directory_address(vm)))
+    return usage_error(spec, "--embedded-directory serves imchat's own directory; the directory here is an etcd "
+                             "cluster");
   const auto keys = keys_from(vm);
   kernel.key = keys.own;
 
@@ -120,7 +125,7 @@ int room_main(std::span<const std::string> args) {
 
   //  One application thread (this one) and the I/O threads.
   dispatcher dispatcher(1 + io_threads);
-  directory::locator locator(directory_text, {.peer_timeout = peer_timeout, .key = keys.directory});
+  directory::locator locator(directory_text, locator_options_from(vm, peer_timeout, keys));
   std::vector<std::unique_ptr<io_thread>> threads;
   std::vector<io_thread*> workers;
   for (unsigned i = 0; i < io_threads; ++i) workers.push_back(threads.emplace_back(io_thread::create(dispatcher)).get());

@@ -3,6 +3,7 @@
 // client instead: it prints what a running directory holds, so users can see the rooms.
 
 #include "cmd/cli.hpp"
+#include "cmd/directory_options.hpp"
 #include "cmd/listener_options.hpp"
 #include "cmd/command.hpp"
 #include "cmd/key_options.hpp"
@@ -65,12 +66,8 @@ std::string explanation(const std::system_error& e) {
 }
 
 // Asks the directory at `address` for every name and prints the table.
-int print_listing(const std::string& address, std::chrono::milliseconds timeout,
-                  std::chrono::milliseconds peer_timeout, const std::optional<secret_key>& key) {
-  directory::locator_options options;
+int print_listing(const std::string& address, std::chrono::milliseconds timeout, directory::locator_options options) {
   options.timeout = timeout;
-  options.peer_timeout = peer_timeout;
-  options.key = key;
   directory::locator client(address, options);
   std::vector<wire::record> records;
   try {
@@ -108,11 +105,13 @@ int list_main(const cli_spec& spec, const po::variables_map& vm, std::optional<s
   if (!(timeout > 0) || timeout > 86400)
     return usage_error(spec, "--timeout must be more than 0 and at most 86400 seconds");
   const auto address = port ? "localhost:" + std::to_string(*port) : directory_address(vm);
-  net::host_and_port parsed;
   std::string why;
-  if (directory::parse_directory_address(address, parsed, why)) return usage_error(spec, why);
+  if (directory::check_directory_address(address, why)) return usage_error(spec, why);
+  if (directory::is_etcd_address(address) && given(vm, "key-file"))
+    return usage_error(spec, "--key-file is for imchat's own directory; an etcd directory takes --etcd-ca, "
+                             "--etcd-cert, --etcd-key and --etcd-user");
   return print_listing(address, std::chrono::milliseconds(static_cast<long>(std::ceil(timeout * 1000))),
-                       peer_timeout_from(vm), keys_from(vm).own);
+                       locator_options_from(vm, peer_timeout_from(vm), keys_from(vm)));
 }
 
 }  // namespace
@@ -143,7 +142,7 @@ int server_main(std::span<const std::string> args) {
   spec.positionals.add("port", 1);
   add_listener_options(spec, directory::server_options{}.admission, "the directory");
   add_peer_timeout_option(spec);
-  add_directory_option(spec);
+  add_directory_options(spec);
   add_key_options(spec, "the directory's", false);
   add_config_option(spec);
   add_common_options(spec);
@@ -157,7 +156,8 @@ int server_main(std::span<const std::string> args) {
     given_port = static_cast<std::uint16_t>(value);
   }
   if (vm.count("list")) return list_main(spec, vm, given_port);
-  for (const char* client_option : {"directory", "timeout"})
+  for (const char* client_option : {"directory", "timeout", "etcd-ca", "etcd-cert", "etcd-key", "etcd-user",
+                                    "etcd-password-file", "etcd-prefix"})
     if (given(vm, client_option))
       return usage_error(spec, "--" + std::string(client_option) + " only goes with --list");
   const std::uint16_t port = given_port.value_or(directory::default_port);

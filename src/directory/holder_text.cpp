@@ -17,4 +17,11 @@ std::string holder_text(const wire::record& holder) {
                      holder.owner.empty() ? "another process" : printable_text(holder.owner), fmt::join(where, ", "));
 }
 
+std::string held_by_text(const wire::record& holder) {
+  std::vector<std::string> where;
+  for (const auto& endpoint : holder.endpoints) where.push_back(printable_text(endpoint));
+  return fmt::format("name '{}' is held by {} (endpoints {})", printable_text(holder.name),
+                     holder.owner.empty() ? "another registrant" : printable_text(holder.owner), fmt::join(where, ", "));
+}
+
 }  // namespace imchat::directory

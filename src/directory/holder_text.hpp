@@ -11,4 +11,9 @@ namespace imchat::directory {
 
 std::string holder_text(const wire::record& holder);
 
+// The directory's refusal of a name someone else holds: "name 'Q_cheese' is held by
+// 127.0.0.1:40122 (endpoints 127.0.0.1:5555)". The built-in directory sends it in its FAIL;
+// a directory on etcd makes it on the client from the holder's record.
+std::string held_by_text(const wire::record& holder);
+
 }  // namespace imchat::directory

@@ -14,6 +14,12 @@
 // it; when the keys do not allow a connection (net::is_key_error: the directory needs a
 // key, has another, or has none), the locator stops trying, and every call fails with
 // that error from then on (failure()).
+//
+// The directory may also be an etcd cluster ("etcd://HOST:PORT,HOST:PORT", docs/etcd.md):
+// the same calls, the same errors, kept in etcd under locator_options::etcd.prefix, each
+// name bound to a lease this locator keeps alive (its TTL the peer timeout). There the
+// failures no retry mends are etcd's (etcd/etcd_error.hpp: a refused password, a
+// certificate that does not verify), and a key (locator_options::key) is not used.
 
 #include "util/key_file.hpp"
 #include "wire/directory_frames.hpp"
@@ -30,6 +36,23 @@
 #include <vector>
 
 namespace imchat::directory {
+
+namespace detail {
+class locator_backend;
+}
+
+// How to reach an etcd cluster and where in it the names live (docs/etcd.md).
+struct etcd_options {
+  std::string prefix = "/imchat/";  // every name is a key under it
+  // TLS: the CA that signs the members' certificates (none: plain HTTP), and this
+  // client's certificate and private key where the cluster asks for one.
+  std::string ca_file{};
+  std::string cert_file{};
+  std::string key_file{};
+  // etcd's own authentication: a user and its password (empty user: none).
+  std::string user{};
+  std::string password{};
+};
 
 struct locator_options {
   std::chrono::milliseconds timeout{5000};  // for blocking calls without an explicit one
@@ -51,6 +74,8 @@ struct locator_options {
   // reconnect (someone else took it meanwhile), and when it was taken back.
   std::function<void(const std::string& name, const std::string& why)> on_registration_lost{};
   std::function<void(const std::string& name)> on_registration_regained{};
+  // Used where the directory is an etcd cluster.
+  etcd_options etcd{};
 };
 
 // A name this locator registered that another registrant holds now, and the directory's
@@ -65,9 +90,10 @@ class locator {
  public:
   using lookup_handler = std::function<void(std::error_code, std::optional<wire::record>)>;
 
-  // Starts connecting to the directory at `directory` ("HOST[:PORT]", see
-  // directory_address.hpp) at once, in the background. Throws std::system_error
-  // (std::errc::invalid_argument) for a malformed address.
+  // Starts connecting to the directory at `directory` ("HOST[:PORT]", or an etcd
+  // cluster's "etcd://HOST:PORT,...", see directory_address.hpp) at once, in the
+  // background. Throws std::system_error (std::errc::invalid_argument) for a malformed
+  // address, and for TLS files (locator_options::etcd) that cannot be read.
   explicit locator(std::string_view directory, locator_options options = {});
   // Closes the connection: the directory frees every name this locator registered.
   ~locator();
@@ -98,6 +124,13 @@ class locator {
   // takes, so that reconnecting bindings ride out a directory restart.
   void async_lookup(std::string name, lookup_handler handler);
 
+  // Waits until `name` is registered, for as long as the returned token lives: `handler`
+  // runs once, on the locator's thread, with the record (or the error that ends all
+  // waiting, failure()), unless the token was destroyed first. Without polling where the
+  // directory can say when a name comes (etcd's watch); imchat's own directory is asked
+  // every 250 ms.
+  [[nodiscard]] std::shared_ptr<void> async_await(std::string name, lookup_handler handler);
+
   // The names lost to another registrant that the locator is trying to take back, by name.
   std::vector<lost_name> lost_names() const;
 
@@ -109,10 +142,8 @@ class locator {
   // Why the locator gave up for good (the keys do not allow a connection); none before.
   std::optional<std::system_error> failure() const;
 
-  class impl;
-
  private:
-  std::shared_ptr<impl> impl_;
+  std::shared_ptr<detail::locator_backend> backend_;
 };
 
 }  // namespace imchat::directory

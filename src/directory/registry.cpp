@@ -1,5 +1,6 @@
 #include "directory/registry.hpp"
 
+#include "directory/holder_text.hpp"
 #include "directory/name_rules.hpp"
 #include "util/printable_text.hpp"
 #include "wire/error.hpp"
@@ -8,11 +9,7 @@
 #include <utility>
 
 namespace imchat::directory {
-namespace {
 
-// Why the record cannot be stored, or "" when its name and endpoints are acceptable.
-// Endpoints follow the same text rules as names because other users see them in
-// listings and error messages, where a control character could garble their terminal.
 std::string record_problem(const wire::record& rec, const registry_limits& limits) {
   if (const auto check = check_text(rec.name, limits.max_name_size);
       check.fault != text_fault::none)
@@ -34,20 +31,6 @@ std::string record_problem(const wire::record& rec, const registry_limits& limit
   return {};
 }
 
-std::string describe_holder(const wire::record& held) {
-  std::string text = "name '" + printable_text(held.name) + "' is held by ";
-  text += held.owner.empty() ? std::string("another registrant") : printable_text(held.owner);
-  text += " (endpoints ";
-  for (std::size_t i = 0; i < held.endpoints.size(); ++i) {
-    if (i > 0) text += ", ";
-    text += printable_text(held.endpoints[i]);
-  }
-  text += ")";
-  return text;
-}
-
-}  // namespace
-
 bool is_valid_name(std::string_view name, std::size_t max_size) noexcept {
   return check_text(name, max_size).fault == text_fault::none;
 }
@@ -61,7 +44,7 @@ std::error_code registry::add(owner_id owner, wire::record rec, std::string& det
 
   if (const auto held = records_.find(rec.name); held != records_.end()) {
     if (held->second.owner != owner) {
-      detail = describe_holder(held->second.record);
+      detail = held_by_text(held->second.record);
       return wire::error::name_in_use;
     }
     // The same connection registering again (say, after rebinding on a new port) updates

@@ -32,6 +32,11 @@ struct registry_limits {
 // (C0, DEL, C1) are invalid names.
 bool is_valid_name(std::string_view name, std::size_t max_size) noexcept;
 
+// Why `rec` cannot be stored, or "" when its name and endpoints are acceptable. Endpoints
+// follow the same text rules as names because other users see them in listings and error
+// messages, where a control character could garble their terminal.
+std::string record_problem(const wire::record& rec, const registry_limits& limits);
+
 class registry {
  public:
   explicit registry(registry_limits limits = {}) : limits_(limits) {}

@@ -10,13 +10,13 @@ namespace asio = boost::asio;
 using asio::ip::tcp;
 
 struct dialer::attempt {
-  attempt(asio::io_context& io, std::vector<host_and_port> targets, dial_handler handler)
+  attempt(asio::io_context& io, std::vector<host_and_port> targets, socket_handler handler)
       : socket(io), resolver(io), endpoints(std::move(targets)), done(std::move(handler)) {}
   tcp::socket socket;
   tcp::resolver resolver;
   std::vector<host_and_port> endpoints;
   std::size_t next = 0;
-  dial_handler done;
+  socket_handler done;
   bool timed_out = false;
   std::string reasons;  // "HOST:PORT: why; ..." for each endpoint that failed
 };
@@ -33,6 +33,18 @@ dialer::dialer(asio::io_context& io, dialer_options options)
       backoff_(options.reconnect_min, options.reconnect_max) {}
 
 void dialer::dial(std::vector<host_and_port> endpoints, dial_handler done) {
+  dial_socket(std::move(endpoints), [options = options_, done = std::move(done)](
+                                        std::error_code ec, const std::string& why, tcp::socket socket) {
+    if (ec) return done(ec, why, nullptr);
+    auto connection_options = options.connection;
+    connection_options.dialing = true;  // the TLS client, with a key
+    auto connection = framed_connection::create(std::move(socket), connection_options);
+    connection->enable_heartbeats({.peer_timeout = options.peer_timeout});
+    done({}, {}, std::move(connection));
+  });
+}
+
+void dialer::dial_socket(std::vector<host_and_port> endpoints, socket_handler done) {
   auto current = current_ = std::make_shared<attempt>(io_, std::move(endpoints), std::move(done));
   if (current->endpoints.empty()) {
     current->reasons = "no endpoint to connect to";
@@ -85,12 +97,8 @@ void dialer::fail_one(const std::shared_ptr<attempt>& current, const std::string
 void dialer::finish(const std::shared_ptr<attempt>& current, std::error_code ec) {
   current_.reset();
   deadline_.cancel();
-  if (ec) return current->done(ec, current->reasons, nullptr);
-  auto connection_options = options_.connection;
-  connection_options.dialing = true;  // the TLS client, with a key
-  auto connection = framed_connection::create(std::move(current->socket), connection_options);
-  connection->enable_heartbeats({.peer_timeout = options_.peer_timeout});
-  current->done({}, {}, std::move(connection));
+  if (ec) return current->done(ec, current->reasons, tcp::socket(io_));
+  current->done({}, {}, std::move(current->socket));
 }
 
 std::chrono::milliseconds dialer::retry_later(std::function<void()> again) {

@@ -2,9 +2,9 @@
 // The one way out (libzmq's tcp_connecter): resolves and connects to the first of a list
 // of endpoints that answers, gives the attempt up after a deadline, and hands back a
 // framed_connection with heartbeats on, ready for its callbacks. Between attempts it
-// waits a jittered, growing delay. The locator (to the directory) and every remote
-// binding (to a global object) connect through it, so whatever later guards outgoing
-// connections is written here once.
+// waits a jittered, growing delay. The locator (to the directory, imchat's own or the
+// members of an etcd cluster) and every remote binding (to a global object) connect
+// through it, so whatever later guards outgoing connections is written here once.
 //
 // Lives on one io_context; every member function must be called there. Create it with
 // create(): what it has in flight keeps it alive.
@@ -42,6 +42,9 @@ class dialer : public std::enable_shared_from_this<dialer> {
   // failure: null, the error and a sentence saying why (every endpoint's reason).
   using dial_handler =
       std::function<void(std::error_code, const std::string& why, std::shared_ptr<framed_connection>)>;
+  // The same for a plain TCP socket, for a protocol other than imchat's own (etcd's HTTP).
+  using socket_handler =
+      std::function<void(std::error_code, const std::string& why, boost::asio::ip::tcp::socket)>;
 
   static std::shared_ptr<dialer> create(boost::asio::io_context& io, dialer_options options);
   dialer(boost::asio::io_context& io, dialer_options options);
@@ -49,6 +52,8 @@ class dialer : public std::enable_shared_from_this<dialer> {
   // One attempt: each endpoint in turn (a host name is resolved), the first that accepts
   // wins; `done` runs once, on the dialer's io_context. One attempt at a time.
   void dial(std::vector<host_and_port> endpoints, dial_handler done);
+  // The same attempt, handing back the connected socket itself: no greeting, no frames.
+  void dial_socket(std::vector<host_and_port> endpoints, socket_handler done);
 
   // After a failure or a lost connection: calls `again` after the next backoff delay
   // (returned, for logs). A success (reset_backoff) starts the delays from the minimum.

@@ -27,13 +27,38 @@ struct owned_fd {
 
 // Messages are put together with fmt rather than std::string's +, about which GCC 12
 // warns wrongly (-Warray-bounds) in some optimised builds.
-[[noreturn]] void fail(const std::filesystem::path& path, std::string_view what, std::string_view fix = {}) {
-  throw key_file_error(fix.empty() ? fmt::format("key file '{}': {}", path.string(), what)
-                                   : fmt::format("key file '{}': {}: {}", path.string(), what, fix));
+[[noreturn]] void fail(const std::filesystem::path& path, std::string_view what, std::string_view fix = {},
+                       std::string_view kind = "key file") {
+  throw key_file_error(fix.empty() ? fmt::format("{} '{}': {}", kind, path.string(), what)
+                                   : fmt::format("{} '{}': {}: {}", kind, path.string(), what, fix));
 }
 
-[[noreturn]] void fail_errno(const std::filesystem::path& path, std::string_view doing) {
-  fail(path, doing, std::strerror(errno));
+[[noreturn]] void fail_errno(const std::filesystem::path& path, std::string_view doing,
+                             std::string_view kind = "key file") {
+  fail(path, doing, std::strerror(errno), kind);
+}
+
+// Reads at most `capacity` bytes of a file only its owner may read (`kind` names it in
+// refusals): a secret that others can read is no secret. Returns how many were read.
+std::size_t read_private_file(const std::filesystem::path& path, std::string_view kind, char* buffer,
+                              std::size_t capacity) {
+  owned_fd file{::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK)};
+  if (file.fd < 0) fail_errno(path, "cannot open it", kind);
+  struct stat status {};
+  if (::fstat(file.fd, &status) != 0) fail_errno(path, "cannot examine it", kind);
+  if (!S_ISREG(status.st_mode)) fail(path, "not a regular file", {}, kind);
+  if ((status.st_mode & (S_IRWXG | S_IRWXO)) != 0)
+    fail(path, fmt::format("group or others may read or write it (mode {:04o})", status.st_mode & 07777),
+         fmt::format("chmod 600 {}", path.string()), kind);
+  std::size_t size = 0;
+  while (size < capacity) {
+    const auto got = ::read(file.fd, buffer + size, capacity - size);
+    if (got < 0 && errno == EINTR) continue;
+    if (got < 0) fail_errno(path, "cannot read it", kind);
+    if (got == 0) break;
+    size += static_cast<std::size_t>(got);
+  }
+  return size;
 }
 
 int hex_value(char c) noexcept {
@@ -51,25 +76,9 @@ constexpr std::string_view make_one = "make one with 'imchat keygen FILE'";
 secret_key::~secret_key() { ::explicit_bzero(bytes_.data(), bytes_.size()); }
 
 secret_key read_key_file(const std::filesystem::path& path) {
-  owned_fd file{::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK)};
-  if (file.fd < 0) fail_errno(path, "cannot open it");
-  struct stat status {};
-  if (::fstat(file.fd, &status) != 0) fail_errno(path, "cannot examine it");
-  if (!S_ISREG(status.st_mode)) fail(path, "not a regular file");
-  if ((status.st_mode & (S_IRWXG | S_IRWXO)) != 0)
-    fail(path, fmt::format("group or others may read or write it (mode {:04o})", status.st_mode & 07777),
-         fmt::format("chmod 600 {}", path.string()));
-
   // A key file is 65 bytes; a little more is read to tell a longer file apart.
   char text[key_digits + 8];
-  std::size_t size = 0;
-  while (size < sizeof text) {
-    const auto got = ::read(file.fd, text + size, sizeof text - size);
-    if (got < 0 && errno == EINTR) continue;
-    if (got < 0) fail_errno(path, "cannot read it");
-    if (got == 0) break;
-    size += static_cast<std::size_t>(got);
-  }
+  const std::size_t size = read_private_file(path, "key file", text, sizeof text);
   std::size_t digits = 0;
   while (digits < size && hex_value(text[digits]) >= 0) ++digits;
   std::size_t end = digits;
@@ -86,6 +95,26 @@ secret_key read_key_file(const std::filesystem::path& path) {
   if (digits < key_digits) fail(path, fmt::format("too short: {} bits, a key has 256", digits * 4), make_one);
   if (digits > key_digits) fail(path, "too long", "a key is 64 hexadecimal digits");
   return secret_key(bytes);
+}
+
+std::string read_password_file(const std::filesystem::path& path) {
+  constexpr std::string_view kind = "password file";
+  char text[max_password_size + 2];
+  const std::size_t size = read_private_file(path, kind, text, sizeof text);
+  std::string_view content(text, size);
+  if (const auto line_end = content.find_first_of("\r\n"); line_end != std::string_view::npos) {
+    if (content.find_first_not_of("\r\n", line_end) != std::string_view::npos) {
+      ::explicit_bzero(text, sizeof text);
+      fail(path, "holds more than one line", "the password is the file's only line", kind);
+    }
+    content = content.substr(0, line_end);
+  }
+  std::string password(content);
+  ::explicit_bzero(text, sizeof text);
+  if (password.empty()) fail(path, "empty", {}, kind);
+  if (password.size() > max_password_size)
+    fail(path, fmt::format("longer than {} bytes", max_password_size), {}, kind);
+  return password;
 }
 
 void write_new_key_file(const std::filesystem::path& path) {

@@ -38,6 +38,12 @@ class key_file_error : public std::runtime_error {
 // regular file, can be read by group or others, or does not hold exactly one key.
 secret_key read_key_file(const std::filesystem::path& path);
 
+// A password in a file of its own (etcd's, --etcd-password-file), read with the same
+// checks as a key file (its owner's alone); the password is its one line, without the
+// newline. Throws key_file_error ("password file '...': ...").
+inline constexpr std::size_t max_password_size = 1024;
+std::string read_password_file(const std::filesystem::path& path);
+
 // Writes a new random key to `path`, created with mode 0600; never replaces a file.
 // Throws key_file_error if `path` exists or cannot be written.
 void write_new_key_file(const std::filesystem::path& path);

@@ -136,4 +136,28 @@ TEST_CASE("a new key file has mode 0600 - reads back - differs each time and is 
   CHECK(read_text(target) == "keep me");
 }
 
+TEST_CASE("password file: its one line is the password - a file others may read or with more lines is refused") {
+  scratch_directory scratch("password-file");
+  const auto path = key_file(scratch, "s3cret word\n");
+  CHECK(imchat::read_password_file(path) == "s3cret word");
+  const auto refused = [&](const std::string& text, mode_t mode = 0600) {
+    const auto file = key_file(scratch, text, mode);
+    try {
+      imchat::read_password_file(file);
+    } catch (const key_file_error& e) {
+      return std::string(e.what());
+    }
+    return std::string();
+  };
+  CHECK(refused("no newline").empty());
+  CHECK(refused("shared\n", 0640).find("chmod 600") != std::string::npos);
+  CHECK(refused("").find("empty") != std::string::npos);
+  CHECK(refused("\n").find("empty") != std::string::npos);
+  CHECK(refused("one\ntwo\n").find("more than one line") != std::string::npos);
+  CHECK(refused(std::string(imchat::max_password_size + 1, 'x')).find("longer than") != std::string::npos);
+  const auto message = refused("shared\n", 0644);
+  CHECK(message.starts_with("password file '"));
+  CHECK(message.find("shared") == std::string::npos);  // the password is never shown
+}
+
 }  // TEST_SUITE

@@ -1,0 +1,112 @@
+#include "cmd/directory_options.hpp"
+
+#include "directory/directory_address.hpp"
+#include "util/key_file.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <cstdlib>
+#include <filesystem>
+
+namespace imchat::cmd {
+
+namespace {
+
+constexpr const char* etcd_only[] = {"etcd-prefix", "etcd-ca", "etcd-cert", "etcd-key", "etcd-user",
+                                     "etcd-password-file"};
+
+bool given(const po::variables_map& vm, const char* option) { return vm.count(option) && !vm[option].defaulted(); }
+
+// systemd's LoadCredential=etcd-password:FILE, where no option names a file.
+std::optional<std::string> password_credential() {
+  const char* directory = std::getenv("CREDENTIALS_DIRECTORY");
+  if (!directory || !*directory) return std::nullopt;
+  auto path = std::filesystem::path(directory) / "etcd-password";
+  std::error_code ec;
+  if (!std::filesystem::exists(path, ec)) return std::nullopt;
+  return path.string();
+}
+
+}  // namespace
+
+void add_directory_option(cli_spec& spec) {
+  spec.options.add_options()
+      ("directory,d", po::value<std::string>()->value_name("ADDRESS"),
+       "the directory: imchat's own, HOST[:PORT], or an etcd cluster, etcd://HOST[:PORT][,HOST[:PORT]...] "
+       "(default: $IMCHAT_DIRECTORY, else localhost:5682)");
+}
+
+void add_directory_options(cli_spec& spec) {
+  add_directory_option(spec);
+  spec.options.add_options()
+      ("etcd-prefix", po::value<std::string>()->default_value("/imchat/")->value_name("PREFIX"),
+       "with an etcd directory: the key prefix the names are kept under")
+      ("etcd-ca", po::value<std::string>()->value_name("FILE"),
+       "with an etcd directory: talk TLS to its members, whose certificates this CA signs")
+      ("etcd-cert", po::value<std::string>()->value_name("FILE"),
+       "with an etcd directory: this client's certificate, where etcd asks for one (with --etcd-key)")
+      ("etcd-key", po::value<std::string>()->value_name("FILE"), "the private key of --etcd-cert")
+      ("etcd-user", po::value<std::string>()->value_name("NAME"),
+       "with an etcd directory: etcd's user to act as (its password in --etcd-password-file)")
+      ("etcd-password-file", po::value<std::string>()->value_name("FILE"),
+       "the file that holds --etcd-user's password, its one line (mode 0600)");
+}
+
+std::string directory_address(const po::variables_map& vm) {
+  if (vm.count("directory")) return vm["directory"].as<std::string>();
+  if (const char* from_environment = std::getenv("IMCHAT_DIRECTORY"); from_environment && *from_environment)
+    return from_environment;
+  return "localhost:5682";
+}
+
+std::optional<std::string> directory_options_problem(const po::variables_map& vm) {
+  std::string why;
+  if (vm.count("directory") && directory::check_directory_address(vm["directory"].as<std::string>(), why)) return why;
+  const bool etcd = directory::is_etcd_address(directory_address(vm));
+  for (const auto* option : etcd_only)
+    if (given(vm, option) && !etcd)
+      return fmt::format("--{} is for a directory on etcd (--directory etcd://HOST:PORT,...)", option);
+  if (!etcd) return std::nullopt;
+  if (given(vm, "directory-key-file"))
+    return "--directory-key-file is for imchat's own directory; an etcd directory takes --etcd-ca, --etcd-cert, "
+           "--etcd-key and --etcd-user";
+  if (given(vm, "etcd-cert") != given(vm, "etcd-key")) return "--etcd-cert and --etcd-key go together";
+  if (given(vm, "etcd-password-file") && !given(vm, "etcd-user")) return "--etcd-password-file needs --etcd-user";
+  if (given(vm, "etcd-user") && !given(vm, "etcd-password-file") && !password_credential())
+    return "--etcd-user needs --etcd-password-file (a password never goes on the command line)";
+  if (given(vm, "etcd-user") && vm["etcd-user"].as<std::string>().empty()) return "--etcd-user is empty";
+  if (vm.count("etcd-prefix")) {
+    const auto& prefix = vm["etcd-prefix"].as<std::string>();
+    if (prefix.empty()) return "--etcd-prefix is empty: the names would mix with every other key";
+  }
+  return std::nullopt;
+}
+
+directory::locator_options locator_options_from(const po::variables_map& vm, std::chrono::milliseconds peer_timeout,
+                                                const key_set& keys) {
+  directory::locator_options options;
+  options.peer_timeout = peer_timeout;
+  const auto address = directory_address(vm);
+  if (!directory::is_etcd_address(address)) {
+    options.key = keys.directory;
+    return options;
+  }
+  const auto text = [&](const char* option) { return vm.count(option) ? vm[option].as<std::string>() : std::string(); };
+  auto& etcd = options.etcd;
+  if (vm.count("etcd-prefix")) etcd.prefix = vm["etcd-prefix"].as<std::string>();
+  etcd.ca_file = text("etcd-ca");
+  etcd.cert_file = text("etcd-cert");
+  etcd.key_file = text("etcd-key");
+  etcd.user = text("etcd-user");
+  if (!etcd.user.empty()) {
+    const auto file = vm.count("etcd-password-file") ? vm["etcd-password-file"].as<std::string>() : *password_credential();
+    etcd.password = read_password_file(file);
+  }
+  if (keys.own && etcd.ca_file.empty())
+    spdlog::warn("the room has a key, but its directory {} is reached without TLS (--etcd-ca): the room's name "
+                 "and where it listens cross the network in clear",
+                 address);
+  return options;
+}
+
+}  // namespace imchat::cmd

@@ -161,12 +161,12 @@ void locator_backend::set_connected(bool up, std::string error) {
   state_changed_.notify_all();
 }
 
-void locator_backend::set_failure(const std::system_error& failure) {
-  given_up_ = directory_reply{failure.code(), failure.what(), {}, {}};
+void locator_backend::set_failure(std::error_code ec, const std::string& why) {
+  given_up_ = directory_reply{ec, why, {}, {}};
   {
     std::lock_guard lock(state_mutex_);
     connected_ = false;
-    failure_ = failure;
+    failure_ = std::system_error(ec, why);
   }
   state_changed_.notify_all();
 }

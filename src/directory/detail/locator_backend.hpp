@@ -81,8 +81,8 @@ class locator_backend : public std::enable_shared_from_this<locator_backend> {
   held_names& names() noexcept { return *held_; }
   bool stopping() const noexcept { return stopping_; }
   void set_connected(bool up, std::string error = {});
-  // The backend gave up for good: every request fails with `failure` from now on.
-  void set_failure(const std::system_error& failure);
+  // The backend gave up for good, saying `why`: every request fails so from now on.
+  void set_failure(std::error_code ec, const std::string& why);
   // What every request gets once set_failure() ran, or none.
   const std::optional<directory_reply>& given_up() const noexcept { return given_up_; }
 

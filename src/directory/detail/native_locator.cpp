@@ -166,7 +166,7 @@ class native_locator final : public locator_backend {
   void give_up(std::error_code ec) {
     const auto text = fmt::format("the directory at {}: {}", directory(), ec.message());
     spdlog::error("{}; not retrying", text);
-    set_failure(std::system_error(ec, text));
+    set_failure(ec, text);
     auto failed = std::exchange(pending_, {});
     for (auto& [id, request] : failed) request.done(directory_reply(*given_up()));
   }

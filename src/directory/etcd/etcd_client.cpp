@@ -79,7 +79,7 @@ void etcd_client::answered(std::error_code ec, const std::string& why, unsigned 
   const bool was_authenticating = std::exchange(authenticating_, false);
   if (stopped_ || ec == std::errc::operation_canceled) return;
   if (ec) {
-    if (ec == error::certificate_refused) return fatal(ec, fmt::format("{}: {}", net::format_endpoint(member_in_use()), why));
+    if (is_fatal(ec)) return fatal(ec, fmt::format("{}: {}", net::format_endpoint(member_in_use()), why));
     member_failed(why);
     return process();
   }
@@ -88,6 +88,10 @@ void etcd_client::answered(std::error_code ec, const std::string& why, unsigned 
   std::string refusal;
   auto refused = parse_reply(body, refusal);
   if (refused == error::malformed_reply) {
+    // The gateway's own refusal, in plain text, of a certificate with a CN once etcd's
+    // authentication is on.
+    if (status == 400 && body.find("CommonName of client") != std::string::npos)
+      return fatal(error::certificate_with_name, printable_text(body, 200));
     if (status != 200) {
       member_failed(fmt::format("HTTP status {}", status));
       return process();

@@ -23,6 +23,9 @@ class category final : public std::error_category {
       case error::request_refused: return "etcd refused the request";
       case error::no_member: return "no member of the etcd cluster answered";
       case error::certificate_refused: return "the etcd member's certificate does not verify against --etcd-ca";
+      case error::certificate_with_name:
+        return "etcd's gateway authenticates no user whose client certificate has a Common Name: use "
+               "--etcd-cert without one";
     }
     return "unknown etcd error " + std::to_string(value);
   }
@@ -41,7 +44,7 @@ std::error_code make_error_code(error e) noexcept { return {static_cast<int>(e),
 
 bool is_fatal(std::error_code ec) noexcept {
   return ec == error::authentication_failed || ec == error::authentication_required ||
-         ec == error::certificate_refused;
+         ec == error::certificate_refused || ec == error::certificate_with_name || ec == error::permission_denied;
 }
 
 // gRPC's status codes (google.golang.org/grpc/codes), as etcd's gateway reports them,

@@ -22,13 +22,15 @@ enum class error {
   request_refused = 10,         // anything else etcd refused: its message says why
   no_member = 11,               // no member of the cluster answered
   certificate_refused = 12,     // TLS: a member's certificate did not verify against --etcd-ca
+  certificate_with_name = 13,   // the gateway will not authenticate a user whose TLS certificate has a CN
 };
 
 const std::error_category& etcd_category() noexcept;
 std::error_code make_error_code(error e) noexcept;
 
 // Retrying with the same settings cannot work (wrong password, no user where one is
-// needed, a certificate that does not verify): the locator gives up and says so.
+// needed, a user without access to the prefix, a certificate that does not verify or
+// that etcd's gateway will not take): the locator gives up and says so.
 bool is_fatal(std::error_code ec) noexcept;
 
 // etcd's error reply: its gRPC status code and its message, as one of the errors above.

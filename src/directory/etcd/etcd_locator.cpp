@@ -138,14 +138,22 @@ class etcd_locator final : public detail::locator_backend {
     set_connected(up, why.empty() ? std::string() : printable_text(why, 1000));
     if (up && !was) spdlog::debug("the etcd cluster at {} answers (member {})", directory(), net::format_endpoint(client_->member_in_use()));
     if (!up && was) spdlog::warn("the etcd cluster at {}: no member answers ({}); retrying", directory(), printable_text(why, 1000));
-    if (!up && !was) spdlog::debug("the etcd cluster at {}: {}; retrying", directory(), printable_text(why, 1000));
+    // The first time no member answers, say why (a wrong port, TLS on one side only):
+    // what follows, until one does, is the same story.
+    if (!up && !was && !told_down_) spdlog::warn("the etcd cluster at {}: no member answers ({}); retrying", directory(), printable_text(why, 1000));
+    if (!up) told_down_ = true;
   }
 
   void give_up(std::error_code ec, const std::string& why) {
-    const auto text = fmt::format("the directory at {}: {}{}", directory(), ec.message(), why.empty() ? "" : " (" + why + ")");
+    auto text = fmt::format("the directory at {}: {}{}", directory(), ec.message(), why.empty() ? "" : " (" + why + ")");
+    if (ec == error::permission_denied)
+      text += options().etcd.user.empty()
+                  ? ": the cluster has authentication on: give --etcd-user and --etcd-password-file"
+                  : fmt::format(": give etcd's user '{}' read and write access to the keys under '{}'",
+                                printable_text(options().etcd.user), printable_text(prefix_));
     spdlog::error("{}; not retrying", text);
     keepalive_.cancel();
-    set_failure(std::system_error(ec, text));
+    set_failure(ec, text);
     for (auto& waiter : std::exchange(lease_waiters_, {})) waiter(ec, text);
     for (auto& wait : waits_) finish_wait(*wait, directory_reply(*given_up()));
     waits_.clear();
@@ -389,6 +397,7 @@ class etcd_locator final : public detail::locator_backend {
   std::vector<lease_waiter> lease_waiters_;
   asio::steady_timer keepalive_;
   std::vector<std::shared_ptr<await_state>> waits_;
+  bool told_down_ = false;  // that no member answers, once
 };
 
 }  // namespace

@@ -117,12 +117,17 @@ void member_connection::handshake(std::shared_ptr<exchange> current) {
   tls_->async_handshake(asio::ssl::stream_base::client, [self = shared_from_this(), current](boost::system::error_code ec) {
     if (current->finished) return;
     if (ec) {
-      const bool refused = ec.category() == asio::error::get_ssl_category() &&
-                           ERR_GET_REASON(static_cast<unsigned long>(ec.value())) == SSL_R_CERTIFICATE_VERIFY_FAILED;
-      const auto verdict = SSL_get_verify_result(self->tls_->native_handle());
-      if (refused)
+      const auto reason = ec.category() == asio::error::get_ssl_category()
+                              ? ERR_GET_REASON(static_cast<unsigned long>(ec.value()))
+                              : 0;
+      if (reason == SSL_R_CERTIFICATE_VERIFY_FAILED)
         return self->fail(current, error::certificate_refused,
-                          fmt::format("TLS: {}", X509_verify_cert_error_string(verdict)));
+                          fmt::format("TLS: {}", X509_verify_cert_error_string(
+                                                     SSL_get_verify_result(self->tls_->native_handle()))));
+      // etcd closes a connection it cannot make sense of without a word: one that does
+      // not speak TLS ends the handshake so.
+      if (ec == asio::ssl::error::stream_truncated)
+        return self->fail(current, ec, "TLS handshake: the member closed the connection (does it speak TLS?)");
       return self->fail(current, ec, "TLS handshake: " + ec.message());
     }
     self->connected_ = true;
@@ -155,6 +160,10 @@ void member_connection::read_reply(std::shared_ptr<exchange> current) {
                        if (ec == http::error::body_limit)
                          return self->fail(current, error::reply_too_large,
                                            fmt::format("a reply over {} bytes", self->settings_.max_reply));
+                       if (ec == http::error::end_of_stream && !self->tls_)
+                         return self->fail(current, ec,
+                                           "the member closed the connection without a reply (does it speak only "
+                                           "TLS? then give --etcd-ca)");
                        if (ec) return self->fail(current, ec, "reading the reply: " + ec.message());
                        auto message = current->reply->release();
                        if (!message.keep_alive()) self->drop_connection();

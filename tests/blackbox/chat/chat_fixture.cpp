@@ -30,12 +30,18 @@ chat_fixture::chat_fixture(directory_mode mode) {
   FAIL("could not start the directory server on a free port");
 }
 
-std::string chat_fixture::directory() const { return "127.0.0.1:" + std::to_string(port_); }
+chat_fixture::chat_fixture(std::string address, std::vector<std::string> extra)
+    : address_(std::move(address)), extra_(std::move(extra)) {}
+
+std::string chat_fixture::directory() const {
+  return address_.empty() ? "127.0.0.1:" + std::to_string(port_) : address_;
+}
 
 std::vector<std::string> chat_fixture::argv(std::vector<std::string> args) const {
   args.insert(args.begin(), IMCHAT_BINARY);
   args.push_back("--directory");
   args.push_back(directory());
+  args.insert(args.end(), extra_.begin(), extra_.end());
   return args;
 }
 

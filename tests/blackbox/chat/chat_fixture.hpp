@@ -40,14 +40,18 @@ class chat_fixture {
   };
 
   explicit chat_fixture(directory_mode mode = directory_mode::server);
+  // Programs find each other through the directory at `address` that the test runs (an
+  // etcd cluster's "etcd://...", say); `extra` goes on every command line after it
+  // (--etcd-ca and the like).
+  explicit chat_fixture(std::string address, std::vector<std::string> extra = {});
 
   std::uint16_t directory_port() const { return port_; }
-  // "127.0.0.1:PORT", for --directory and $IMCHAT_DIRECTORY.
+  // "127.0.0.1:PORT" (or the address given), for --directory and $IMCHAT_DIRECTORY.
   std::string directory() const;
   // The directory server, or null in directory_mode::none.
   child_process* server() { return server_ ? &*server_ : nullptr; }
 
-  // {IMCHAT_BINARY, args..., "--directory", directory()}.
+  // {IMCHAT_BINARY, args..., "--directory", directory(), extra...}.
   std::vector<std::string> argv(std::vector<std::string> args) const;
 
   // `imchat room NAME extra...`, once it says it is open (REQUIREd).
@@ -70,6 +74,8 @@ class chat_fixture {
  private:
   std::uint16_t port_ = 0;
   std::optional<child_process> server_;
+  std::string address_;               // given, or none: 127.0.0.1:port_
+  std::vector<std::string> extra_;    // after --directory on every command line
 };
 
 // Waits until `child` has written `needle` to stderr (stdout) `count` times in all.

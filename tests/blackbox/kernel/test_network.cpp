@@ -1,11 +1,10 @@
 #include "blackbox/kernel/test_network.hpp"
 
+#include "support/netns.hpp"
 #include "support/run_program.hpp"
 
-#include <signal.h>
 #include <unistd.h>
 
-#include <filesystem>
 #include <sstream>
 #include <stdexcept>
 
@@ -15,70 +14,18 @@ namespace {
 
 constexpr std::string_view name_prefix = "imk";  // imk<pid>-<host>
 
-// The ip command: root's PATH usually has it, a test runner's may not.
-std::string ip_command() {
-  for (const char* path : {"/usr/sbin/ip", "/sbin/ip", "/usr/bin/ip", "/bin/ip"})
-    if (std::filesystem::exists(path)) return path;
-  return "ip";
-}
-
-program_result ip(std::vector<std::string> args) {
-  args.insert(args.begin(), ip_command());
-  return run_program(std::move(args));
-}
-
-// Runs `ip ARGS`; throws std::runtime_error with its output when it fails.
-void ip_or_throw(std::vector<std::string> args) {
-  std::string shown = "ip";
-  for (const auto& arg : args) shown += " " + arg;
-  const auto result = ip(std::move(args));
-  if (result.status != exit_status::exited(0))
-    throw std::runtime_error("'" + shown + "' failed: " + to_string(result.status) + ": " + result.stderr_text);
-}
-
-std::vector<std::string> namespace_names() {
-  std::vector<std::string> names;
-  std::istringstream lines(ip({"netns", "list"}).stdout_text);
-  for (std::string line; std::getline(lines, line);) names.push_back(line.substr(0, line.find(' ')));
-  return names;
-}
-
-// Namespaces of earlier runs whose process is gone (killed before it could clean up).
-void remove_leftovers() {
-  for (const auto& name : namespace_names()) {
-    if (!name.starts_with(name_prefix)) continue;
-    const auto dash = name.find('-');
-    if (dash == std::string::npos) continue;
-    try {
-      const auto pid = std::stoi(name.substr(name_prefix.size(), dash - name_prefix.size()));
-      if (::kill(pid, 0) != 0 && errno == ESRCH) ip({"netns", "delete", name});
-    } catch (const std::exception&) {
-      // Not one of ours after all.
-    }
-  }
-}
+using netns::ip;
+using netns::ip_or_throw;
 
 }  // namespace
 
-std::optional<std::string> test_network::unavailable() {
-  if (::geteuid() != 0) return "not running as root";
-  const auto probe = std::string(name_prefix) + std::to_string(::getpid()) + "-probe";
-  try {
-    const auto added = ip({"netns", "add", probe});
-    if (added.status != exit_status::exited(0)) return "'ip netns add' failed: " + added.stderr_text;
-  } catch (const std::exception& e) {
-    return std::string("cannot run 'ip': ") + e.what();
-  }
-  ip({"netns", "delete", probe});
-  return std::nullopt;
-}
+std::optional<std::string> test_network::unavailable() { return netns::unavailable(name_prefix); }
 
 test_network::test_network() {
-  remove_leftovers();
-  const auto base = std::string(name_prefix) + std::to_string(::getpid());
-  server_.name_space = base + "-server";
-  room_.name_space = base + "-room";
-  user_.name_space = base + "-user";
+  netns::remove_leftovers(name_prefix);
+  server_.name_space = netns::name_for(name_prefix, "server");
+  room_.name_space = netns::name_for(name_prefix, "room");
+  user_.name_space = netns::name_for(name_prefix, "user");
   // Interface names must fit in 15 bytes: k<pid><from><to>.
   const auto interface = [&](char from, char to) { return "k" + std::to_string(::getpid()) + from + to; };
   server_.to_room = interface('s', 'r');
@@ -112,8 +59,7 @@ void test_network::pin_neighbour(const host& where, const std::string& interface
 }
 
 std::vector<std::string> test_network::run_in(const host& where, std::vector<std::string> argv) {
-  argv.insert(argv.begin(), {ip_command(), "netns", "exec", where.name_space});
-  return argv;
+  return netns::run_in(where.name_space, std::move(argv));
 }
 
 void test_network::build() {

@@ -6,7 +6,7 @@ using namespace imchat::directory;
 
 TEST_SUITE("directory") {
 
-TEST_CASE("directory address: an etcd cluster's members, the port defaulting to 2379") {
+TEST_CASE("directory address: an etcd cluster's members - the port defaulting to 2379") {
   std::vector<imchat::net::host_and_port> members;
   std::string why;
   REQUIRE_FALSE(parse_etcd_address("etcd://10.0.0.1:2379,etcd-b,[::1]:12379", members, why));

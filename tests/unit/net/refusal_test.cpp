@@ -27,7 +27,7 @@ namespace asio = boost::asio;
 using asio::ip::tcp;
 using namespace std::chrono_literals;
 
-TEST_CASE("framed connection: a peer that refuses and resets is heard - its ERROR, not the broken pipe") {
+TEST_CASE("framed connection: a peer that refuses and resets is heard - its ERROR - not the broken pipe") {
   asio::io_context io;
   tcp::acceptor acceptor(io, tcp::endpoint(asio::ip::make_address("127.0.0.1"), 0));
 

@@ -9,7 +9,7 @@ using namespace imchat::tui;
 
 TEST_SUITE("tui") {
 
-TEST_CASE("typed lines are said, unless they are the client's own commands") {
+TEST_CASE("typed lines are said - unless they are the client's own commands") {
   CHECK(interpret("hello").what == typed_line::kind::say);
   CHECK(interpret("hello").text == "hello");
   CHECK(interpret("").what == typed_line::kind::nothing);

@@ -22,7 +22,7 @@ std::vector<std::string> utf8_rows(conversation& c, int width, int height) {
 
 TEST_SUITE("tui") {
 
-TEST_CASE("the conversation shows its newest rows, wrapped, at the bottom") {
+TEST_CASE("the conversation shows its newest rows - wrapped - at the bottom") {
   conversation c;
   CHECK(utf8_rows(c, 10, 3).empty());
   c.add("one");

@@ -44,7 +44,7 @@ TEST_CASE("the line editor moves the cursor by character and inserts where it is
   CHECK(editor.cursor() == 7);
 }
 
-TEST_CASE("backspace and delete take one character each, a wide or accented one too") {
+TEST_CASE("backspace and delete take one character each - a wide or accented one too") {
   line_editor editor(100);
   type(editor, "añ日本x");
   editor.backspace();

@@ -18,7 +18,7 @@ TEST_CASE("UTF-8 is decoded to code points and encoded back") {
   CHECK(decode_utf8("a\xff" "b") == U"a\uFFFDb");  // a malformed byte is one replacement
 }
 
-TEST_CASE("widths: combining marks none, ideographs and emoji two") {
+TEST_CASE("widths: combining marks none - ideographs and emoji two") {
   REQUIRE(std::setlocale(LC_CTYPE, "C.UTF-8") != nullptr);
   CHECK(cell_width(U'a') == 1);
   CHECK(cell_width(U'\u0301') == 0);

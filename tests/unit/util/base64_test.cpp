@@ -30,7 +30,7 @@ TEST_CASE("base64: every byte value goes round") {
   }
 }
 
-TEST_CASE("base64: malformed text is refused, not guessed at") {
+TEST_CASE("base64: malformed text is refused - not guessed at") {
   for (const char* text : {"Zg", "Zg=", "Z===", "Zm9v!", "Zm9 v", "Zg==Zg==", "=Zg=", "Zh==", "Zm9=", "Zm8=\n"}) {
     CAPTURE(text);
     CHECK_FALSE(base64_decode(text).has_value());

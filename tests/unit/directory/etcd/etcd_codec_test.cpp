@@ -43,7 +43,7 @@ TEST_CASE("etcd codec: the end of a prefix's range") {
   CHECK(prefix_end(std::string("\xff\xff", 2)) == std::string(1, '\0'));
 }
 
-TEST_CASE("etcd codec: a range reply gives its keys, values, leases and revision") {
+TEST_CASE("etcd codec: a range reply gives its keys - values - leases and revision") {
   const std::string body = join({"{", header, R"(,"kvs":[{"key":")", b64("/imchat/Q_x"), R"(","create_revision":"2","mod_revision":"3","version":"1","value":")", b64("v"), R"(","lease":"2324035879112811283"}],"count":"1"})"});
   range_reply reply;
   std::string why;
@@ -83,7 +83,7 @@ TEST_CASE("etcd codec: put-if-absent asks for a create revision of 0 and reads t
   CHECK(reply.holder->lease == 9);
 }
 
-TEST_CASE("etcd codec: leases granted, kept alive and found gone") {
+TEST_CASE("etcd codec: leases granted - kept alive and found gone") {
   lease_reply lease;
   std::string why;
   REQUIRE_FALSE(parse_lease_grant(join({"{", header, R"(,"ID":"2324035879112811269","TTL":"3"})"}), lease, why));
@@ -119,7 +119,7 @@ TEST_CASE("etcd codec: etcd's error replies in both shapes become named errors")
   CHECK_FALSE(is_fatal(error::unavailable));
 }
 
-TEST_CASE("etcd codec: what is not etcd's JSON is malformed, never half read") {
+TEST_CASE("etcd codec: what is not etcd JSON is malformed - never half read") {
   std::string why;
   range_reply reply;
   for (const char* body : {"", "not json", "[]", "\"text\"", R"({"kvs":{}})", R"({"kvs":[{"key":"!!"}]})",
@@ -145,7 +145,7 @@ TEST_CASE("etcd codec: a token is taken only if a header can carry it") {
   CHECK(request["password"] == "pa\"ss");
 }
 
-TEST_CASE("etcd codec: a watch's messages: created, events put and deleted, cancelled") {
+TEST_CASE("etcd codec: a watch - created - events put and deleted - cancelled") {
   const auto request = json::parse(watch_request("/imchat/E_x", 8));
   CHECK(request["create_request"]["start_revision"] == "8");
 

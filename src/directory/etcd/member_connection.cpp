@@ -126,7 +126,7 @@ void member_connection::handshake(std::shared_ptr<exchange> current) {
                                                      SSL_get_verify_result(self->tls_->native_handle()))));
       // etcd closes a connection it cannot make sense of without a word: one that does
       // not speak TLS ends the handshake so.
-      if (ec == asio::ssl::error::stream_truncated)
+      if (ec == asio::ssl::error::stream_truncated || ec == asio::error::connection_reset || ec == asio::error::eof)
         return self->fail(current, ec, "TLS handshake: the member closed the connection (does it speak TLS?)");
       return self->fail(current, ec, "TLS handshake: " + ec.message());
     }
@@ -160,7 +160,7 @@ void member_connection::read_reply(std::shared_ptr<exchange> current) {
                        if (ec == http::error::body_limit)
                          return self->fail(current, error::reply_too_large,
                                            fmt::format("a reply over {} bytes", self->settings_.max_reply));
-                       if (ec == http::error::end_of_stream && !self->tls_)
+                       if ((ec == http::error::end_of_stream || ec == asio::error::connection_reset) && !self->tls_)
                          return self->fail(current, ec,
                                            "the member closed the connection without a reply (does it speak only "
                                            "TLS? then give --etcd-ca)");

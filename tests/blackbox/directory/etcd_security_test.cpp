@@ -159,6 +159,7 @@ TEST_CASE("TLS to an etcd member that speaks plain HTTP is named in the warning"
   etcd_cluster cluster({.members = 1});
   etcd_cluster tls_only({.members = 1, .tls = true});  // only for its CA
   const auto said = gave_up(chat_fixture(cluster.address(), {"--etcd-ca", tls_only.tls().ca.string()}));
+  INFO(said);
   CHECK(said.find("does it speak TLS?") != std::string::npos);
 }
 

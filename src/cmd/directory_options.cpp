@@ -17,14 +17,26 @@ constexpr const char* etcd_only[] = {"etcd-prefix", "etcd-ca", "etcd-cert", "etc
 
 bool given(const po::variables_map& vm, const char* option) { return vm.count(option) && !vm[option].defaulted(); }
 
-// systemd's LoadCredential=etcd-password:FILE, where no option names a file.
-std::optional<std::string> password_credential() {
+// A file systemd handed to the service (LoadCredential=ID:FILE puts it in
+// $CREDENTIALS_DIRECTORY/ID), where no option names one: etcd-ca, etcd-cert, etcd-key and
+// etcd-password stand for the options of those names (etcd-password: --etcd-password-file).
+std::optional<std::string> credential(const char* id) {
   const char* directory = std::getenv("CREDENTIALS_DIRECTORY");
   if (!directory || !*directory) return std::nullopt;
-  auto path = std::filesystem::path(directory) / "etcd-password";
+  auto path = std::filesystem::path(directory) / id;
   std::error_code ec;
   if (!std::filesystem::exists(path, ec)) return std::nullopt;
   return path.string();
+}
+
+// The file an option names, else the credential standing for it.
+std::optional<std::string> file_from(const po::variables_map& vm, const char* option, const char* id) {
+  if (vm.count(option)) return vm[option].as<std::string>();
+  return credential(id);
+}
+
+std::optional<std::string> password_file_from(const po::variables_map& vm) {
+  return file_from(vm, "etcd-password-file", "etcd-password");
 }
 
 }  // namespace
@@ -70,9 +82,10 @@ std::optional<std::string> directory_options_problem(const po::variables_map& vm
   if (given(vm, "directory-key-file"))
     return "--directory-key-file is for imchat's own directory; an etcd directory takes --etcd-ca, --etcd-cert, "
            "--etcd-key and --etcd-user";
-  if (given(vm, "etcd-cert") != given(vm, "etcd-key")) return "--etcd-cert and --etcd-key go together";
+  if (file_from(vm, "etcd-cert", "etcd-cert").has_value() != file_from(vm, "etcd-key", "etcd-key").has_value())
+    return "--etcd-cert and --etcd-key go together";
   if (given(vm, "etcd-password-file") && !given(vm, "etcd-user")) return "--etcd-password-file needs --etcd-user";
-  if (given(vm, "etcd-user") && !given(vm, "etcd-password-file") && !password_credential())
+  if (given(vm, "etcd-user") && !password_file_from(vm))
     return "--etcd-user needs --etcd-password-file (a password never goes on the command line)";
   if (given(vm, "etcd-user") && vm["etcd-user"].as<std::string>().empty()) return "--etcd-user is empty";
   if (vm.count("etcd-prefix")) {
@@ -91,16 +104,14 @@ directory::locator_options locator_options_from(const po::variables_map& vm, std
     options.key = keys.directory;
     return options;
   }
-  const auto text = [&](const char* option) { return vm.count(option) ? vm[option].as<std::string>() : std::string(); };
   auto& etcd = options.etcd;
   if (vm.count("etcd-prefix")) etcd.prefix = vm["etcd-prefix"].as<std::string>();
-  etcd.ca_file = text("etcd-ca");
-  etcd.cert_file = text("etcd-cert");
-  etcd.key_file = text("etcd-key");
-  etcd.user = text("etcd-user");
-  if (!etcd.user.empty()) {
-    const auto file = vm.count("etcd-password-file") ? vm["etcd-password-file"].as<std::string>() : *password_credential();
-    etcd.password = read_password_file(file);
+  etcd.ca_file = file_from(vm, "etcd-ca", "etcd-ca").value_or("");
+  etcd.cert_file = file_from(vm, "etcd-cert", "etcd-cert").value_or("");
+  etcd.key_file = file_from(vm, "etcd-key", "etcd-key").value_or("");
+  if (vm.count("etcd-user")) {
+    etcd.user = vm["etcd-user"].as<std::string>();
+    etcd.password = read_password_file(*password_file_from(vm));
   }
   if (keys.own && etcd.ca_file.empty())
     spdlog::warn("the room has a key, but its directory {} is reached without TLS (--etcd-ca): the room's name "

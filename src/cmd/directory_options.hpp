@@ -3,7 +3,9 @@
 // HOST[:PORT], or an etcd cluster, etcd://HOST:PORT,...; else $IMCHAT_DIRECTORY, else
 // localhost:5682), and for etcd the prefix its names live under, TLS (--etcd-ca,
 // --etcd-cert, --etcd-key) and etcd's own user (--etcd-user, with the password in
-// --etcd-password-file, never on a command line). docs/etcd.md says what each means.
+// --etcd-password-file, never on a command line). Under systemd, the credentials etcd-ca,
+// etcd-cert, etcd-key and etcd-password stand for the files where no option names one.
+// docs/etcd.md says what each means.
 
 #include "cmd/cli.hpp"
 #include "cmd/key_options.hpp"

@@ -6,6 +6,7 @@
 
 #include "blackbox/chat/chat_fixture.hpp"
 #include "support/etcd_cluster.hpp"
+#include "support/imchat_binary.hpp"
 #include "support/run_program.hpp"
 #include "support/scratch_directory.hpp"
 #include "support/skip.hpp"
@@ -108,6 +109,21 @@ TEST_CASE("etcd with TLS - client certificates and users - the right settings ch
   const auto keys = cluster.etcdctl({"--user", "root:root-secret", "get", "--prefix", "--keys-only", "/imchat/"});
   CHECK(keys.stdout_text.find("/imchat/Q_cheese") != std::string::npos);
 
+  SUBCASE("the files as systemd hands them to a service - credentials named etcd-ca etcd-cert etcd-key etcd-password") {
+    const auto credentials = scratch.path() / "credentials";
+    std::filesystem::create_directories(credentials);
+    std::filesystem::copy_file(tls.ca, credentials / "etcd-ca");
+    std::filesystem::copy_file(tls.client_cert, credentials / "etcd-cert");
+    std::filesystem::copy_file(tls.client_key, credentials / "etcd-key");
+    std::filesystem::copy_file(good, credentials / "etcd-password");
+    REQUIRE(::chmod((credentials / "etcd-password").c_str(), 0400) == 0);
+    const auto listing = run_program({IMCHAT_BINARY, "server", "--list", "--directory", cluster.address(), "--etcd-user",
+                                      "imchat", "--timeout", "10"},
+                                     {{"CREDENTIALS_DIRECTORY", credentials.string()}}, 25s);
+    INFO(listing);
+    CHECK(listing.status == exit_status::exited(0));
+    CHECK(listing.stdout_text.find("Q_cheese") != std::string::npos);
+  }
   SUBCASE("a wrong password") {
     const auto bad = password_file(scratch, "bad", "not-the-secret");
     const auto said =

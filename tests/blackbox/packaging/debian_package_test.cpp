@@ -260,6 +260,7 @@ TEST_SUITE("debian") {
         "usr/share/doc/imchat/examples/room.conf",
         "usr/share/doc/imchat/examples/imchat-room-key.conf",
         "usr/share/doc/imchat/examples/imchat-server-key.conf",
+        "usr/share/doc/imchat/examples/imchat-room-etcd.conf",
         "usr/share/doc/imchat/copyright",
         "usr/share/doc/imchat/changelog.gz",
         "usr/share/lintian/overrides/imchat",
@@ -276,7 +277,7 @@ TEST_SUITE("debian") {
           read_file(source_dir / "packaging/bash-completion/imchat"));
     CHECK(read_file(root / "usr/share/doc/imchat/examples/room.conf") ==
           read_file(source_dir / "packaging/examples/room.conf"));
-    for (const auto* drop_in : {"imchat-room-key.conf", "imchat-server-key.conf"})
+    for (const auto* drop_in : {"imchat-room-key.conf", "imchat-server-key.conf", "imchat-room-etcd.conf"})
       CHECK(read_file(root / "usr/share/doc/imchat/examples" / drop_in) ==
             read_file(source_dir / "packaging/systemd" / drop_in));
 

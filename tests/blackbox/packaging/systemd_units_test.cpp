@@ -266,6 +266,26 @@ TEST_SUITE("systemd") {
           std::vector<std::string>{"directory-key:/etc/imchat/keys/directory.key"});
   }
 
+  TEST_CASE("the etcd drop-in hands a room the etcd cluster's CA - client certificate and password as credentials") {
+    const unit_sandbox units;
+    const auto unit = units.room_instance("cheese");
+    const auto installed = units.install_drop_in(unit.filename().string(), "imchat-room-etcd.conf");
+    const auto result = units.analyze({"verify", unit.string()});
+    INFO(result);
+    CHECK(result.status == exit_status::exited(0));
+    CHECK(result.stdout_text.empty());
+    CHECK(result.stderr_text.empty());
+    std::ofstream(installed, std::ios::app) << "NoSuchSetting=1\n";
+    const auto with_unknown = units.analyze({"verify", unit.string()});
+    INFO(with_unknown);
+    CHECK(with_unknown.stderr_text.find("NoSuchSetting") != std::string::npos);
+    // The credentials' names are the ones `imchat` reads (cmd/directory_options.cpp).
+    CHECK(settings_of(fs::path(IMCHAT_SYSTEMD_UNITS_DIR) / "imchat-room-etcd.conf", "LoadCredential") ==
+          std::vector<std::string>{"etcd-ca:/etc/imchat/keys/etcd-ca.crt", "etcd-cert:/etc/imchat/keys/etcd-client.crt",
+                                   "etcd-key:/etc/imchat/keys/etcd-client.key",
+                                   "etcd-password:/etc/imchat/keys/etcd.password"});
+  }
+
   TEST_CASE("a room instance given its key as the credential key admits the key's holders only") {
     // What systemd does for imchat-room@closed\x20room.service with imchat-room-key.conf:
     // it copies /etc/imchat/keys/closed\x20room.key into a private directory as `key`

@@ -2,7 +2,8 @@
 # Builds the fuzzers with clang (libFuzzer + ASan + UBSan) in their own build directory
 # and runs each for a bounded time over a copy of its checked-in seed corpus: the wire
 # codec (tests/fuzz/corpus), the text parsers and escaper (tests/fuzz/text-corpus), the
-# directory's sessions (tests/fuzz/session-corpus), a room's ATTACH and streams
+# directory's sessions (tests/fuzz/session-corpus), what an etcd member replies
+# (tests/fuzz/etcd-corpus), a room's ATTACH and streams
 # (tests/fuzz/room-corpus).
 #
 #   tests/fuzz/run-fuzzer.sh [SECONDS]      (default $IMCHAT_FUZZ_SECONDS, else 60; per target)
@@ -27,7 +28,7 @@ jobs="${JOBS:-${IMCHAT_JOBS:-2}}"
 # The test suites need doctest and are not part of the fuzzer: leave them out.
 CXX=clang++ cmake -S "$root" -B "$build_dir" -G Ninja \
   -DCMAKE_BUILD_TYPE=RelWithDebInfo -DIMCHAT_FUZZ=ON -DIMCHAT_TESTS=OFF >/dev/null
-targets=(frame_decoder_fuzzer text_fuzzer directory_session_fuzzer room_attach_fuzzer)
+targets=(frame_decoder_fuzzer text_fuzzer etcd_reply_fuzzer directory_session_fuzzer room_attach_fuzzer)
 cmake --build "$build_dir" -j"$jobs" --target "${targets[@]}"
 
 # fuzz TARGET SEEDS: runs TARGET for the time given over a fresh copy of the checked-in
@@ -53,5 +54,6 @@ fuzz() {
 
 fuzz frame_decoder_fuzzer "$root/tests/fuzz/corpus"
 fuzz text_fuzzer "$root/tests/fuzz/text-corpus"
+fuzz etcd_reply_fuzzer "$root/tests/fuzz/etcd-corpus"
 fuzz directory_session_fuzzer "$root/tests/fuzz/session-corpus"
 fuzz room_attach_fuzzer "$root/tests/fuzz/room-corpus"

@@ -41,8 +41,7 @@ std::shared_ptr<member_connection> member_connection::create(asio::io_context& i
 }
 
 member_connection::member_connection(asio::io_context& io, net::host_and_port member, connection_settings settings)
-    : io_(io),
-      member_(std::move(member)),
+    : member_(std::move(member)),
       settings_(std::move(settings)),
       dialer_(net::dialer::create(io, {.peer_timeout = settings_.timeout})),
       socket_(io),

@@ -81,7 +81,6 @@ class member_connection : public std::enable_shared_from_this<member_connection>
   template <class Operation>
   void on_stream(Operation&& operation);
 
-  boost::asio::io_context& io_;
   const net::host_and_port member_;
   const connection_settings settings_;
   std::shared_ptr<net::dialer> dialer_;

@@ -6,7 +6,6 @@
 #include <spdlog/spdlog.h>
 
 #include <cstdlib>
-#include <filesystem>
 
 namespace imchat::cmd {
 
@@ -17,19 +16,9 @@ constexpr const char* etcd_only[] = {"etcd-prefix", "etcd-ca", "etcd-cert", "etc
 
 bool given(const po::variables_map& vm, const char* option) { return vm.count(option) && !vm[option].defaulted(); }
 
-// A file systemd handed to the service (LoadCredential=ID:FILE puts it in
-// $CREDENTIALS_DIRECTORY/ID), where no option names one: etcd-ca, etcd-cert, etcd-key and
-// etcd-password stand for the options of those names (etcd-password: --etcd-password-file).
-std::optional<std::string> credential(const char* id) {
-  const char* directory = std::getenv("CREDENTIALS_DIRECTORY");
-  if (!directory || !*directory) return std::nullopt;
-  auto path = std::filesystem::path(directory) / id;
-  std::error_code ec;
-  if (!std::filesystem::exists(path, ec)) return std::nullopt;
-  return path.string();
-}
-
-// The file an option names, else the credential standing for it.
+// The file an option names, else the credential standing for it (key_options.hpp): etcd-ca,
+// etcd-cert, etcd-key and etcd-password stand for the options of those names
+// (etcd-password: --etcd-password-file).
 std::optional<std::string> file_from(const po::variables_map& vm, const char* option, const char* id) {
   if (vm.count(option)) return vm[option].as<std::string>();
   return credential(id);

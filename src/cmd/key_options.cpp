@@ -30,9 +30,6 @@ void add_key_options(cli_spec& spec, std::string_view whose, bool directory_key)
          "the directory's key (default: --key-file's; 'none' for a directory without a key)");
 }
 
-namespace {
-// A key systemd handed to the service: LoadCredential=ID:PATH puts it in
-// $CREDENTIALS_DIRECTORY/ID. Used where no option names a file.
 std::optional<std::string> credential(std::string_view id) {
   const char* directory = std::getenv("CREDENTIALS_DIRECTORY");
   if (!directory || !*directory) return std::nullopt;
@@ -41,7 +38,6 @@ std::optional<std::string> credential(std::string_view id) {
   if (!std::filesystem::exists(path, ec)) return std::nullopt;
   return path.string();
 }
-}  // namespace
 
 key_set keys_from(const po::variables_map& vm) {
   key_set keys;

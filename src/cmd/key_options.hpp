@@ -32,6 +32,10 @@ struct key_set {
 // key_file_error (the message names the file).
 key_set keys_from(const po::variables_map& vm);
 
+// A file systemd handed to the service: LoadCredential=ID:PATH puts it in
+// $CREDENTIALS_DIRECTORY/ID. Used where no option names a file; nullopt when there is none.
+std::optional<std::string> credential(std::string_view id);
+
 // What to tell the user when the keys do not allow a connection (net::is_key_error):
 // `subject` is what refused, "the room 'cheese'" or "the directory at host:5682",
 // `possessive` the same as an owner ("the room's"), `option` the option that sets the

@@ -1,6 +1,7 @@
 #include "support/etcd_cluster.hpp"
 
 #include "support/deadline.hpp"
+#include "support/skip.hpp"
 #include "support/tcp_ports.hpp"
 
 #include <doctest/doctest.h>
@@ -34,6 +35,12 @@ std::optional<std::string> etcd_cluster::unavailable() {
   for (const char* program : {"etcd", "etcdctl", "openssl"})
     if (!on_path(program)) return std::string("no ") + program + " here (packaging/install-deps.sh installs it)";
   return std::nullopt;
+}
+
+bool etcd_cluster::skipped_here() {
+  const auto why = unavailable();
+  if (why) report_skip(*why);
+  return why.has_value();
 }
 
 etcd_cluster::etcd_cluster(settings how) : settings_(std::move(how)), scratch_("etcd") {

@@ -36,6 +36,9 @@ class etcd_cluster {
 
   // Why there can be no cluster here (no etcd, etcdctl or openssl), or nullopt.
   static std::optional<std::string> unavailable();
+  // True, having reported the test skipped (support/skip.hpp) with the reason, where
+  // there can be none: `if (etcd_cluster::skipped_here()) return;`.
+  static bool skipped_here();
 
   // Starts the cluster and waits until every member answers (REQUIREs it).
   explicit etcd_cluster(settings how);

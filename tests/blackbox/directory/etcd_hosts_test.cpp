@@ -68,11 +68,7 @@ bool cannot_run_here() {
     imchat::test::report_skip(*why);
     return true;
   }
-  if (const auto why = etcd_cluster::unavailable()) {
-    imchat::test::report_skip(*why);
-    return true;
-  }
-  return false;
+  return etcd_cluster::skipped_here();
 }
 
 }  // namespace

@@ -9,7 +9,6 @@
 #include "support/imchat_binary.hpp"
 #include "support/run_program.hpp"
 #include "support/scratch_directory.hpp"
-#include "support/skip.hpp"
 
 #include <doctest/doctest.h>
 
@@ -23,14 +22,6 @@ using imchat::test::scratch_directory;
 using namespace imchat::test::chat;
 
 namespace {
-
-bool cannot_run_etcd() {
-  if (const auto why = etcd_cluster::unavailable()) {
-    imchat::test::report_skip(*why);
-    return true;
-  }
-  return false;
-}
 
 void etcdctl_must(etcd_cluster& cluster, std::vector<std::string> args) {
   const auto result = cluster.etcdctl(std::move(args));
@@ -74,7 +65,7 @@ std::string gave_up(const chat_fixture& chat) {
 TEST_SUITE("directory: etcd") {
 
 TEST_CASE("etcd with TLS - client certificates and users - the right settings chat and each wrong one is named") {
-  if (cannot_run_etcd()) return;
+  if (etcd_cluster::skipped_here()) return;
   etcd_cluster cluster({.members = 1, .tls = true});
   // A user that may read and write the names' prefix, and nothing else; then etcd's
   // authentication on (etcdctl goes on as root).
@@ -171,7 +162,7 @@ TEST_CASE("etcd with TLS - client certificates and users - the right settings ch
 }
 
 TEST_CASE("TLS to an etcd member that speaks plain HTTP is named in the warning") {
-  if (cannot_run_etcd()) return;
+  if (etcd_cluster::skipped_here()) return;
   etcd_cluster cluster({.members = 1});
   etcd_cluster tls_only({.members = 1, .tls = true});  // only for its CA
   const auto said = gave_up(chat_fixture(cluster.address(), {"--etcd-ca", tls_only.tls().ca.string()}));

@@ -58,4 +58,11 @@ if ! { "${apt_get[@]}" update && "${apt_get[@]}" install --no-install-recommends
   echo "install-deps: apt-get failed" >&2
   exit 1
 fi
+# Debian's etcd-server enables and starts a single-member etcd on localhost:2379. The tests
+# start clusters of their own, and an operator who wants the service sets it up: the one
+# this script brought is stopped and disabled (one already installed is left as it was).
+if [[ " ${missing[*]} " == *" etcd-server "* ]] && [[ -d /run/systemd/system ]] && command -v systemctl >/dev/null; then
+  "${as_root[@]}" systemctl disable --now etcd.service >/dev/null 2>&1 || true
+  echo "install-deps: etcd-server's own service is disabled (the tests start clusters of their own)"
+fi
 echo "install-deps: done"

@@ -3,6 +3,9 @@
 #include "directory/etcd/etcd_client.hpp"
 #include "directory/etcd/etcd_codec.hpp"
 #include "directory/etcd/etcd_record.hpp"
+#include "directory/etcd/etcd_tls.hpp"
+#include "directory/etcd/name_waits.hpp"
+#include "directory/etcd/record_reply.hpp"
 #include "directory/holder_text.hpp"
 #include "directory/registry.hpp"
 #include "util/printable_text.hpp"
@@ -13,7 +16,6 @@
 #include <spdlog/spdlog.h>
 
 #include <cmath>
-#include <list>
 #include <unistd.h>
 
 namespace imchat::directory::etcd {
@@ -29,38 +31,11 @@ namespace {
 // before it leaves them to expire with the lease.
 constexpr std::chrono::milliseconds farewell_limit{2000};
 
-directory_reply failed(std::error_code ec, std::string why) { return {ec, std::move(why), {}, {}}; }
-
 // Who registers, as the owner of each record: this host and process.
 std::string this_process() {
   char host[256] = {};
   if (::gethostname(host, sizeof host - 1) != 0) std::snprintf(host, sizeof host, "unknown host");
   return fmt::format("{} pid {}", printable_text(host), ::getpid());
-}
-
-std::shared_ptr<asio::ssl::context> tls_for(const etcd_options& etcd) {
-  if (etcd.ca_file.empty() && etcd.cert_file.empty()) return nullptr;
-  auto context = std::make_shared<asio::ssl::context>(asio::ssl::context::tls_client);
-  const auto use = [](const std::string& option, const std::string& file, auto&& load) {
-    try {
-      load();
-    } catch (const boost::system::system_error& e) {
-      throw std::system_error(std::make_error_code(std::errc::invalid_argument),
-                              fmt::format("{} '{}': {}", option, printable_text(file), e.code().message()));
-    }
-  };
-  context->set_options(asio::ssl::context::no_sslv2 | asio::ssl::context::no_sslv3 | asio::ssl::context::no_tlsv1 |
-                       asio::ssl::context::no_tlsv1_1);
-  context->set_verify_mode(asio::ssl::verify_peer);
-  if (etcd.ca_file.empty())
-    context->set_default_verify_paths();
-  else
-    use("--etcd-ca", etcd.ca_file, [&] { context->load_verify_file(etcd.ca_file); });
-  if (!etcd.cert_file.empty()) {
-    use("--etcd-cert", etcd.cert_file, [&] { context->use_certificate_chain_file(etcd.cert_file); });
-    use("--etcd-key", etcd.key_file, [&] { context->use_private_key_file(etcd.key_file, asio::ssl::context::pem); });
-  }
-  return context;
 }
 
 class etcd_locator final : public detail::locator_backend {
@@ -72,19 +47,10 @@ class etcd_locator final : public detail::locator_backend {
         ttl_seconds_(std::max<std::int64_t>(
             1, static_cast<std::int64_t>(std::ceil(static_cast<double>(this->options().peer_timeout.count()) / 1000)))),
         owner_(this_process()),
-        tls_(tls_for(this->options().etcd)),
+        tls_(make_tls_context(this->options().etcd)),
         keepalive_(io()) {}
 
  private:
-  struct await_state {
-    std::string name;
-    completion done;
-    abandon_flag cancelled;
-    std::shared_ptr<member_connection> watch;
-    std::unique_ptr<asio::steady_timer> retry;
-    bool finished = false;
-  };
-
   std::shared_ptr<etcd_locator> self() { return std::static_pointer_cast<etcd_locator>(shared_from_this()); }
 
   std::string key(std::string_view name) const { return record_key(prefix_, name); }
@@ -109,18 +75,18 @@ class etcd_locator final : public detail::locator_backend {
       if (auto self = weak.lock()) self->on_state(up, why);
     };
     client_->on_member_changed = [weak] {
-      if (auto self = weak.lock()) self->move_watches();
+      if (auto self = weak.lock()) self->waits_->move();
     };
     client_->on_fatal = [weak](std::error_code ec, const std::string& why) {
       if (auto self = weak.lock()) self->give_up(ec, why);
     };
+    waits_ = std::make_shared<name_waits>(io(), client_, prefix_);
     client_->start();
   }
 
   void end() override {
     keepalive_.cancel();
-    for (auto& wait : waits_) finish_wait(*wait, failed(std::make_error_code(std::errc::operation_canceled), "locator closed"));
-    waits_.clear();
+    waits_->end_all(failed(std::make_error_code(std::errc::operation_canceled), "locator closed"));
     for (auto& waiter : std::exchange(lease_waiters_, {})) waiter(std::make_error_code(std::errc::operation_canceled), "locator closed");
     if (!lease_ || given_up()) return client_->stop();
     // The names go with the lease, at once; if etcd cannot be told in time, they go when
@@ -155,8 +121,7 @@ class etcd_locator final : public detail::locator_backend {
     keepalive_.cancel();
     set_failure(ec, text);
     for (auto& waiter : std::exchange(lease_waiters_, {})) waiter(ec, text);
-    for (auto& wait : waits_) finish_wait(*wait, directory_reply(*given_up()));
-    waits_.clear();
+    waits_->end_all(*given_up());
   }
 
   // --- the lease ---
@@ -260,24 +225,12 @@ class etcd_locator final : public detail::locator_backend {
                   }, std::move(abandoned));
   }
 
-  // The record in a range reply for one key: none, the record, or why it is none.
-  directory_reply record_from(const std::string& name, const range_reply& reply) const {
-    if (reply.kvs.empty()) return failed(wire::error::not_found, "no name '" + printable_text(name) + "'");
-    directory_reply found;
-    std::string why;
-    found.record.emplace();
-    if (!decode_record(prefix_, reply.kvs.front().key, reply.kvs.front().value, *found.record, why))
-      return failed(wire::error::invalid_name,
-                    fmt::format("the record of '{}' in etcd is no directory record: {}", printable_text(name), why));
-    return found;
-  }
-
   void send_lookup(const std::string& name, completion done, abandon_flag abandoned) override {
     client_->call(range_path, range_request(key(name)),
                   [self = self(), name, done = std::move(done)](std::error_code ec, std::string why, std::string body) {
                     range_reply reply;
                     if (!ec) ec = parse_range(body, reply, why);
-                    done(ec ? failed(ec, why) : self->record_from(name, reply));
+                    done(ec ? failed(ec, why) : record_reply(self->prefix_, name, reply));
                   }, std::move(abandoned));
   }
 
@@ -300,92 +253,13 @@ class etcd_locator final : public detail::locator_backend {
                   }, std::move(abandoned));
   }
 
-  // --- waiting for a name: its key read, then watched from the next revision ---
+  // --- waiting for a name (name_waits) ---
 
   void send_await(const std::string& name, completion done, abandon_flag cancelled) override {
-    auto wait = std::make_shared<await_state>();
-    wait->name = name;
-    wait->done = std::move(done);
-    wait->cancelled = std::move(cancelled);
-    wait->retry = std::make_unique<asio::steady_timer>(io());
-    waits_.push_back(wait);
-    look_then_watch(wait);
+    waits_->add(name, std::move(done), std::move(cancelled));
   }
 
-  void look_then_watch(const std::shared_ptr<await_state>& wait) {
-    if (wait->watch) std::exchange(wait->watch, nullptr)->close();
-    client_->call(range_path, range_request(key(wait->name)), [self = self(), wait](std::error_code ec, std::string why, std::string body) {
-      if (wait->finished || ec == std::errc::operation_canceled) return;
-      range_reply reply;
-      if (!ec) ec = parse_range(body, reply, why);
-      if (ec) return self->end_wait(wait, failed(ec, why));
-      if (!reply.kvs.empty()) return self->end_wait(wait, self->record_from(wait->name, reply));
-      self->watch(wait, reply.revision + 1);
-    }, wait->cancelled);
-  }
-
-  void watch(const std::shared_ptr<await_state>& wait, std::int64_t from) {
-    std::weak_ptr<await_state> weak_wait = wait;
-    wait->watch = client_->open_stream(
-        watch_path, watch_request(key(wait->name), from),
-        [self = self(), weak_wait](std::string_view line) {
-          auto waiting = weak_wait.lock();
-          if (!waiting || waiting->finished) return;
-          watch_message message;
-          std::string why;
-          if (const auto ec = parse_watch_message(line, message, why)) {
-            spdlog::debug("etcd watch of '{}': {}: {}", printable_text(waiting->name), ec.message(), printable_text(why, 200));
-            return self->watch_again(waiting);
-          }
-          if (message.canceled) return self->watch_again(waiting);
-          for (const auto& event : message.events) {
-            if (event.deleted) continue;
-            auto found = self->record_from(waiting->name, {{event.kv}, message.revision});
-            if (!found.error) return self->end_wait(waiting, std::move(found));
-          }
-        },
-        [self = self(), weak_wait](std::error_code ec, const std::string& why, unsigned status, std::string) {
-          auto waiting = weak_wait.lock();
-          if (!waiting || waiting->finished || ec == std::errc::operation_canceled) return;
-          spdlog::debug("etcd watch of '{}' ended: {}", printable_text(waiting->name),
-                        ec ? why : fmt::format("HTTP status {}", status));
-          self->watch_again(waiting);
-        });
-  }
-
-  // The watch broke (its member went, etcd ended it): read the key again, then watch.
-  void watch_again(const std::shared_ptr<await_state>& wait) {
-    if (wait->watch) std::exchange(wait->watch, nullptr)->close();
-    wait->retry->expires_after(std::chrono::milliseconds(200));
-    wait->retry->async_wait([self = self(), wait](boost::system::error_code ec) {
-      if (!ec && !wait->finished && !self->stopping()) self->look_then_watch(wait);
-    });
-  }
-
-  // The client left its member: watches there move with it.
-  void move_watches() {
-    for (auto& wait : waits_)
-      if (wait->watch && !wait->finished) watch_again(wait);
-  }
-
-  void end_wait(const std::shared_ptr<await_state>& wait, directory_reply&& reply) {
-    finish_wait(*wait, std::move(reply));
-    std::erase(waits_, wait);
-  }
-
-  void finish_wait(await_state& wait, directory_reply&& reply) {
-    if (wait.finished) return;
-    wait.finished = true;
-    wait.retry->cancel();
-    if (wait.watch) std::exchange(wait.watch, nullptr)->close();
-    if (!wait.cancelled->load()) wait.done(std::move(reply));
-  }
-
-  void forget_cancelled_waits() override {
-    for (auto& wait : waits_)
-      if (wait->cancelled->load()) finish_wait(*wait, {});
-    std::erase_if(waits_, [](const auto& wait) { return wait->finished; });
-  }
+  void forget_cancelled_waits() override { waits_->forget_cancelled(); }
 
   const std::vector<net::host_and_port> members_;
   const std::string prefix_;
@@ -396,7 +270,7 @@ class etcd_locator final : public detail::locator_backend {
   std::int64_t lease_ = 0;  // none yet, or lost
   std::vector<lease_waiter> lease_waiters_;
   asio::steady_timer keepalive_;
-  std::vector<std::shared_ptr<await_state>> waits_;
+  std::shared_ptr<name_waits> waits_;
   bool told_down_ = false;  // that no member answers, once
 };
 

@@ -32,10 +32,10 @@ void directory_session::start() {
   // The session is kept alive by the server's table; the callbacks hold it weakly so that
   // the server's stop() really ends it.
   std::weak_ptr<directory_session> weak = shared_from_this();
-  connection_->on_frame = [weak](wire::frame&& frame) {
+  connection_->on_frame = [weak](wire::frame_view frame) {
     auto self = weak.lock();
     if (!self) return;
-    self->on_frame(std::move(frame));
+    self->on_frame(frame);
     self->apply_backpressure();
   };
   connection_->on_sent = [weak] {
@@ -81,7 +81,7 @@ void directory_session::continue_listing() {
 namespace {
 
 template <class Request>
-bool decode_or_close(net::framed_connection& connection, const wire::frame& frame, Request& request) {
+bool decode_or_close(net::framed_connection& connection, wire::frame_view frame, Request& request) {
   if (const auto ec = wire::decode(frame.body, request)) {
     spdlog::warn("{}: malformed {} frame: {}", connection.peer(), wire::frame_type_name(frame.type),
                  ec.message());
@@ -114,7 +114,7 @@ void send_fail(net::framed_connection& connection, std::uint32_t request, std::e
 
 }  // namespace
 
-void directory_session::on_frame(wire::frame&& frame) {
+void directory_session::on_frame(wire::frame_view frame) {
   auto& connection = *connection_;
   auto& registry = server_.registry_;
   switch (frame.type) {

@@ -28,7 +28,7 @@ class directory_session : public std::enable_shared_from_this<directory_session>
   void close();
 
  private:
-  void on_frame(wire::frame&& frame);
+  void on_frame(wire::frame_view frame);
   void continue_listing();
   void apply_backpressure();
 

@@ -194,7 +194,8 @@ void framed_connection::process_input(std::span<const std::byte> input) {
       close_with_error(decode_error);
       return;
     }
-    auto frame = decoder_.take();
+    // Viewed where it lies: in this read's bytes for a frame that came whole in it.
+    const auto frame = decoder_.take_view(gathered_);
     frame_started_.reset();
     if (frame.type == wire::frame_type::error) {
       wire::error_frame error;
@@ -210,7 +211,7 @@ void framed_connection::process_input(std::span<const std::byte> input) {
       return;
     }
     if (frame.type == wire::frame_type::heartbeat) continue;  // its arrival was the point
-    if (on_frame) on_frame(std::move(frame));
+    if (on_frame) on_frame(frame);
   }
   if (!decoder_.idle() && !frame_started_) frame_started_ = last_received_;
   if (!charge_partial_frame()) return;

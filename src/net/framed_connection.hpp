@@ -53,9 +53,10 @@ class framed_connection : public std::enable_shared_from_this<framed_connection>
  public:
   // Called once the peer's greeting checked out.
   std::function<void()> on_ready;
-  // Called for every frame. ERROR frames (logged, then closed) and HEARTBEAT frames are
-  // handled here: they never reach on_frame.
-  std::function<void(wire::frame&&)> on_frame;
+  // Called for every frame, viewed where it lies (valid during the call only). ERROR
+  // frames (logged, then closed) and HEARTBEAT frames are handled here: they never reach
+  // on_frame.
+  std::function<void(wire::frame_view)> on_frame;
   // Called after the frames of one read have all gone to on_frame (or reading was paused
   // among them): the place to hand a batch on (optional).
   std::function<void()> on_batch_end;
@@ -171,6 +172,7 @@ class framed_connection : public std::enable_shared_from_this<framed_connection>
   boost::asio::steady_timer timer_;
   connection_options options_;
   wire::frame_decoder decoder_;
+  wire::bytes gathered_;  // the body of a frame that came in pieces, while on_frame sees it
   std::string peer_;
   boost::asio::ip::address peer_address_;
   std::array<std::byte, wire::greeting_size> greeting_{};

@@ -35,6 +35,13 @@ std::string_view frame_type_name(frame_type type) noexcept;
 
 using bytes = std::vector<std::byte>;
 
+// A frame as its receiver sees it: the type, and the body viewed where it lies (in the
+// bytes read, or wherever the decoder gathered it), valid while those bytes are.
+struct frame_view {
+  frame_type type = frame_type::heartbeat;
+  std::span<const std::byte> body;
+};
+
 struct frame {
   frame_type type = frame_type::heartbeat;
   bytes body;

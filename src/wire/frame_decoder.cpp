@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cassert>
+#include <utility>
 
 namespace imchat::wire {
 
@@ -16,10 +17,6 @@ std::error_code frame_decoder::check_header() noexcept {
   if (!is_known_frame_type(type)) return error::unknown_frame_type;
   if (body_size_ > limits_.max_body_size) return error::frame_too_large;
   frame_.type = static_cast<frame_type>(type);
-  frame_.body.clear();
-  // Grow with the bytes that really arrive: five bytes from a peer must not buy a
-  // megabyte of memory, or a few thousand idle connections could exhaust the host.
-  frame_.body.reserve(std::min<std::size_t>(body_size_, initial_body_reserve));
   return {};
 }
 
@@ -44,7 +41,18 @@ std::size_t frame_decoder::put(std::span<const std::byte> input, std::error_code
       failure_ = ec = bad;
       return used;
     }
+    // The whole body is here too: it is left where it lies, for take_view().
+    if (input.size() - used >= body_size_) {
+      whole_ = input.subspan(used, body_size_);
+      state_ = state::complete;
+      ec = {};
+      return used + body_size_;
+    }
     state_ = state::body;
+    frame_.body.clear();
+    // Grow with the bytes that really arrive: five bytes from a peer must not buy a
+    // megabyte of memory, or a few thousand idle connections could exhaust the host.
+    frame_.body.reserve(std::min<std::size_t>(body_size_, initial_body_reserve));
   }
   const std::size_t missing = body_size_ - frame_.body.size();
   const std::size_t n = std::min(missing, input.size() - used);
@@ -60,11 +68,21 @@ std::size_t frame_decoder::put(std::span<const std::byte> input, std::error_code
   return used;
 }
 
-frame frame_decoder::take() noexcept {
+frame frame_decoder::take() {
+  bytes storage;
+  const auto view = take_view(storage);
+  if (storage.empty() && !view.body.empty()) storage.assign(view.body.begin(), view.body.end());
+  return frame{view.type, std::move(storage)};
+}
+
+frame_view frame_decoder::take_view(bytes& storage) noexcept {
   assert(state_ == state::complete);
   state_ = state::header;
   header_filled_ = 0;
-  return std::move(frame_);
+  if (!whole_.empty()) return {frame_.type, std::exchange(whole_, {})};
+  storage = std::move(frame_.body);
+  frame_.body = {};
+  return {frame_.type, storage};
 }
 
 }  // namespace imchat::wire

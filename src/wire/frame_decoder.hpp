@@ -12,7 +12,9 @@
 //
 // The header is checked (length against the limit, type against the protocol) before a
 // single byte of the body is allocated, and the body's buffer then grows with the bytes
-// that really arrive.
+// that really arrive. A frame that lies whole in what put() was given is not copied at
+// all: take_view() shows it where it lies, which is how a connection hands on the frames
+// of a read (most of them, for small messages) without an allocation each.
 
 #include "wire/frame.hpp"
 
@@ -41,7 +43,11 @@ class frame_decoder {
   std::size_t put(std::span<const std::byte> input, std::error_code& ec);
 
   // Moves out the frame completed by the last put(), and readies the decoder for the next.
-  frame take() noexcept;
+  frame take();
+  // The same as a view: of the input that last put() was given, where the frame lay whole
+  // in it (valid while that input is), else of `storage`, which takes the bytes the
+  // decoder gathered.
+  frame_view take_view(bytes& storage) noexcept;
 
   // True between frames: no partial header or body is buffered. A connection that closes
   // while this is false closed mid-frame.
@@ -65,6 +71,7 @@ class frame_decoder {
   std::size_t header_filled_ = 0;
   std::uint32_t body_size_ = 0;
   frame frame_;
+  std::span<const std::byte> whole_;  // the completed frame's body in put()'s input, if it lay whole there
 };
 
 }  // namespace imchat::wire

@@ -124,8 +124,8 @@ class native_locator final : public locator_backend {
     connection_->on_ready = [weak] {
       if (auto self = weak.lock()) self->on_ready();
     };
-    connection_->on_frame = [weak](wire::frame&& frame) {
-      if (auto self = weak.lock()) self->on_frame(std::move(frame));
+    connection_->on_frame = [weak](wire::frame_view frame) {
+      if (auto self = weak.lock()) self->on_frame(frame);
     };
     connection_->on_closed = [weak](std::error_code ec, const std::string& detail) {
       if (auto self = weak.lock()) self->on_closed(ec, detail);
@@ -181,7 +181,7 @@ class native_locator final : public locator_backend {
       spdlog::debug("directory at {}: {}; retrying in {} ms", directory(), why, delay.count());
   }
 
-  void on_frame(wire::frame&& frame) {
+  void on_frame(wire::frame_view frame) {
     if (frame.body.size() < 4) return protocol_error(frame, wire::error::truncated_body);
     const auto id = wire::body_reader(frame.body).u32();
     auto found = pending_.find(id);
@@ -225,7 +225,7 @@ class native_locator final : public locator_backend {
     done(std::move(result));
   }
 
-  void protocol_error(const wire::frame& frame, std::error_code ec) {
+  void protocol_error(wire::frame_view frame, std::error_code ec) {
     spdlog::error("directory at {} sent a bad {} frame: {}", directory(), wire::frame_type_name(frame.type),
                   ec.message());
     connection_->close_with_error(ec);

@@ -138,7 +138,7 @@ void object_listener::on_connection(const std::shared_ptr<net::framed_connection
           wire::error::handshake_timeout,
           fmt::format("no ATTACH within {:g} s", std::chrono::duration<double>(timeout).count()));
   });
-  connection->on_frame = [self = shared_from_this(), weak, &io, attached](wire::frame&& frame) {
+  connection->on_frame = [self = shared_from_this(), weak, &io, attached](wire::frame_view frame) {
     *attached = true;
     if (auto attaching = weak.lock()) self->on_attach(attaching, frame, io);
   };
@@ -146,7 +146,7 @@ void object_listener::on_connection(const std::shared_ptr<net::framed_connection
 }
 
 void object_listener::on_attach(const std::shared_ptr<net::framed_connection>& connection,
-                                const wire::frame& frame, asio::io_context& io) {
+                                wire::frame_view frame, asio::io_context& io) {
   wire::attach_request attach;
   std::error_code ec = frame.type == wire::frame_type::attach ? wire::decode(frame.body, attach)
                                                                : wire::error::unexpected_frame;

@@ -64,7 +64,7 @@ class object_listener : public std::enable_shared_from_this<object_listener> {
 
  private:
   void on_connection(const std::shared_ptr<net::framed_connection>& connection, boost::asio::io_context& io);
-  void on_attach(const std::shared_ptr<net::framed_connection>& connection, const wire::frame& frame,
+  void on_attach(const std::shared_ptr<net::framed_connection>& connection, wire::frame_view frame,
                  boost::asio::io_context& io);
 
   const std::string name_;

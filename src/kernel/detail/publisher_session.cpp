@@ -20,7 +20,7 @@ void publisher_session::start(const wire::attach_request& request) {
     return self ? self->push(batch, std::move(resume)) : std::size_t{0};
   });
   // The callbacks hold the session; the connection drops them once closed.
-  connection_->on_frame = [self = shared_from_this()](wire::frame&& frame) {
+  connection_->on_frame = [self = shared_from_this()](wire::frame_view frame) {
     if (frame.type == wire::frame_type::message) return self->feeder_->add(frame);
     // The messages before it in the same read go into the queue first, so that their ACK
     // goes out before the ERROR, which is the last frame sent.

@@ -51,7 +51,7 @@ std::error_code publishing_binding::on_attached(const wire::attached_reply& repl
   return {};
 }
 
-void publishing_binding::on_stream_frame(wire::frame&& frame) {
+void publishing_binding::on_stream_frame(wire::frame_view frame) {
   wire::ack_frame ack;
   if (frame.type != wire::frame_type::ack)
     return refuse(wire::error::unexpected_frame,

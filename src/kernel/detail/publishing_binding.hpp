@@ -30,7 +30,7 @@ class publishing_binding final : public remote_binding, public message_sink {
   void on_stop() override;
   void fill_attach(wire::attach_request& request) override;
   std::error_code on_attached(const wire::attached_reply& reply) override;
-  void on_stream_frame(wire::frame&& frame) override;
+  void on_stream_frame(wire::frame_view frame) override;
   bool acknowledge(std::uint64_t next);
   void write(auto first, auto last);
 

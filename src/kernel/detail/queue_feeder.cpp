@@ -9,7 +9,7 @@ queue_feeder::queue_feeder(std::shared_ptr<net::framed_connection> connection, s
         return target->push_some(batch, std::move(resume));
       }) {}
 
-void queue_feeder::add(const wire::frame& frame) { batch_.emplace_back(std::span(frame.body)); }
+void queue_feeder::add(wire::frame_view frame) { batch_.emplace_back(std::span(frame.body)); }
 
 void queue_feeder::flush() {
   // A closed connection's frames are not acknowledged: their sender sends them again.

@@ -26,7 +26,7 @@ class queue_feeder : public std::enable_shared_from_this<queue_feeder> {
   queue_feeder(std::shared_ptr<net::framed_connection> connection, std::shared_ptr<queue> target);
 
   // For on_frame: a MESSAGE frame's body becomes a data message.
-  void add(const wire::frame& frame);
+  void add(wire::frame_view frame);
   // For on_batch_end: hands the batch to the queue.
   void flush();
 

@@ -89,8 +89,8 @@ void remote_binding::on_connected(std::shared_ptr<net::framed_connection> connec
     self->fill_attach(request);
     self->connection_->send_with([&](wire::bytes& out) { wire::encode(out, request); });
   };
-  connection_->on_frame = [weak](wire::frame&& frame) {
-    if (auto self = weak.lock()) self->on_frame(std::move(frame));
+  connection_->on_frame = [weak](wire::frame_view frame) {
+    if (auto self = weak.lock()) self->on_frame(frame);
   };
   connection_->on_batch_end = [weak] {
     auto self = weak.lock();
@@ -107,8 +107,8 @@ void remote_binding::refuse(std::error_code ec, const std::string& why) {
   connection_->close_with_error(ec, why);
 }
 
-void remote_binding::on_frame(wire::frame&& frame) {
-  if (attached_) return on_stream_frame(std::move(frame));
+void remote_binding::on_frame(wire::frame_view frame) {
+  if (attached_) return on_stream_frame(frame);
   wire::attached_reply reply;
   if (frame.type != wire::frame_type::attached) return refuse(wire::error::unexpected_frame, "expected ATTACHED");
   if (const auto ec = wire::decode(frame.body, reply)) return refuse(ec, "malformed ATTACHED");

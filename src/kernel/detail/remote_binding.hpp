@@ -66,7 +66,7 @@ class remote_binding : public std::enable_shared_from_this<remote_binding> {
   // The object accepted; an error closes the connection (and a reconnection follows).
   virtual std::error_code on_attached(const wire::attached_reply& reply) = 0;
   // A frame after ATTACHED, other than HEARTBEAT.
-  virtual void on_stream_frame(wire::frame&& frame) = 0;
+  virtual void on_stream_frame(wire::frame_view frame) = 0;
   // After the frames of one read.
   virtual void on_batch_end() {}
   // The attached connection is gone; a reconnection follows unless stopping.
@@ -84,7 +84,7 @@ class remote_binding : public std::enable_shared_from_this<remote_binding> {
   void look_up();
   void connect(const wire::record& record);
   void on_connected(std::shared_ptr<net::framed_connection> connection);
-  void on_frame(wire::frame&& frame);
+  void on_frame(wire::frame_view frame);
   void on_closed(std::error_code ec, const std::string& detail);
   void retry(const std::string& why);
   void give_up(std::error_code ec, const std::string& why);

@@ -41,7 +41,7 @@ void subscriber_session::start(const wire::attach_request& request) {
       [&](wire::bytes& out) { wire::encode(out, wire::attached_reply{source_->incarnation(), next_}); });
 
   std::weak_ptr<subscriber_session> weak = shared_from_this();
-  connection_->on_frame = [weak](wire::frame&& frame) {
+  connection_->on_frame = [weak](wire::frame_view frame) {
     auto self = weak.lock();
     if (!self) return;
     self->connection_->close_with_error(wire::error::unexpected_frame,

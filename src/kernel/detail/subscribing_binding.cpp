@@ -46,7 +46,7 @@ std::error_code subscribing_binding::on_attached(const wire::attached_reply& rep
   return {};
 }
 
-void subscribing_binding::on_stream_frame(wire::frame&& frame) {
+void subscribing_binding::on_stream_frame(wire::frame_view frame) {
   if (frame.type == wire::frame_type::message) return feeder_->add(frame);
   refuse(wire::error::unexpected_frame, "unexpected " + std::string(wire::frame_type_name(frame.type)) + " frame");
 }

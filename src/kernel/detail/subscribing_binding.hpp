@@ -27,7 +27,7 @@ class subscribing_binding final : public remote_binding {
  private:
   void fill_attach(wire::attach_request& request) override;
   std::error_code on_attached(const wire::attached_reply& reply) override;
-  void on_stream_frame(wire::frame&& frame) override;
+  void on_stream_frame(wire::frame_view frame) override;
   void on_batch_end() override;
   void on_detached() override;
   static std::uint64_t since_field(std::optional<std::chrono::system_clock::time_point> since);

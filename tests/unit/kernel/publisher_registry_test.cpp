@@ -208,7 +208,7 @@ TEST_CASE("publisher registry: a queue that acknowledges what was stored acks on
   registry_fixture f;
   watched_connection c(f.io);
   std::vector<std::uint64_t> acks;
-  c.ends.peer->on_frame = [&](imchat::wire::frame&& frame) {
+  c.ends.peer->on_frame = [&](imchat::wire::frame_view frame) {
     imchat::wire::ack_frame ack;
     if (frame.type == imchat::wire::frame_type::ack && !imchat::wire::decode(frame.body, ack)) acks.push_back(ack.next);
   };

@@ -32,7 +32,7 @@ struct fed_queue {
                                        imchat::queue_limits{.max_messages = max_messages})),
         ends(connect_loopback(io)),
         feeder(std::make_shared<queue_feeder>(ends.object, target)) {
-    ends.object->on_frame = [this](imchat::wire::frame&& frame) {
+    ends.object->on_frame = [this](imchat::wire::frame_view frame) {
       ++frames_seen;
       if (frame.type == imchat::wire::frame_type::message) feeder->add(frame);
     };
@@ -131,11 +131,8 @@ TEST_CASE("queue feeder: a full queue stops the reading and the rest follows as 
 TEST_CASE("queue feeder: frames of a closed connection are not queued (their sender resends them)") {
   fed_queue fed;
   fed.ends.object->close();
-  imchat::wire::frame frame{imchat::wire::frame_type::message, {}};
   const std::string text = "too late";
-  const auto bytes = imchat::wire::as_bytes(text);
-  frame.body.assign(bytes.begin(), bytes.end());
-  fed.feeder->add(frame);
+  fed.feeder->add({imchat::wire::frame_type::message, imchat::wire::as_bytes(text)});
   fed.feeder->flush();
   CHECK(fed.feeder->accepted() == 0);
   CHECK(fed.take_all().empty());
@@ -152,12 +149,7 @@ TEST_CASE("queue feeder: a push function decides what is taken") {
         for (std::size_t i = 0; i < taken; ++i) pushed.emplace_back(batch[i].text());
         return taken;
       });
-  for (const auto* text : {"a", "b", "c"}) {
-    imchat::wire::frame frame{imchat::wire::frame_type::message, {}};
-    const auto bytes = imchat::wire::as_bytes(text);
-    frame.body.assign(bytes.begin(), bytes.end());
-    feeder->add(frame);
-  }
+  for (const auto* text : {"a", "b", "c"}) feeder->add({imchat::wire::frame_type::message, imchat::wire::as_bytes(text)});
   feeder->flush();
   CHECK(feeder->accepted() == 2);
   CHECK(pushed == std::vector<std::string>{"a", "b"});

@@ -112,7 +112,7 @@ class loopback {
     end.connection->on_ready = [connection, on_ready] {
       if (on_ready) on_ready(*connection);
     };
-    end.connection->on_frame = [&end](wire::frame&&) { ++end.frames; };
+    end.connection->on_frame = [&end](wire::frame_view) { ++end.frames; };
     end.connection->on_closed = [&end](std::error_code reason, const std::string& detail) {
       end.closed.set_value({reason, detail});
     };

@@ -43,7 +43,7 @@ struct observed {
   std::string detail;
 
   void watch(framed_connection& connection) {
-    connection.on_frame = [this](wire::frame&& frame) { bodies.emplace_back(wire::as_text(frame.body)); };
+    connection.on_frame = [this](wire::frame_view frame) { bodies.emplace_back(wire::as_text(frame.body)); };
     connection.on_closed = [this](std::error_code ec, const std::string& why) {
       closed = ec;
       detail = why;
@@ -89,7 +89,7 @@ TEST_CASE("reading paused over TLS holds frames back and resuming delivers them 
   observed object, peer;
   peer.watch(*ends.peer);
   object.watch(*ends.object);
-  ends.object->on_frame = [&](wire::frame&& frame) {
+  ends.object->on_frame = [&](wire::frame_view frame) {
     object.bodies.emplace_back(wire::as_text(frame.body));
     if (object.bodies.size() == 3) ends.object->pause_reading();
   };

@@ -301,21 +301,67 @@ TEST_CASE("an accepted header alone reserves at most the initial body reserve") 
   CHECK(largest_allocation < default_max_body_size);
 }
 
-TEST_CASE("the allocation probe does see the body buffer of a frame that arrives whole") {
-  // The control for the tests above: without it "allocates nothing" could pass vacuously.
+TEST_CASE("the allocation probe does see the body buffer of a frame that arrives in pieces") {
+  // The control for the tests above and below: without it "allocates nothing" could pass
+  // vacuously.
   frame_decoder decoder;
   const auto input = concat(concat(u32_be(default_max_body_size), bytes_of({0x22})),
                             std::vector<std::byte>(default_max_body_size, std::byte{'x'}));
+  const auto first = std::span(input).first(input.size() / 2);
   std::error_code ec;
   std::size_t largest_allocation = 0;
   {
     imchat::test::allocation_probe probe;
-    CHECK(decoder.put(input, ec) == input.size());
+    CHECK(decoder.put(first, ec) == first.size());
+    CHECK(ec == error::need_more);
+    CHECK(decoder.put(std::span(input).subspan(first.size()), ec) == input.size() - first.size());
     largest_allocation = probe.largest();
   }
   CHECK(ec == std::error_code{});
-  CHECK(decoder.take().body.size() == default_max_body_size);
+  imchat::wire::bytes storage;
+  const auto got = decoder.take_view(storage);
+  CHECK(got.body.size() == default_max_body_size);
+  CHECK(got.body.data() == storage.data());  // gathered: in the storage given
   CHECK(largest_allocation >= default_max_body_size);
+}
+
+TEST_CASE("a frame that lies whole in its input is viewed there - not copied - and a split one is gathered") {
+  const auto input = concat(frame_bytes(0x22, text_bytes("hello")), frame_bytes(0x02, {}),
+                            frame_bytes(0x22, std::vector<std::byte>(100'000, std::byte{'y'})));
+  frame_decoder decoder;
+  std::error_code ec;
+  imchat::wire::bytes storage;
+  std::size_t largest_allocation = 0;
+  std::span<const std::byte> rest = input;
+  std::error_code first_ec, second_ec;
+  imchat::wire::frame_view hello, heartbeat;
+  {
+    imchat::test::allocation_probe probe;
+    rest = rest.subspan(decoder.put(rest, first_ec));
+    hello = decoder.take_view(storage);
+    rest = rest.subspan(decoder.put(rest, second_ec));
+    heartbeat = decoder.take_view(storage);
+    largest_allocation = probe.largest();
+  }
+  CHECK(largest_allocation == 0);
+  CHECK(first_ec == std::error_code{});
+  CHECK(second_ec == std::error_code{});
+  CHECK(hello.type == frame_type::message);
+  CHECK(hello.body.data() == input.data() + frame_header_size);
+  CHECK(as_text(hello.body) == "hello");
+  CHECK(heartbeat.type == frame_type::heartbeat);
+  CHECK(heartbeat.body.empty());
+  // The large frame comes in two pieces: gathered into the storage, and the same bytes.
+  const auto half = rest.first(rest.size() / 2);
+  CHECK(decoder.put(half, ec) == half.size());
+  CHECK(ec == error::need_more);
+  CHECK(decoder.put(rest.subspan(half.size()), ec) == rest.size() - half.size());
+  REQUIRE(ec == std::error_code{});
+  const auto large = decoder.take_view(storage);
+  CHECK(large.body.data() == storage.data());
+  CHECK(large.body.size() == 100'000);
+  CHECK(std::all_of(large.body.begin(), large.body.end(), [](std::byte b) { return b == std::byte{'y'}; }));
+  CHECK(decoder.idle());
 }
 
 TEST_CASE("an oversized header fed byte by byte fails on its fifth byte") {

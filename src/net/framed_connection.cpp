@@ -249,27 +249,34 @@ std::size_t framed_connection::unacknowledged_bytes() noexcept {
 
 void framed_connection::send(std::span<const std::byte> encoded_frames) {
   if (closed_ || closing_) return;
-  pending_.insert(pending_.end(), encoded_frames.begin(), encoded_frames.end());
+  auto& out = out_.own();
+  out.insert(out.end(), encoded_frames.begin(), encoded_frames.end());
+  flush();
+}
+
+void framed_connection::send_shared(std::shared_ptr<const wire::bytes> frames, std::size_t offset, std::size_t size) {
+  if (closed_ || closing_) return;
+  out_.append_shared(std::move(frames), offset, size);
   flush();
 }
 
 void framed_connection::flush() {
-  if (writing_ || pending_.empty() || closed_ || !secured_ || write_failed_) return;
+  if (writing_ || !out_.has_unsent() || closed_ || !secured_ || write_failed_) return;
   writing_ = true;
-  std::swap(pending_, in_flight_);
+  // Everything waiting in one write, its own bytes and the shared ones as one gather list.
   on_stream([this](auto& stream) {
-    asio::async_write(stream, asio::buffer(in_flight_),
+    asio::async_write(stream, out_.take_for_write(),
                       [self = shared_from_this()](asio_error ec, std::size_t) { self->on_written(ec); });
   });
 }
 
 void framed_connection::on_written(asio_error ec) {
   writing_ = false;
-  in_flight_.clear();
+  out_.written();
   if (closed_) return;
   if (ec) return on_write_error(ec);
   last_sent_ = clock::now();
-  if (closing_ && pending_.empty()) {
+  if (closing_ && !out_.has_unsent()) {
     finish(close_reason_, close_detail_);
     return;
   }
@@ -303,7 +310,7 @@ void framed_connection::refuse(std::error_code code, std::string_view detail) {
 
 void framed_connection::send_error_and_close(std::error_code code, std::string_view detail) {
   if (closed_ || closing_) return;
-  wire::encode(pending_, wire::make_error_frame(code, detail));
+  wire::encode(out_.own(), wire::make_error_frame(code, detail));
   closing_ = true;
   close_reason_ = code;
   close_detail_ = std::string(detail);
@@ -352,7 +359,7 @@ void framed_connection::arm_heartbeat_timer() {
   // A write still in flight (a peer slow to read) needs no heartbeat on top: look again
   // an interval from now.
   const auto now = clock::now();
-  auto next = writing_ || !pending_.empty() ? now + heartbeats_->interval : last_sent_ + heartbeats_->interval;
+  auto next = writing_ || out_.has_unsent() ? now + heartbeats_->interval : last_sent_ + heartbeats_->interval;
   if (!paused_) next = std::min(next, last_received_ + heartbeats_->peer_timeout);
   if (!paused_ && frame_started_) next = std::min(next, *frame_started_ + heartbeats_->peer_timeout);
   timer_.expires_at(std::max(next, now));
@@ -377,7 +384,7 @@ void framed_connection::on_heartbeat_timer() {
                                  std::chrono::duration<double>(heartbeats_->peer_timeout).count()));
     return;
   }
-  if (!writing_ && pending_.empty() && now - last_sent_ >= heartbeats_->interval)
+  if (!writing_ && !out_.has_unsent() && now - last_sent_ >= heartbeats_->interval)
     send_with([](wire::bytes& out) { wire::append_frame(out, wire::frame_type::heartbeat); });
   arm_heartbeat_timer();
 }

@@ -7,6 +7,7 @@
 // It lives on one I/O thread: every member function must be called on that thread.
 
 #include "net/admission.hpp"
+#include "net/outbound_queue.hpp"
 #include "wire/frame.hpp"
 #include "wire/frame_decoder.hpp"
 #include "wire/greeting.hpp"
@@ -89,9 +90,13 @@ class framed_connection : public std::enable_shared_from_this<framed_connection>
   template <class Encode>
   void send_with(Encode&& encode) {
     if (closed_ || closing_) return;
-    encode(pending_);
+    encode(out_.own());
     flush();
   }
+  // Queues `size` bytes of frames at `offset` in `frames`, encoded once and shared by
+  // every connection that sends them (an exchange's batch to its subscribers): referred
+  // to until written, never copied here.
+  void send_shared(std::shared_ptr<const wire::bytes> frames, std::size_t offset, std::size_t size);
 
   // Sends ERROR(code, detail), then closes once it is written. Logs the reason.
   void close_with_error(std::error_code code, std::string_view detail = {});
@@ -117,7 +122,7 @@ class framed_connection : public std::enable_shared_from_this<framed_connection>
   bool ready() const noexcept { return ready_; }
   bool closed() const noexcept { return closed_; }
   // Bytes queued or in flight, for output limits.
-  std::size_t outbound_bytes() const noexcept { return pending_.size() + in_flight_.size(); }
+  std::size_t outbound_bytes() const noexcept { return out_.size(); }
   // outbound_bytes(), and what the socket took that the peer's TCP has not acknowledged
   // yet: what a side that is about to close must wait for. Closing with the peer's bytes
   // unread sends a reset, which throws away whatever is still in the socket's queue.
@@ -178,8 +183,7 @@ class framed_connection : public std::enable_shared_from_this<framed_connection>
   std::array<std::byte, wire::greeting_size> greeting_{};
   // What a read brought and is not decoded yet because reading was paused.
   wire::bytes unprocessed_;
-  wire::bytes pending_;
-  wire::bytes in_flight_;
+  outbound_queue out_;
   bool ready_ = false;
   // Frames may be written: at once in plaintext, after the handshake with a key.
   bool secured_ = false;

@@ -25,7 +25,8 @@ void fanout_pipe::drain() {
   }
   // A sink may detach itself while taking the batch: iterate over a snapshot.
   const auto sinks = sinks_;
-  for (const auto& sink : sinks) sink->deliver(draining_);
+  encoded_batch encoded(draining_);
+  for (const auto& sink : sinks) sink->deliver(draining_, encoded);
   draining_.clear();
 }
 

@@ -60,7 +60,7 @@ void publishing_binding::on_stream_frame(wire::frame_view frame) {
   if (!acknowledge(ack.next)) refuse(wire::error::bad_field_value, "ACK of messages never sent");
 }
 
-void publishing_binding::deliver(std::span<const message> batch) {
+void publishing_binding::deliver(std::span<const message> batch, encoded_batch& /*encoded*/) {
   const auto before = unacknowledged_.held().size();
   for (const auto& m : batch)
     if (m.type() == message_type::data) unacknowledged_.add(m);

@@ -19,7 +19,7 @@ class publishing_binding final : public remote_binding, public message_sink {
   publishing_binding(boost::asio::io_context& io, directory::locator& directory, std::string remote,
                      std::shared_ptr<fanout_pipe> source, binding_options options);
 
-  void deliver(std::span<const message> batch) override;
+  void deliver(std::span<const message> batch, encoded_batch& encoded) override;
   // Nothing waiting in the pipe, and everything acknowledged.
   bool drained() const override;
   // Messages sent here that the queue has not acknowledged yet.

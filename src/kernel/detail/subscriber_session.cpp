@@ -75,7 +75,7 @@ void subscriber_session::catch_up() {
   live_ = next_ == slice.next;
 }
 
-void subscriber_session::deliver(std::span<const message> batch) {
+void subscriber_session::deliver(std::span<const message> batch, encoded_batch& encoded) {
   if (!live_ || connection_->closed()) return;  // catch_up() reads these from the history
   if (connection_->outbound_bytes() > max_outbound_bytes_) {
     // Too slow for the live stream: it lags instead, fed from the history as it reads,
@@ -88,10 +88,13 @@ void subscriber_session::deliver(std::span<const message> batch) {
     live_ = false;
     return;
   }
-  // Messages numbered before next_ were sent from the history already.
-  auto first = batch.begin();
-  while (first != batch.end() && (first->type() != message_type::data || first->sequence() < next_)) ++first;
-  next_ += write(first, batch.end());
+  // Messages numbered before next_ were sent from the history already. The rest go out as
+  // the batch's shared frames: encoded once for every subscriber, not copied here.
+  std::size_t first = 0;
+  while (first < batch.size() && (batch[first].type() != message_type::data || batch[first].sequence() < next_)) ++first;
+  const auto frames = encoded.from(first);
+  connection_->send_shared(frames.frames, frames.offset, frames.size);
+  next_ += frames.messages;
 }
 
 std::size_t subscriber_session::write(auto first, auto last) {

@@ -30,7 +30,7 @@ class subscriber_session : public message_sink, public std::enable_shared_from_t
 
   // Answers the ATTACH, starts catching up, and detaches when the connection closes.
   void start(const wire::attach_request& request);
-  void deliver(std::span<const message> batch) override;
+  void deliver(std::span<const message> batch, encoded_batch& encoded) override;
 
  private:
   void catch_up();

@@ -26,7 +26,9 @@ struct recording_sink : message_sink {
   std::vector<std::vector<std::string>> batches;
   std::vector<const std::byte*> buffers;  // where each message's bytes are
   std::function<void()> on_deliver;
-  void deliver(std::span<const message> batch) override {
+  std::vector<const imchat::wire::bytes*> encodings;  // the shared frames each batch came with
+  void deliver(std::span<const message> batch, imchat::detail::encoded_batch& encoded) override {
+    encodings.push_back(encoded.from(0).frames.get());
     auto& texts = batches.emplace_back();
     for (const auto& m : batch) {
       texts.emplace_back(m.text());
@@ -63,6 +65,10 @@ TEST_CASE("fanout pipe: a burst reaches every sink in order - as one batch after
   CHECK(pipe->empty());
   CHECK(first->batches == std::vector<texts>{{"a", "b", "c"}});
   CHECK(second->batches == std::vector<texts>{{"a", "b", "c"}});
+  // The batch's frames were encoded once, for both.
+  REQUIRE(first->encodings.size() == 1);
+  REQUIRE(second->encodings.size() == 1);
+  CHECK(first->encodings.front() == second->encodings.front());
 
   // The next burst wakes the I/O thread again, once.
   pipe->post(message(std::string_view("d")));

@@ -15,6 +15,7 @@
 #include <boost/asio/post.hpp>
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <future>
 #include <thread>
 
@@ -388,16 +389,38 @@ std::optional<message> api_thread::pop_locked(std::size_t* queue) {
     if (queue) *queue = next_queue_;
     auto& from = *queues_[next_queue_];
     next_queue_ = (next_queue_ + 1) % queues_.size();
-    while (auto m = from.pop_locked()) {
-      const auto bit = 1u << static_cast<unsigned>(m->type());
-      if (m->type() != message_type::data && (notices_enabled_ & bit) == 0) continue;
-      if (m->stream() != 0)
-        for (auto& input : stored_inputs_)
-          if (input.queue.get() == &from) input.received[m->stream()] = m->sequence() + 1;
-      return m;
-    }
+    while (auto m = from.pop_locked())
+      if (accept_locked(from, *m)) return m;
   }
   return std::nullopt;
+}
+
+bool api_thread::accept_locked(const detail::queue& from, const message& m) {
+  const auto bit = 1u << static_cast<unsigned>(m.type());
+  if (m.type() != message_type::data && (notices_enabled_ & bit) == 0) return false;
+  if (m.stream() != 0)
+    for (auto& input : stored_inputs_)
+      if (input.queue.get() == &from) input.received[m.stream()] = m.sequence() + 1;
+  return true;
+}
+
+std::size_t api_thread::pop_many_locked(std::vector<message>& into, std::size_t max,
+                                        std::vector<std::size_t>* queues) {
+  std::size_t taken = 0;
+  for (std::size_t tried = 0; tried < queues_.size() && taken < max; ++tried) {
+    const auto index = next_queue_;
+    next_queue_ = (next_queue_ + 1) % queues_.size();
+    auto& from = *queues_[index];
+    const auto start = into.size();
+    from.pop_many_locked(into, max - taken);
+    // The notices the application did not ask for go; the rest stay, in order.
+    const auto kept = std::remove_if(into.begin() + static_cast<std::ptrdiff_t>(start), into.end(),
+                                     [&](const message& m) { return !accept_locked(from, m); });
+    into.erase(kept, into.end());
+    taken += into.size() - start;
+    if (queues) queues->resize(queues->size() + (into.size() - start), index);
+  }
+  return taken;
 }
 
 // What is queued comes first; then a binding's failure, if there is one.
@@ -428,18 +451,10 @@ std::size_t api_thread::receive_many(std::vector<message>& into, std::size_t max
                                      std::vector<std::size_t>* queues) {
   if (max == 0) return 0;
   std::unique_lock lock(signal_->mutex);
-  std::size_t queue = 0;
-  std::optional<message> m;
-  signal_->arrived.wait_for(lock, timeout, [&] { return (m = pop_locked(&queue)).has_value() || signal_->failure; });
-  if (!m) {
-    if (signal_->failure) throw *signal_->failure;
-    return 0;
-  }
   std::size_t taken = 0;
-  do {
-    into.push_back(std::move(*m));
-    if (queues) queues->push_back(queue);
-  } while (++taken < max && (m = pop_locked(&queue)));
+  signal_->arrived.wait_for(lock, timeout,
+                            [&] { return (taken = pop_many_locked(into, max, queues)) > 0 || signal_->failure; });
+  if (taken == 0 && signal_->failure) throw *signal_->failure;
   return taken;
 }
 

@@ -121,8 +121,10 @@ class api_thread {
   message receive();
   std::optional<message> receive(std::chrono::milliseconds timeout);
   std::optional<message> try_receive();
-  // Everything ready at once, up to `max` messages, in the order receive() would give
-  // them, appended to `into`: one lock and at most one wake-up for the lot. Waits at most
+  // Everything ready at once, up to `max` messages, appended to `into`: one lock and at
+  // most one wake-up for the lot. The queues are taken in turn, each for all it holds (up
+  // to what is left of `max`), starting after the one the last call took from, so that
+  // none waits behind a busy other; each queue's messages in their order. Waits at most
   // `timeout` for the first; returns how many it appended (0 on timeout). With `queues`,
   // appends there the queue each message came from: its index among this thread's
   // queues, in the order they were created.
@@ -180,6 +182,11 @@ class api_thread {
   stored_input& stored_input_named(std::string_view queue_name);
   std::optional<detail::object_ref> find_in_process(std::string_view name) const;
   std::optional<message> pop_locked(std::size_t* queue = nullptr);
+  // What receive_many takes once the lock is held: returns how many it appended.
+  std::size_t pop_many_locked(std::vector<message>& into, std::size_t max, std::vector<std::size_t>* queues);
+  // Whether a message taken from `from` reaches the application (a notice only when
+  // switched on), noting where each stored input's streams got to.
+  bool accept_locked(const detail::queue& from, const message& m);
   directory::locator& require_directory(std::string_view why) const;
   void check_sendable(exchange_id id, const message& m) const;
   void throw_if_failed() const;

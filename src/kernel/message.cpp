@@ -13,6 +13,13 @@ message::message(std::span<const std::byte> bytes) : message(bytes.size()) {
 
 message::message(std::string_view text) : message(std::as_bytes(std::span(text.data(), text.size()))) {}
 
+message message::sharing(const std::shared_ptr<std::byte[]>& buffer, std::size_t offset, std::size_t size) {
+  message m;
+  if (size != 0) m.buffer_ = std::shared_ptr<std::byte[]>(buffer, buffer.get() + offset);
+  m.size_ = size;
+  return m;
+}
+
 message message::gap(std::uint64_t lost) {
   message m;
   m.type_ = message_type::gap;

@@ -39,6 +39,9 @@ class message {
   explicit message(std::size_t size);
   explicit message(std::span<const std::byte> bytes);
   explicit message(std::string_view text);
+  // A data message of the `size` bytes at `offset` in `buffer`, which it keeps alive, with
+  // every other message made of it: how the messages of one read share one allocation.
+  static message sharing(const std::shared_ptr<std::byte[]>& buffer, std::size_t offset, std::size_t size);
 
   // A gap notice; `lost` is 0 when the number of lost messages is unknown.
   static message gap(std::uint64_t lost = 0);

@@ -75,6 +75,23 @@ std::optional<message> queue::pop_locked() {
   message m = std::move(items_.front());
   items_.pop_front();
   bytes_ -= m.size();
+  taken_locked();
+  return m;
+}
+
+std::size_t queue::pop_many_locked(std::vector<message>& into, std::size_t max) {
+  const auto n = std::min(max, items_.size());
+  if (n == 0) return 0;
+  for (std::size_t i = 0; i < n; ++i) {
+    bytes_ -= items_.front().size();
+    into.push_back(std::move(items_.front()));
+    items_.pop_front();
+  }
+  taken_locked();
+  return n;
+}
+
+void queue::taken_locked() {
   signal_->room.notify_all();
   if (!waiting_sources_.empty() && items_.size() <= limits_.max_messages / 2 &&
       bytes_ <= limits_.max_bytes / 2) {
@@ -83,7 +100,6 @@ std::optional<message> queue::pop_locked() {
     waiting_sources_.clear();
     for (auto& resume : sources) resume();
   }
-  return m;
 }
 
 }  // namespace imchat::detail

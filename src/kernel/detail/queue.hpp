@@ -69,12 +69,16 @@ class queue {
 
   // Owner only, with signal().mutex held: the next message, if any.
   std::optional<message> pop_locked();
+  // The same for up to `max` messages at once, appended to `into`: returns how many.
+  std::size_t pop_many_locked(std::vector<message>& into, std::size_t max);
 
   receive_signal& signal() noexcept { return *signal_; }
 
  private:
   bool full_locked(std::size_t extra_bytes) const noexcept;
   void push_locked(message&& m);
+  // After taking: wakes senders waiting for room, and resumes sources once at half.
+  void taken_locked();
 
   const std::string name_;
   const imchat::scope scope_;

@@ -2,6 +2,8 @@
 
 #include <boost/asio/post.hpp>
 
+#include <algorithm>
+
 namespace imchat::detail {
 
 queue_feeder::queue_feeder(std::shared_ptr<net::framed_connection> connection, std::shared_ptr<queue> target)
@@ -9,9 +11,24 @@ queue_feeder::queue_feeder(std::shared_ptr<net::framed_connection> connection, s
         return target->push_some(batch, std::move(resume));
       }) {}
 
-void queue_feeder::add(wire::frame_view frame) { batch_.emplace_back(std::span(frame.body)); }
+void queue_feeder::add(wire::frame_view frame) { added_.push_back(frame.body); }
+
+void queue_feeder::make_messages() {
+  if (added_.empty()) return;
+  std::size_t total = 0;
+  for (const auto& body : added_) total += body.size();
+  auto shared = total ? std::make_shared_for_overwrite<std::byte[]>(total) : nullptr;
+  std::size_t offset = 0;
+  for (const auto& body : added_) {
+    std::copy(body.begin(), body.end(), shared.get() + offset);
+    batch_.push_back(message::sharing(shared, offset, body.size()));
+    offset += body.size();
+  }
+  added_.clear();
+}
 
 void queue_feeder::flush() {
+  make_messages();
   // A closed connection's frames are not acknowledged: their sender sends them again.
   if (paused_ || delivered_ == batch_.size() || connection_->closed()) return;
   std::weak_ptr<queue_feeder> weak = shared_from_this();

@@ -94,6 +94,31 @@ TEST_CASE("queue feeder: MESSAGE frames become the queue's messages - in order -
   CHECK(fed.take_all() == numbered("more", 1, 3));
 }
 
+TEST_CASE("queue feeder: the messages of one read share one buffer - side by side") {
+  // Pushed straight from added bodies, as one read's frames come: one allocation for all.
+  boost::asio::io_context io;
+  auto ends = connect_loopback(io);
+  std::vector<message> pushed;
+  auto feeder = std::make_shared<queue_feeder>(ends.object, [&](std::span<message> batch, const std::function<void()>&) {
+    pushed.insert(pushed.end(), batch.begin(), batch.end());
+    return batch.size();
+  });
+  const std::string read = "onetwothree";
+  const auto bytes = imchat::wire::as_bytes(read);
+  feeder->add({imchat::wire::frame_type::message, bytes.subspan(0, 3)});
+  feeder->add({imchat::wire::frame_type::message, bytes.subspan(3, 3)});
+  feeder->add({imchat::wire::frame_type::message, bytes.subspan(6, 5)});
+  feeder->flush();
+  REQUIRE(pushed.size() == 3);
+  CHECK(pushed[0].text() == "one");
+  CHECK(pushed[1].text() == "two");
+  CHECK(pushed[2].text() == "three");
+  // Copies of the read's bytes (the read buffer is the connection's), in one buffer.
+  CHECK(pushed[0].data().data() != bytes.data());
+  CHECK(pushed[1].data().data() == pushed[0].data().data() + 3);
+  CHECK(pushed[2].data().data() == pushed[1].data().data() + 3);
+}
+
 TEST_CASE("queue feeder: a full queue stops the reading and the rest follows as it drains") {
   fed_queue fed(4);
   fed.send("flood", 1, 20);

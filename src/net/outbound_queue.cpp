@@ -11,13 +11,12 @@ constexpr std::size_t max_spare = 64 * 1024;
 }  // namespace
 
 wire::bytes& outbound_queue::own() {
-  if (tail_open_) return chunks_.back().own;
-  auto& tail = chunks_.emplace_back();
-  tail.own = std::move(spare_);
-  tail.own.clear();
-  spare_ = {};
-  tail_open_ = true;
-  return tail.own;
+  if (!tail_open_) {
+    // An emptied chunk of its own left at the end (its buffer kept) is taken up again.
+    if (chunks_.size() <= frozen_ || chunks_.back().shared || !chunks_.back().own.empty()) chunks_.emplace_back();
+    tail_open_ = true;
+  }
+  return chunks_.back().own;
 }
 
 void outbound_queue::close_tail() noexcept {
@@ -36,7 +35,7 @@ void outbound_queue::append_shared(std::shared_ptr<const wire::bytes> buffer, st
   settled_ += size;
 }
 
-const std::vector<boost::asio::const_buffer>& outbound_queue::take_for_write(std::size_t max_buffers) {
+std::span<const boost::asio::const_buffer> outbound_queue::take_for_write(std::size_t max_buffers) {
   close_tail();
   buffers_.clear();
   frozen_ = std::min(chunks_.size(), std::max<std::size_t>(max_buffers, 1));
@@ -48,19 +47,20 @@ const std::vector<boost::asio::const_buffer>& outbound_queue::take_for_write(std
     if (bytes == 0) continue;
     buffers_.emplace_back(each.shared ? each.shared->data() + each.offset : each.own.data(), bytes);
   }
-  return buffers_;
+  return {buffers_.data(), buffers_.size()};
 }
 
 void outbound_queue::written() {
-  for (; frozen_ > 0; --frozen_) {
-    auto& front = chunks_.front();
-    settled_ -= front.bytes();
-    // One buffer of its own is kept for the next chunk, the larger one.
-    if (!front.shared && front.own.capacity() > spare_.capacity() && front.own.capacity() <= max_spare)
-      spare_ = std::move(front.own);
-    chunks_.pop_front();
+  for (std::size_t i = 0; i < frozen_; ++i) settled_ -= chunks_[i].bytes();
+  if (frozen_ == chunks_.size() && frozen_ > 0 && !chunks_.front().shared &&
+      chunks_.front().own.capacity() <= max_spare) {
+    // All written: the first chunk's buffer stays, emptied, for what comes next.
+    chunks_.front().own.clear();
+    chunks_.erase(chunks_.begin() + 1, chunks_.end());
+  } else {
+    chunks_.erase(chunks_.begin(), chunks_.begin() + static_cast<std::ptrdiff_t>(frozen_));
   }
-  frozen_bytes_ = 0;
+  frozen_ = frozen_bytes_ = 0;
 }
 
 void outbound_queue::clear() {

@@ -12,11 +12,11 @@
 #include "wire/frame.hpp"
 
 #include <boost/asio/buffer.hpp>
+#include <boost/container/small_vector.hpp>
 
 #include <cstddef>
-#include <deque>
 #include <memory>
-#include <vector>
+#include <span>
 
 namespace imchat::net {
 
@@ -32,9 +32,10 @@ class outbound_queue {
   // Whether anything waits that no write has taken yet.
   bool has_unsent() const noexcept { return size() > frozen_bytes_; }
 
-  // Freezes everything not in flight and gives its buffers, for one write. At most
-  // `max_buffers` chunks go in one write; the rest waits for the next.
-  const std::vector<boost::asio::const_buffer>& take_for_write(std::size_t max_buffers = 256);
+  // Freezes everything not in flight and gives its buffers, for one write (a view: what
+  // a write operation copies is two words, not a list). At most `max_buffers` chunks go
+  // in one write; the rest waits for the next.
+  std::span<const boost::asio::const_buffer> take_for_write(std::size_t max_buffers = 256);
   // The write of what take_for_write() gave completed: it goes.
   void written();
   // Drops everything (the connection closed).
@@ -53,13 +54,15 @@ class outbound_queue {
   // when it closes.
   void close_tail() noexcept;
 
-  std::deque<chunk> chunks_;
+  // Room for one chunk inline: an idle connection's queue (a heartbeat now and then)
+  // allocates nothing but its bytes, which it keeps for the next (ten thousand idle
+  // displays pay for every byte here).
+  boost::container::small_vector<chunk, 1> chunks_;
   std::size_t frozen_ = 0;        // chunks in the write in flight, at the front
   std::size_t frozen_bytes_ = 0;  // and their bytes
   std::size_t settled_ = 0;       // the bytes of every chunk but an open tail
   bool tail_open_ = false;
-  std::vector<boost::asio::const_buffer> buffers_;
-  wire::bytes spare_;  // a written own chunk's buffer, kept for the next
+  boost::container::small_vector<boost::asio::const_buffer, 2> buffers_;
 };
 
 }  // namespace imchat::net

@@ -138,8 +138,11 @@ void object_listener::on_connection(const std::shared_ptr<net::framed_connection
           wire::error::handshake_timeout,
           fmt::format("no ATTACH within {:g} s", std::chrono::duration<double>(timeout).count()));
   });
-  connection->on_frame = [self = shared_from_this(), weak, &io, attached](wire::frame_view frame) {
+  connection->on_frame = [self = shared_from_this(), weak, &io, attached, deadline](wire::frame_view frame) {
     *attached = true;
+    // Its memory goes now, not a handshake timeout later: ten thousand displays that
+    // attach in a burst would otherwise hold ten thousand timers for that long.
+    deadline->cancel();
     if (auto attaching = weak.lock()) self->on_attach(attaching, frame, io);
   };
   connection->start();

@@ -119,6 +119,24 @@ TEST_CASE("queue feeder: the messages of one read share one buffer - side by sid
   CHECK(pushed[2].data().data() == pushed[1].data().data() + 3);
 }
 
+TEST_CASE("queue feeder: a read that ends one frame - holds another - and begins a third keeps all three intact") {
+  // The first frame's body is gathered from two reads, the third begins gathering in the
+  // same read: what the feeder holds of the first must survive until the batch goes.
+  fed_queue fed;
+  imchat::wire::bytes stream;
+  for (const auto* text : {"first, in two pieces", "second, whole", "third, also in two pieces"})
+    imchat::wire::append_frame(stream, imchat::wire::frame_type::message, imchat::wire::as_bytes(text));
+  const std::span<const std::byte> all(stream);
+  const std::size_t first_cut = 12, second_cut = stream.size() - 10;
+  fed.ends.peer->send(all.first(first_cut));
+  imchat::test::run_for(fed.io, std::chrono::milliseconds(50));
+  fed.ends.peer->send(all.subspan(first_cut, second_cut - first_cut));
+  imchat::test::run_for(fed.io, std::chrono::milliseconds(50));
+  fed.ends.peer->send(all.subspan(second_cut));
+  REQUIRE(run_until(fed.io, [&] { return fed.feeder->accepted() == 3; }));
+  CHECK(fed.take_all() == std::vector<std::string>{"first, in two pieces", "second, whole", "third, also in two pieces"});
+}
+
 TEST_CASE("queue feeder: a full queue stops the reading and the rest follows as it drains") {
   fed_queue fed(4);
   fed.send("flood", 1, 20);

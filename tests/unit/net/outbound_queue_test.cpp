@@ -24,7 +24,7 @@ std::shared_ptr<const imchat::wire::bytes> shared_text(std::string_view text) {
 }
 
 // What a write of the buffers would send.
-std::string joined(const std::vector<boost::asio::const_buffer>& buffers) {
+std::string joined(std::span<const boost::asio::const_buffer> buffers) {
   std::string text;
   for (const auto& buffer : buffers) text.append(static_cast<const char*>(buffer.data()), buffer.size());
   return text;
@@ -44,7 +44,7 @@ TEST_CASE("outbound queue: own and shared bytes go out in the order queued - sha
   out.append_shared(batch, 8, 6);  // "frames"
   CHECK(out.size() == 23);
   CHECK(out.has_unsent());
-  const auto& buffers = out.take_for_write();
+  const auto buffers = out.take_for_write();
   CHECK(joined(buffers) == "hello shared and frames");
   REQUIRE(buffers.size() == 4);
   CHECK(buffers[1].data() == batch->data() + 1);  // not copied
@@ -56,7 +56,7 @@ TEST_CASE("outbound queue: own and shared bytes go out in the order queued - sha
 TEST_CASE("outbound queue: what is queued during a write waits for the next - and the write's bytes stay put") {
   outbound_queue out;
   put(out.own(), "first");
-  const auto& in_flight = out.take_for_write();
+  const auto in_flight = out.take_for_write();
   const auto* first_bytes = in_flight.front().data();
   CHECK_FALSE(out.has_unsent());
   // A frozen chunk of its own is never appended to: new bytes go into a new one.

@@ -108,6 +108,9 @@ room_log::room_log(const std::filesystem::path& directory, std::string_view room
 }
 
 room_log::~room_log() {
+  insert_message_.reset();
+  record_stream_.reset();
+  update_room_.reset();
   // A destructor must not throw: a sync that fails here leaves what the OS has, which
   // is all that was promised without fsync_policy::always.
   try {
@@ -247,8 +250,7 @@ void room_log::append(std::span<const message> messages, std::span<const stream_
   std::uint64_t next = next_;
   std::uint64_t bytes = bytes_;
   {
-    sqlite_statement insert(db_, "INSERT INTO messages(seq, at, body) VALUES(?, ?, ?)");
-    if (!insert.ok()) roll_back_and_fail("write");
+    auto& insert = prepared(insert_message_, "INSERT INTO messages(seq, at, body) VALUES(?, ?, ?)");
     for (const auto& m : messages) {
       insert.bind(1, next).bind_signed(2, milliseconds_since_epoch(at)).bind(3, m.data());
       if (insert.step() != SQLITE_DONE) roll_back_and_fail("write");
@@ -256,11 +258,10 @@ void room_log::append(std::span<const message> messages, std::span<const stream_
       ++next;
       bytes += m.size();
     }
-    sqlite_statement record(db_,
+    auto& record = prepared(record_stream_,
                             "INSERT INTO streams(stream, secret, next, at) VALUES(?, ?, ?, ?) "
                             "ON CONFLICT(stream) DO UPDATE SET secret = excluded.secret, next = excluded.next, "
                             "at = excluded.at");
-    if (!record.ok()) roll_back_and_fail("write");
     for (const auto& stream : streams) {
       const auto secret = bytes_of(stream.secret);
       record.bind(1, stream.stream)
@@ -270,13 +271,25 @@ void room_log::append(std::span<const message> messages, std::span<const stream_
       if (record.step() != SQLITE_DONE) roll_back_and_fail("write");
       record.reset();
     }
-    sqlite_statement update(db_, "UPDATE room SET next = ?, bytes = ?");
-    if (!update.ok() || update.bind(1, next).bind(2, bytes).step() != SQLITE_DONE) roll_back_and_fail("write");
+    auto& update = prepared(update_room_, "UPDATE room SET next = ?, bytes = ?");
+    const bool updated = update.bind(1, next).bind(2, bytes).step() == SQLITE_DONE;
+    update.reset();
+    if (!updated) roll_back_and_fail("write");
   }
   if (sqlite3_exec(db_, "COMMIT", nullptr, nullptr, nullptr) != SQLITE_OK) roll_back_and_fail("write");
   next_ = next;
   bytes_ = bytes;
   unsynced_ = true;
+}
+
+sqlite_statement& room_log::prepared(std::unique_ptr<sqlite_statement>& slot, std::string_view sql) {
+  if (!slot) {
+    auto statement = std::make_unique<sqlite_statement>(db_, sql);
+    if (!statement->ok()) roll_back_and_fail("write");
+    slot = std::move(statement);
+  }
+  slot->reset();  // from wherever a failed transaction left it
+  return *slot;
 }
 
 void room_log::tick(std::chrono::system_clock::time_point now) {

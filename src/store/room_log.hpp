@@ -28,6 +28,8 @@ struct sqlite3;
 
 namespace imchat::store {
 
+class sqlite_statement;
+
 // Why a log cannot be opened or written: the file, and what is wrong, in words.
 class log_error : public std::runtime_error {
  public:
@@ -112,6 +114,8 @@ class room_log {
   void forget_idle_streams(std::chrono::system_clock::time_point now);
   void upgrade_from_version_1();
   void sync_wal();
+  // A statement prepared once for the log's life (the hot ones: every batch runs them).
+  sqlite_statement& prepared(std::unique_ptr<sqlite_statement>& slot, std::string_view sql);
   std::uint64_t bytes_before(std::uint64_t seq) const;
 
   std::filesystem::path path_;
@@ -123,6 +127,7 @@ class room_log {
   std::uint64_t next_ = 1;
   std::uint64_t bytes_ = 0;  // of the messages held
   bool unsynced_ = false;
+  std::unique_ptr<sqlite_statement> insert_message_, record_stream_, update_room_;
   std::chrono::system_clock::time_point next_stream_check_{};  // forget_idle_streams() runs once a minute
 };
 

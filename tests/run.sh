@@ -99,10 +99,13 @@ failed_test_excerpts() {
   [[ -f $log ]] || return 0
   while IFS= read -r number; do
     echo "failed in $stage: test $number, the end of its output ($log has all of it):"
+    # The first 60 lines, and a sanitizer report's access and its first frames wherever
+    # they are (awk stops itself: a head would end it with SIGPIPE, and set -e the script).
     awk -v n="$number" '
-      $0 ~ "Test +#" n ":" { inside = 1; print; next }
+      $0 ~ "Test +#" n ":" { inside = 1; print "    " $0; next }
       inside && /^ *(Start +[0-9]+:|[0-9]+\/[0-9]+ Test +#|[0-9]+% tests passed)/ { exit }
-      inside { print }' "$log" | head -n 60 | sed 's/^/    /'
+      inside && /(READ|WRITE) of size|ERROR: (Address|Thread|Undefined)Sanitizer|SUMMARY: / { report = 16 }
+      inside && (++shown <= 60 || report-- > 0) { print "    " $0 }' "$log"
   done < <(awk '/^The following tests FAILED:/ { listed = 1; next }
                  listed && /^[[:space:]]+[0-9]+ - / { print $1; next }
                  listed { exit }' "$log")

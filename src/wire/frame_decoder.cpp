@@ -43,12 +43,14 @@ std::size_t frame_decoder::put(std::span<const std::byte> input, std::error_code
     }
     // The whole body is here too: it is left where it lies, for take_view().
     if (input.size() - used >= body_size_) {
+      in_place_ = true;
       whole_ = input.subspan(used, body_size_);
       state_ = state::complete;
       ec = {};
       return used + body_size_;
     }
     state_ = state::body;
+    in_place_ = false;
     frame_.body.clear();
     // Grow with the bytes that really arrive: five bytes from a peer must not buy a
     // megabyte of memory, or a few thousand idle connections could exhaust the host.
@@ -79,7 +81,9 @@ frame_view frame_decoder::take_view(bytes& storage) noexcept {
   assert(state_ == state::complete);
   state_ = state::header;
   header_filled_ = 0;
-  if (!whole_.empty()) return {frame_.type, std::exchange(whole_, {})};
+  // Decided by where the frame lay, not by its size: an empty frame (a heartbeat) after a
+  // gathered one in the same read must leave `storage`, which the other one's view is of.
+  if (std::exchange(in_place_, false)) return {frame_.type, std::exchange(whole_, {})};
   storage = std::move(frame_.body);
   frame_.body = {};
   return {frame_.type, storage};

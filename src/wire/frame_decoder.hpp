@@ -72,6 +72,7 @@ class frame_decoder {
   std::uint32_t body_size_ = 0;
   frame frame_;
   std::span<const std::byte> whole_;  // the completed frame's body in put()'s input, if it lay whole there
+  bool in_place_ = false;             // whether it did (whole_ is empty for an empty body)
 };
 
 }  // namespace imchat::wire

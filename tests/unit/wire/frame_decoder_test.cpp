@@ -364,6 +364,32 @@ TEST_CASE("a frame that lies whole in its input is viewed there - not copied - a
   CHECK(decoder.idle());
 }
 
+TEST_CASE("an empty frame after a gathered one in the same read leaves the gathered bytes where they are") {
+  // A connection hands on a read's frames as views and copies them at the read's end: a
+  // heartbeat that followed a split message must not free the message's bytes meanwhile.
+  const auto message = frame_bytes(0x22, text_bytes("a message that came in two reads"));
+  const auto input = concat(message, frame_bytes(0x02, {}));
+  frame_decoder decoder;
+  std::error_code ec;
+  CHECK(decoder.put(std::span(input).first(10), ec) == 10);
+  REQUIRE(ec == error::need_more);
+  std::span<const std::byte> rest = std::span(input).subspan(10);
+  rest = rest.subspan(decoder.put(rest, ec));
+  REQUIRE(ec == std::error_code{});
+  imchat::wire::bytes storage;
+  const auto gathered = decoder.take_view(storage);
+  REQUIRE(gathered.body.data() == storage.data());
+  const auto* const held = storage.data();
+  rest = rest.subspan(decoder.put(rest, ec));
+  REQUIRE(ec == std::error_code{});
+  const auto heartbeat = decoder.take_view(storage);
+  CHECK(heartbeat.type == frame_type::heartbeat);
+  CHECK(heartbeat.body.empty());
+  CHECK(rest.empty());
+  CHECK(storage.data() == held);  // not replaced (which frees what `gathered` shows)
+  CHECK(as_text(gathered.body) == "a message that came in two reads");
+}
+
 TEST_CASE("an oversized header fed byte by byte fails on its fifth byte") {
   frame_decoder decoder;
   const auto header = bytes_of({0xFF, 0xFF, 0xFF, 0xFF, 0x01});

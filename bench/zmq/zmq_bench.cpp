@@ -43,7 +43,7 @@ struct run_context {
 void run_sender(const run_context& run, unsigned index) {
   void* socket = zmq_socket(run.context, ZMQ_PUSH);
   if (!socket) check(-1, "zmq_socket");
-  set_int(socket, ZMQ_SNDHWM, high_water_mark, "ZMQ_SNDHWM");
+  set_int(socket, ZMQ_SNDHWM, high_water_mark(), "ZMQ_SNDHWM");
   check(zmq_connect(socket, run.in.c_str()), run.in.c_str());
   std::vector<std::byte> bytes(payload_size(run.config.size));
   const auto send = [&](const payload_fields& fields) {
@@ -60,7 +60,7 @@ group_outcome run_displays(const run_context& run, unsigned group, unsigned coun
   for (unsigned i = 0; i < count; ++i) {
     void* socket = zmq_socket(run.context, ZMQ_SUB);
     if (!socket) check(-1, "zmq_socket");
-    set_int(socket, ZMQ_RCVHWM, high_water_mark, "ZMQ_RCVHWM");
+    set_int(socket, ZMQ_RCVHWM, high_water_mark(), "ZMQ_RCVHWM");
     check(zmq_setsockopt(socket, ZMQ_SUBSCRIBE, "", 0), "ZMQ_SUBSCRIBE");
     check(zmq_connect(socket, run.out.c_str()), run.out.c_str());
     items.push_back({socket, 0, ZMQ_POLLIN, 0});

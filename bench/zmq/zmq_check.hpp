@@ -22,8 +22,19 @@ inline void set_int(void* socket, int option, int value, const char* what) {
   check(zmq_setsockopt(socket, option, &value, sizeof value), what);
 }
 
-// The bound imchat's kernel puts on a queue (kernel_options): the libzmq relay gets the
-// same in messages, so that neither side wins by buffering more.
-inline constexpr int high_water_mark = 100'000;
+// Every high-water mark of the relay, in messages: by default the bound imchat's kernel
+// puts on a queue (kernel_options). bench/run.sh sets ZMQ_BENCH_HWM to the history it
+// gives the imchat room in the same scenario, so that neither side wins by buffering more.
+inline int high_water_mark() {
+  const char* configured = std::getenv("ZMQ_BENCH_HWM");
+  if (!configured || !*configured) return 100'000;
+  char* end = nullptr;
+  const long value = std::strtol(configured, &end, 10);
+  if (*end != '\0' || value < 0 || value > 1'000'000'000) {
+    std::fprintf(stderr, "ZMQ_BENCH_HWM: not a number of messages: %s\n", configured);
+    std::exit(2);
+  }
+  return static_cast<int>(value);
+}
 
 }  // namespace imchat::bench::zmq

@@ -20,7 +20,7 @@ int main(int argc, char** argv) {
   }
   void* context = zmq_ctx_new();
   void* in = zmq_socket(context, ZMQ_SUB);
-  set_int(in, ZMQ_RCVHWM, high_water_mark, "ZMQ_RCVHWM");
+  set_int(in, ZMQ_RCVHWM, high_water_mark(), "ZMQ_RCVHWM");
   check(zmq_setsockopt(in, ZMQ_SUBSCRIBE, "", 0), "ZMQ_SUBSCRIBE");
   set_int(in, ZMQ_RCVTIMEO, 100, "ZMQ_RCVTIMEO");  // as the display's receive(100ms)
   check(zmq_connect(in, argv[1]), argv[1]);

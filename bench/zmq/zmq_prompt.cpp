@@ -19,7 +19,7 @@ int main(int argc, char** argv) {
   std::ios::sync_with_stdio(false);
   void* context = zmq_ctx_new();
   void* out = zmq_socket(context, ZMQ_PUSH);
-  set_int(out, ZMQ_SNDHWM, high_water_mark, "ZMQ_SNDHWM");
+  set_int(out, ZMQ_SNDHWM, high_water_mark(), "ZMQ_SNDHWM");
   check(zmq_connect(out, argv[1]), argv[1]);
   const std::string user = std::string(argv[2]) + ": ";
   std::string line, text;

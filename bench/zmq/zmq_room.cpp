@@ -20,8 +20,8 @@ int main(int argc, char** argv) {
   void* context = zmq_ctx_new();
   void* in = zmq_socket(context, ZMQ_PULL);
   void* out = zmq_socket(context, ZMQ_PUB);
-  set_int(in, ZMQ_RCVHWM, high_water_mark, "ZMQ_RCVHWM");
-  set_int(out, ZMQ_SNDHWM, high_water_mark, "ZMQ_SNDHWM");
+  set_int(in, ZMQ_RCVHWM, high_water_mark(), "ZMQ_RCVHWM");
+  set_int(out, ZMQ_SNDHWM, high_water_mark(), "ZMQ_SNDHWM");
   check(zmq_bind(in, argv[1]), argv[1]);
   check(zmq_bind(out, argv[2]), argv[2]);
   for (;;) {

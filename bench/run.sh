@@ -88,7 +88,6 @@ except ValueError: print('n/a')" "$1" "$2"; }
 median() { python3 "$ROOT/bench/figures.py" median "$@"; }
 median_file() { python3 "$ROOT/bench/figures.py" median-file "$@"; }
 total_of() { python3 "$ROOT/bench/figures.py" total "$@"; }
-bytes_written() { awk '/^wchar/ { print $2 }' "/proc/$1/io"; }
 # CPU seconds (user + system) of this shell's children that have ended and been waited
 # for: around a run that starts its room and client here and stops them (cleanup waits),
 # the difference is what the room, the client and its displays used.
@@ -159,9 +158,9 @@ bench_client() {  # KIND ARGS...: the measuring client against the running room
 }
 
 # pipeline KIND DISPLAYS [ROOM OPTIONS...]: seconds from starting the prompt until every
-# display has written every line. Progress is read from /proc/PID/io (cheap enough to
-# poll); at the end each display's output (in memory, on /dev/shm) is checked line by
-# line: every line once, in order, or the run does not count.
+# display has written every line. Progress is the size of each display's output (a file
+# in memory, on /dev/shm), polled by bench/wait_outputs.py; at the end each output is
+# checked line by line: every line once, in order, or the run does not count.
 OUTPUTS=/dev/shm/imchat-bench-$$
 [[ -d /dev/shm ]] || OUTPUTS=$DIR/outputs
 pipeline() {
@@ -176,45 +175,39 @@ pipeline() {
   ZMQ_BENCH_HWM=$((LINES + 1000)) start_room "$kind" "${history[@]}" "$@"
   rm -rf "$OUTPUTS"; mkdir -p "$OUTPUTS"
   for i in $(seq "$count"); do pid=$(ZMQ_BENCH_HWM=$((LINES + 1000)) start_display "$kind" "$OUTPUTS/display-$i.txt"); pids+=("$pid"); PIDS+=("$pid"); done
-  # Until every display has printed a warm-up line, and nothing more comes.
+  # Until every display has printed a warm-up line, and nothing more comes. Outputs are
+  # measured by their files' sizes: exactly what the displays wrote out.
+  local files=() file
+  for i in $(seq "$count"); do files+=("$OUTPUTS/display-$i.txt"); done
   for _ in $(seq 200); do
     echo warm | send_lines "$kind" >/dev/null
     sleep 0.2
     local all=1
-    for pid in "${pids[@]}"; do [[ $(bytes_written "$pid") -gt 0 ]] || all=0; done
+    for file in "${files[@]}"; do [[ -s $file ]] || all=0; done
     ((all)) && break
   done
-  sleep 0.3
-  for pid in "${pids[@]}"; do base+=("$(bytes_written "$pid")"); done
-  for i in $(seq "$count"); do skip+=("$(wc -l <"$OUTPUTS/display-$i.txt")"); done
+  local sizes="" previous
+  while previous=$sizes; sleep 0.3; sizes=$(stat -c %s "${files[@]}"); [[ $sizes != "$previous" ]]; do :; done
+  local -a base_sizes; read -r -d '' -a base_sizes <<<"$sizes" || true
+  for i in $(seq "$count"); do skip+=("$(wc -l <"$OUTPUTS/display-$i.txt")"); base+=("$OUTPUTS/display-$i.txt=${base_sizes[$((i - 1))]}"); done
   # Each line out: the 25-byte timestamp, "u: ", the 64-byte line, a newline.
   expected=$((LINES * (25 + 3 + 64 + 1)))
   start=$(now)
   ZMQ_BENCH_HWM=$((LINES + 1000)) send_lines "$kind" <"$DIR/lines.txt" >/dev/null &
   # Until every display has every line, or nothing more arrives for 10 s (lines lost).
-  local prompt=$! done_all=0 total last_total=-1 least stalled_since=$SECONDS
-  while ((SECONDS - stalled_since < 10)); do
-    done_all=1 total=0 least=$expected
-    for i in "${!pids[@]}"; do
-      local got=$(($(bytes_written "${pids[$i]}") - ${base[$i]}))
-      total=$((total + got))
-      ((got < least)) && least=$got
-      ((got >= expected)) || done_all=0
-    done
-    ((done_all)) && break
-    ((total != last_total)) && { last_total=$total; stalled_since=$SECONDS; }
-    sleep 0.005
-  done
-  local end; end=$(now)
+  local prompt=$! end
+  end=$(python3 "$ROOT/bench/wait_outputs.py" "$expected" 10 "${base[@]}")
   wait "$prompt" || true
   cleanup
-  # Lines are all 93 bytes: the least complete display's share of them.
-  ((done_all)) || { rm -rf "$OUTPUTS"; echo "lost:$((100 - least * 100 / expected))%"; return; }
+  [[ $end != lost:* ]] || { rm -rf "$OUTPUTS"; echo "$end"; return; }
   local verdict
   for i in $(seq "$count"); do
     verdict=$(python3 "$ROOT/bench/check_lines.py" "$OUTPUTS/display-$i.txt" "${skip[$((i - 1))]}" "$LINES" || true)
     if [[ $verdict != ok ]]; then
       say "   $kind display $i: $verdict"
+      # Its beginning and end kept, for a look at what went wrong.
+      { head -n 20 "$OUTPUTS/display-$i.txt"; echo ...; tail -n 60 "$OUTPUTS/display-$i.txt"; } \
+        >"$RESULTS/wrong-lines-$kind-$count-$i.txt"
       rm -rf "$OUTPUTS"
       echo "wrong-lines"
       return

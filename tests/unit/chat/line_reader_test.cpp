@@ -78,6 +78,22 @@ TEST_SUITE("chat") {
     }
   }
 
+  TEST_CASE("a hundred thousand lines come out whole and in order however the reads cut them") {
+    // Lines are taken from the middle of the read buffer, and what is left moves down
+    // only before the next read: a line cut by a read must come out whole.
+    std::string input;
+    for (int n = 0; n < 100'000; ++n) input += "line " + std::to_string(n) + "\n";
+    for (const std::size_t piece : {std::size_t{4093}, std::size_t{64 * 1024 + 1}}) {
+      CAPTURE(piece);
+      const auto lines = read_all(input, 100, piece);
+      REQUIRE(lines.size() == 100'000);
+      int wrong = 0;
+      for (int n = 0; n < 100'000; ++n)
+        if (lines[static_cast<std::size_t>(n)].text != "line " + std::to_string(n)) ++wrong;
+      CHECK(wrong == 0);
+    }
+  }
+
   TEST_CASE("a line of exactly the limit is kept") {
     const auto lines = read_all(std::string(10, 'z') + "\n", 10, 3);
     REQUIRE(lines.size() == 1);

@@ -28,9 +28,15 @@ void queue_feeder::make_messages() {
 }
 
 void queue_feeder::flush() {
-  make_messages();
   // A closed connection's frames are not acknowledged: their sender sends them again.
-  if (paused_ || delivered_ == batch_.size() || connection_->closed()) return;
+  // Bodies added in a read the close cut short are not read at all: the read's end never
+  // came (no on_batch_end), so their views may show bytes that are no longer theirs.
+  if (connection_->closed()) {
+    added_.clear();
+    return;
+  }
+  make_messages();
+  if (paused_ || delivered_ == batch_.size()) return;
   std::weak_ptr<queue_feeder> weak = shared_from_this();
   auto executor = connection_->executor();
   const auto taken = push_(std::span(batch_).subspan(delivered_), [weak, executor] {
